@@ -1,0 +1,66 @@
+/** The decisions for one build, made from the spec, go.mod and frontend options. Plain data, no I/O. */
+
+/** An OCI platform, as BuildKit's pb.Platform spells it. */
+export interface Platform {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
+/** A 1-based line/column range in the spec file, for errors and LLB source locations. */
+export interface SpecRange {
+  readonly start: { readonly line: number; readonly col: number };
+  readonly end: { readonly line: number; readonly col: number };
+}
+
+/** What the final stage starts from. */
+export type BasePlan =
+  /** scratch + CA certs, zoneinfo, passwd/group (nonroot 65532), /tmp, nsswitch.conf */
+  | { readonly kind: "static" }
+  /** the binary alone */
+  | { readonly kind: "scratch" }
+  /** any image (distroless resolves to its image ref) */
+  | { readonly kind: "image"; readonly ref: string };
+
+/** The image config fields slimgo sets (OCI image config `config`). */
+export interface ImageConfigPlan {
+  readonly user: string;
+  readonly env: ReadonlyArray<readonly [string, string]>;
+  readonly exposedPorts: readonly string[]; // "8080/tcp"
+  readonly cmd: readonly string[]; // spec `args`
+  readonly labels: ReadonlyArray<readonly [string, string]>;
+  readonly workdir: string;
+}
+
+export interface Plan {
+  /** Package to build, as given to `go build` (e.g. "./cmd/plain"). */
+  readonly main: string;
+  /** File name of the binary; the image holds it at /usr/local/bin/<name>. */
+  readonly binaryName: string;
+  /** Go version the builder runs, "major.minor" (e.g. "1.24"). */
+  readonly goVersion: string;
+  /** Builder image reference as written (normalised by src/llb). */
+  readonly builderImage: string;
+  readonly cgo: boolean;
+  readonly tags: readonly string[];
+  /** The whole -ldflags value, "-s -w" first. */
+  readonly ldflags: string;
+  /** Environment for the Go steps, sorted by name: buildEnv + passed-through build args. */
+  readonly goEnv: ReadonlyArray<readonly [string, string]>;
+  /** Network mode for steps that fetch modules. */
+  readonly network: "sandbox" | "host" | "none";
+  readonly base: BasePlan;
+  /** Where the Go steps run (the worker's platform). */
+  readonly buildPlatform: Platform;
+  /** One entry per target platform, in the order the user gave. */
+  readonly targetPlatforms: readonly Platform[];
+  readonly image: ImageConfigPlan;
+  /** true when the user asked for --no-cache. */
+  readonly noCache: boolean;
+  /** Spec locations of the fields that shape each step, for LLB source maps. */
+  readonly locations: {
+    readonly download?: SpecRange;
+    readonly build?: SpecRange;
+    readonly base?: SpecRange;
+  };
+}
