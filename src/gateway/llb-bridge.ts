@@ -1,0 +1,134 @@
+/** The LLBBridge calls a frontend makes, with BuildKit's conventions applied. */
+import type { Readable, Writable } from "node:stream";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { LLBBridge, type ResultSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
+import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
+import type { Definition, Platform as PbPlatform, PlatformSchema } from "../gen/pb/ops_pb.js";
+import type { Platform } from "../plan/types.js";
+import { type UnaryCaller, unaryClient } from "./rpc.js";
+import { bridgeStdio, type StdioBridge } from "./stdio-transport.js";
+
+/** Caps the gateway reported as present and enabled. */
+export interface Caps {
+  readonly frontend: ReadonlySet<string>;
+  readonly llb: ReadonlySet<string>;
+}
+
+/** A parsed image config as ResolveImageConfig returns it. */
+export interface ResolvedImage {
+  readonly digest: string;
+  readonly config: ImageConfigJson;
+}
+
+/** The subset of the OCI image config we read from resolved images. */
+export interface ImageConfigJson {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  config?: {
+    Env?: string[];
+    WorkingDir?: string;
+    User?: string;
+    Entrypoint?: string[];
+    Cmd?: string[];
+    ExposedPorts?: Record<string, object>;
+    Labels?: Record<string, string>;
+  };
+  [key: string]: unknown;
+}
+
+export type ResultInit = MessageInitShape<typeof ResultSchema>;
+
+/** One frontend run's connection to BuildKit. */
+export class Gateway {
+  private constructor(
+    private readonly call: UnaryCaller<(typeof LLBBridge)["method"]>,
+    private readonly bridge: StdioBridge | undefined,
+    private readonly closeClient: () => void,
+  ) {}
+
+  /** Talk to BuildKit over the given streams (stdin/stdout in a real frontend). */
+  static async overStdio(input: Readable, output: Writable): Promise<Gateway> {
+    const bridge = await bridgeStdio(input, output);
+    const client = unaryClient(LLBBridge, bridge.target);
+    return new Gateway(client.call, bridge, client.close);
+  }
+
+  /** Talk to a gateway at a grpc-js target (tests). */
+  static dial(target: string): Gateway {
+    const client = unaryClient(LLBBridge, target);
+    return new Gateway(client.call, undefined, client.close);
+  }
+
+  async ping(): Promise<{ caps: Caps; platforms: Platform[] }> {
+    const pong = await this.call("ping", {});
+    const enabled = (list: typeof pong.FrontendAPICaps) => new Set(list.filter((c) => c.Enabled).map((c) => c.ID));
+    const platforms = (pong.Workers[0]?.platforms ?? []).map(fromPbPlatform);
+    return { caps: { frontend: enabled(pong.FrontendAPICaps), llb: enabled(pong.LLBCaps) }, platforms };
+  }
+
+  /** Solve a definition lazily and return its result ref id ("" for an empty result). */
+  async solve(definition: Definition, opts: { evaluate?: boolean } = {}): Promise<string> {
+    const res = await this.call("solve", {
+      Definition: definition,
+      allowResultReturn: true,
+      allowResultArrayRef: true,
+      Evaluate: opts.evaluate ?? false,
+    });
+    const result = res.result?.result;
+    if (result?.case === "ref") return result.value.id;
+    if (result?.case === "refDeprecated") return result.value;
+    return res.ref;
+  }
+
+  async readFile(ref: string, path: string): Promise<Uint8Array> {
+    return (await this.call("readFile", { Ref: ref, FilePath: path })).Data;
+  }
+
+  /** Names of the entries directly under `dir` in a ref. */
+  async readDir(ref: string, dir: string): Promise<string[]> {
+    return (await this.call("readDir", { Ref: ref, DirPath: dir })).entries.map((e) => e.path);
+  }
+
+  async resolveImageConfig(
+    ref: string,
+    opts: { platform: Platform; resolveMode: string; logName: string; sessionId: string },
+  ): Promise<ResolvedImage> {
+    const res = await this.call("resolveImageConfig", {
+      Ref: ref,
+      Platform: toPbPlatform(opts.platform),
+      ResolveMode: opts.resolveMode,
+      LogName: opts.logName,
+      SessionID: opts.sessionId,
+    });
+    const config = JSON.parse(new TextDecoder().decode(res.Config)) as ImageConfigJson;
+    return { digest: res.Digest, config };
+  }
+
+  async warn(req: MessageInitShape<typeof WarnRequestSchema>): Promise<void> {
+    await this.call("warn", req);
+  }
+
+  async returnResult(result: ResultInit): Promise<void> {
+    await this.call("return", { result });
+  }
+
+  async returnError(error: MessageInitShape<typeof StatusSchema>): Promise<void> {
+    await this.call("return", { error });
+  }
+
+  close(): void {
+    this.closeClient();
+    this.bridge?.close();
+  }
+}
+
+export function toPbPlatform(p: Platform): MessageInitShape<typeof PlatformSchema> {
+  return p.variant === undefined
+    ? { OS: p.os, Architecture: p.architecture }
+    : { OS: p.os, Architecture: p.architecture, Variant: p.variant };
+}
+
+function fromPbPlatform(p: PbPlatform): Platform {
+  return p.Variant === "" ? { os: p.OS, architecture: p.Architecture } : { os: p.OS, architecture: p.Architecture, variant: p.Variant };
+}

@@ -1,0 +1,109 @@
+/** What BuildKit tells a frontend through its environment (frontend/gateway/gateway.go). */
+import type { Platform } from "../plan/types.js";
+
+/** Frontend option keys slimgo reads, as buildx and the Dockerfile frontend spell them. */
+export const OPT = {
+  filename: "filename",
+  target: "target",
+  platform: "platform",
+  buildArgPrefix: "build-arg:",
+  labelPrefix: "label:",
+  networkMode: "force-network-mode",
+  imageResolveMode: "image-resolve-mode",
+  noCache: "no-cache",
+  remoteContext: "context",
+  dockerfileKey: "dockerfilekey",
+  requestId: "requestid",
+  localSessionPrefix: "local-sessionid:",
+} as const;
+
+/** Local source names the client uploads (buildx `-f` dir and the build context). */
+export const LOCAL_SPEC = "dockerfile";
+export const LOCAL_CONTEXT = "context";
+
+export interface WorkerInfo {
+  readonly platforms: readonly Platform[];
+  readonly buildkitVersion?: string;
+}
+
+/** The raw launch environment: options, session and workers. */
+export interface LaunchEnv {
+  readonly opts: ReadonlyMap<string, string>;
+  readonly sessionId: string;
+  readonly workers: readonly WorkerInfo[];
+  readonly product: string;
+}
+
+/** A problem with what BuildKit handed us, named so the user can act on it. */
+export class LaunchError extends Error {
+  override name = "LaunchError";
+}
+
+/** Read BUILDKIT_FRONTEND_OPT_*, BUILDKIT_SESSION_ID and BUILDKIT_WORKERS. */
+export function readLaunchEnv(env: NodeJS.ProcessEnv): LaunchEnv {
+  const opts = new Map<string, string>();
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith("BUILDKIT_FRONTEND_OPT_") || raw === undefined) continue;
+    const eq = raw.indexOf("=");
+    if (eq < 0) opts.set(raw, "");
+    else opts.set(raw.slice(0, eq), raw.slice(eq + 1));
+  }
+  return {
+    opts,
+    sessionId: env["BUILDKIT_SESSION_ID"] ?? "",
+    workers: parseWorkers(env["BUILDKIT_WORKERS"]),
+    product: env["BUILDKIT_EXPORTEDPRODUCT"] ?? "buildkit",
+  };
+}
+
+function parseWorkers(json: string | undefined): WorkerInfo[] {
+  if (json === undefined || json === "") return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new LaunchError(`BUILDKIT_WORKERS is not valid JSON: ${json.slice(0, 80)}`);
+  }
+  if (!Array.isArray(data)) return [];
+  return data.map((w: { platforms?: unknown; buildkitVersion?: { version?: unknown } }) => {
+    const platforms = Array.isArray(w.platforms) ? w.platforms.map(toPlatform) : [];
+    const version = w.buildkitVersion?.version;
+    return typeof version === "string" ? { platforms, buildkitVersion: version } : { platforms };
+  });
+}
+
+function toPlatform(p: { os?: unknown; architecture?: unknown; variant?: unknown }): Platform {
+  const os = typeof p.os === "string" ? p.os : "linux";
+  const architecture = typeof p.architecture === "string" ? p.architecture : "amd64";
+  return typeof p.variant === "string" && p.variant !== "" ? { os, architecture, variant: p.variant } : { os, architecture };
+}
+
+/** Build args from `build-arg:NAME` options. */
+export function buildArgs(opts: ReadonlyMap<string, string>): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const [key, value] of [...opts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (key.startsWith(OPT.buildArgPrefix)) args[key.slice(OPT.buildArgPrefix.length)] = value;
+  }
+  return args;
+}
+
+/** Image labels from `label:NAME` options (`docker buildx build --label`). */
+export function optionLabels(opts: ReadonlyMap<string, string>): Array<[string, string]> {
+  return [...opts]
+    .filter(([key]) => key.startsWith(OPT.labelPrefix))
+    .map(([key, value]): [string, string] => [key.slice(OPT.labelPrefix.length), value])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** `force-network-mode`, validated. */
+export function networkMode(opts: ReadonlyMap<string, string>): "sandbox" | "host" | "none" {
+  const mode = opts.get(OPT.networkMode) ?? "sandbox";
+  if (mode === "" || mode === "sandbox" || mode === "default") return "sandbox";
+  if (mode === "host" || mode === "none") return mode;
+  throw new LaunchError(`unknown network mode "${mode}": use --network=default, host or none`);
+}
+
+/** The session that owns local source `name` (named contexts may come from another session). */
+export function sessionFor(env: LaunchEnv, name: string): string {
+  return env.opts.get(OPT.localSessionPrefix + name) ?? env.sessionId;
+}

@@ -1,0 +1,83 @@
+/**
+ * An in-process LLBBridge server that plays BuildKit's side of the gateway:
+ * it serves gRPC over a stream pair, as buildkitd does over a frontend's
+ * stdin/stdout, so tests can drive the real client and the real frontend.
+ */
+import { Duplex, type Readable, type Writable } from "node:stream";
+import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { Server, ServerCredentials, status, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { LLBBridge } from "../../src/gen/gateway/gateway_pb.js";
+
+type Methods = (typeof LLBBridge)["method"];
+/** Handlers for the RPCs a test cares about; the rest answer Unimplemented. */
+export type FakeHandlers = {
+  [K in keyof Methods]?: (req: MessageShape<Methods[K]["input"]>) => MessageInitShape<Methods[K]["output"]> | Promise<MessageInitShape<Methods[K]["output"]>>;
+};
+
+/** Thrown by a handler to answer with a gRPC status code. */
+export class FakeStatus extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FakeGateway {
+  /** Serve one connection whose bytes arrive on `fromClient` and leave on `toClient`. */
+  serve(fromClient: Readable, toClient: Writable): void;
+  /** Every request received, in order, as [method, message]. */
+  readonly calls: Array<[string, unknown]>;
+  close(): void;
+}
+
+export function fakeGateway(handlers: FakeHandlers): FakeGateway {
+  const calls: Array<[string, unknown]> = [];
+  const definition: ServiceDefinition = {};
+  const impl: UntypedServiceImplementation = {};
+  for (const [key, method] of Object.entries(LLBBridge.method)) {
+    const input = method.input as DescMessage;
+    const output = method.output as DescMessage;
+    definition[method.name] = {
+      path: `/${LLBBridge.typeName}/${method.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (m: MessageShape<DescMessage>) => Buffer.from(toBinary(input, m)),
+      requestDeserialize: (b: Buffer) => fromBinary(input, b),
+      responseSerialize: (m: MessageShape<DescMessage>) => Buffer.from(toBinary(output, m)),
+      responseDeserialize: (b: Buffer) => fromBinary(output, b),
+    };
+    impl[method.name] = (call: { request: unknown }, callback: (err: unknown, res?: unknown) => void) => {
+      calls.push([method.name, call.request]);
+      const handler = (handlers as Record<string, ((r: unknown) => unknown) | undefined>)[key];
+      if (handler === undefined) {
+        callback({ code: status.UNIMPLEMENTED, details: `${method.name} not implemented by the fake gateway` });
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(call.request))
+        .then(
+          (res) => callback(null, create(output, res as MessageInitShape<DescMessage>)),
+          (err: unknown) =>
+            callback({
+              code: err instanceof FakeStatus ? err.code : status.UNKNOWN,
+              details: err instanceof Error ? err.message : String(err),
+            }),
+        );
+    };
+  }
+  const server = new Server();
+  server.addService(definition, impl);
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  return {
+    calls,
+    serve(fromClient, toClient) {
+      injector.injectConnection(Duplex.from({ readable: fromClient, writable: toClient }));
+    },
+    close() {
+      injector.destroy();
+      server.forceShutdown();
+    },
+  };
+}
