@@ -1,0 +1,82 @@
+/**
+ * A Go module proxy on loopback, made of the files `go mod download` leaves in
+ * $GOMODCACHE/cache/download. Builds fetch modules from it for real, without
+ * TLS and without the internet, and it counts what each build fetched.
+ *
+ * CLI: node --import tsx scripts/goproxy.ts DIR... (prints the URL, serves until killed)
+ */
+import { execFileSync } from "node:child_process";
+import { createReadStream, mkdirSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, normalize, resolve } from "node:path";
+
+export interface GoProxy {
+  readonly url: string;
+  /** Paths served since the last reset, e.g. "/github.com/google/uuid/@v/v1.6.0.zip". */
+  readonly fetched: string[];
+  /** Module zips served since the last reset. */
+  zips(): string[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Fill `cacheDir` with every module the given Go projects need (through the host's GOPROXY). */
+export function prefetchModules(cacheDir: string, projectDirs: readonly string[]): string {
+  const modcache = resolve(cacheDir, "mod");
+  mkdirSync(modcache, { recursive: true });
+  for (const dir of projectDirs) {
+    execFileSync("go", ["mod", "download", "all"], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, GOMODCACHE: modcache, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" },
+    });
+  }
+  return join(modcache, "cache", "download");
+}
+
+/** Serve a module download tree on 127.0.0.1 (port 0 = any free port). */
+export async function startGoProxy(root: string, port = 0): Promise<GoProxy> {
+  const fetched: string[] = [];
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root) || !isFile(file)) {
+      res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${path}\n`);
+      return;
+    }
+    fetched.push(path);
+    res.writeHead(200, { "content-type": contentType(file) });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(port, "127.0.0.1", ok));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    fetched,
+    zips: () => fetched.filter((p) => p.endsWith(".zip")),
+    reset: () => void fetched.splice(0),
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function contentType(file: string): string {
+  if (file.endsWith(".zip")) return "application/zip";
+  if (file.endsWith(".info")) return "application/json";
+  return "text/plain; charset=utf-8";
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dirs = process.argv.slice(2);
+  const root = prefetchModules(resolve(".cache/goproxy"), dirs.length > 0 ? dirs : ["."]);
+  const proxy = await startGoProxy(root, Number(process.env["GOPROXY_PORT"] ?? 0));
+  process.stdout.write(`${proxy.url}\n`);
+}
