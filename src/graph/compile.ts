@@ -1,0 +1,51 @@
+/** The `go build` step for one target platform, cross-compiled on the build platform. */
+import type { SourceFile, State } from "../llb/index.js";
+import type { Plan, Platform } from "../plan/types.js";
+import { mergeEnv } from "./env.js";
+import { goPlatformEnv, platformId } from "./go-env.js";
+import { GOCACHE_DIR, MODULES_DIR, OUT_DIR, SRC_DIR, goBuildCacheId } from "./paths.js";
+import { specLocation } from "./source-location.js";
+
+export interface CompileInputs {
+  readonly context: State;
+  readonly modules: State;
+  readonly specFile: SourceFile | undefined;
+  /** Prefix step names with the platform when building several. */
+  readonly multiPlatform: boolean;
+}
+
+/** `go build` arguments; the binary lands in /out/<name>. */
+export function goBuildArgs(plan: Plan): string[] {
+  const args = ["go", "build", "-trimpath", "-buildvcs=false", "-ldflags", plan.ldflags];
+  if (plan.tags.length > 0) args.push("-tags", plan.tags.join(","));
+  args.push("-o", `${OUT_DIR}/${plan.binaryName}`, plan.main);
+  return args;
+}
+
+/** A state whose root holds the binary at /<name>. */
+export function compile(builder: State, plan: Plan, target: Platform, inputs: CompileInputs): State {
+  // The module set is complete (download step), so the build needs no network.
+  const env = mergeEnv(plan.goEnv, goPlatformEnv(target), [
+    ["CGO_ENABLED", plan.cgo ? "1" : "0"],
+    ["GOCACHE", GOCACHE_DIR],
+    ["GOMODCACHE", MODULES_DIR],
+    ["GOPROXY", "off"],
+  ]);
+  const source = specLocation(inputs.specFile, plan.locations.build);
+  const step = builder.run({
+    args: goBuildArgs(plan),
+    env,
+    dir: SRC_DIR,
+    mounts: [
+      { dest: SRC_DIR, source: inputs.context, readonly: true },
+      { dest: MODULES_DIR, source: inputs.modules, readonly: true },
+      { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, plan.cgo), sharing: "shared" } },
+      { dest: OUT_DIR },
+    ],
+    network: "none",
+    customName: `${inputs.multiPlatform ? `[${platformId(target)}] ` : ""}go build ${plan.main}`,
+    ...(plan.noCache ? { ignoreCache: true } : {}),
+    ...(source ? { source } : {}),
+  });
+  return step.getMount(OUT_DIR);
+}

@@ -1,0 +1,52 @@
+/**
+ * The module download step. It sees only go.mod and go.sum, so editing a .go
+ * file never reruns it. Its output is a real layer holding exactly the
+ * modules this go.sum names: a remote cache export carries them, and a cached
+ * step can never hand `go build` an empty cache mount. A shared cache mount
+ * sits behind it as a fetch cache, so a go.mod change fetches only new modules.
+ */
+import { local, scratch, type SourceFile, type State } from "../llb/index.js";
+import type { Plan } from "../plan/types.js";
+import { mergeEnv } from "./env.js";
+import { FETCH_CACHE_DIR, FETCH_CACHE_ID, MODULES_DIR, SRC_DIR } from "./paths.js";
+import { specLocation } from "./source-location.js";
+
+// Fill the fetch cache with the user's proxy settings, then materialise this
+// module set from it. GOPRIVATE/GONOPROXY are cleared for the second pass so
+// private modules also come from the local copy instead of their VCS.
+const SCRIPT = [
+  "set -e",
+  "go mod download",
+  `GOMODCACHE=${MODULES_DIR} GOPROXY=file://${FETCH_CACHE_DIR}/cache/download GOSUMDB=off GOPRIVATE= GONOPROXY= GONOSUMDB= go mod download`,
+].join("\n");
+
+export interface DownloadInputs {
+  readonly sessionId: string;
+  readonly specFile: SourceFile | undefined;
+}
+
+/** The module set for this go.mod/go.sum, as a state whose root is a GOMODCACHE. */
+export function downloadModules(builder: State, plan: Plan, inputs: DownloadInputs): State {
+  const goMod = local("context", {
+    sessionId: inputs.sessionId,
+    includePatterns: ["go.mod", "go.sum"],
+    sharedKeyHint: "slimgo-go-mod",
+    customName: "[context] load go.mod and go.sum",
+  });
+  const source = specLocation(inputs.specFile, plan.locations.download);
+  const step = builder.run({
+    args: ["/bin/sh", "-c", SCRIPT],
+    env: mergeEnv(plan.goEnv, [["GOMODCACHE", FETCH_CACHE_DIR]]),
+    dir: SRC_DIR,
+    mounts: [
+      { dest: SRC_DIR, source: goMod, readonly: true },
+      { dest: FETCH_CACHE_DIR, cache: { id: FETCH_CACHE_ID, sharing: "shared" } },
+      { dest: MODULES_DIR, source: scratch() },
+    ],
+    network: plan.network,
+    customName: "go mod download",
+    ...(plan.noCache ? { ignoreCache: true } : {}),
+    ...(source ? { source } : {}),
+  });
+  return step.getMount(MODULES_DIR);
+}

@@ -1,0 +1,77 @@
+/**
+ * The Go recipe: plan → LLB states, one final image per target platform.
+ *
+ *   builder ─┬─ go mod download (go.mod, go.sum) ─┐
+ *            ├─ go build (context, modules) ×N ───┼─ final image ×N
+ *            └─ static base ──────────────────────┘
+ */
+import { copy, image, local, scratch, type SourceFile, type State } from "../llb/index.js";
+import type { ImageConfigJson } from "../gateway/llb-bridge.js";
+import type { Plan, Platform } from "../plan/types.js";
+import { compile } from "./compile.js";
+import { downloadModules } from "./download.js";
+import { parseEnvList } from "./env.js";
+import { platformId } from "./go-env.js";
+import { binaryPath, imageConfig } from "./image-config.js";
+import { staticBase } from "./static-base.js";
+
+export interface RecipeInputs {
+  readonly sessionId: string;
+  /** .dockerignore patterns for the build context. */
+  readonly contextExcludes: readonly string[];
+  /** Config of the builder image (its Env carries PATH and GOPATH). */
+  readonly builderConfig: ImageConfigJson;
+  /** Config of `base: <image>` per target platform id. */
+  readonly baseConfigs: ReadonlyMap<string, ImageConfigJson>;
+  readonly resolveMode: "default" | "pull" | "local";
+  readonly extraLabels: ReadonlyArray<readonly [string, string]>;
+  readonly specFile?: SourceFile | undefined;
+}
+
+export interface PlatformImage {
+  readonly platform: Platform;
+  readonly state: State;
+  readonly config: ImageConfigJson;
+}
+
+export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
+  let builder = image(plan.builderImage, { platform: plan.buildPlatform, resolveMode: inputs.resolveMode });
+  for (const [k, v] of parseEnvList(inputs.builderConfig.config?.Env)) builder = builder.addEnv(k, v);
+  builder = builder.dir(inputs.builderConfig.config?.WorkingDir || "/");
+
+  const modules = downloadModules(builder, plan, { sessionId: inputs.sessionId, specFile: inputs.specFile });
+  const context = local("context", {
+    sessionId: inputs.sessionId,
+    excludePatterns: [...inputs.contextExcludes],
+    sharedKeyHint: "context",
+    customName: "[context] load build context",
+  });
+  const essentials = plan.base.kind === "static" ? staticBase(builder) : undefined;
+  const multiPlatform = plan.targetPlatforms.length > 1;
+
+  return plan.targetPlatforms.map((platform) => {
+    const bin = compile(builder, plan, platform, { context, modules, specFile: inputs.specFile, multiPlatform });
+    const baseConfig = inputs.baseConfigs.get(platformId(platform));
+    const root = finalRoot(plan, platform, essentials, inputs.resolveMode);
+    const state = root.file(
+      copyBinary(bin, plan),
+      { customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}copy ${plan.binaryName} into the image` },
+    );
+    return { platform, state, config: imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels }) };
+  });
+}
+
+function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined, resolveMode: RecipeInputs["resolveMode"]): State {
+  switch (plan.base.kind) {
+    case "static":
+      return essentials ?? scratch();
+    case "scratch":
+      return scratch();
+    case "image":
+      return image(plan.base.ref, { platform, resolveMode });
+  }
+}
+
+function copyBinary(bin: State, plan: Plan) {
+  return copy(bin, `/${plan.binaryName}`, binaryPath(plan), { createDestPath: true, mode: 0o755 });
+}

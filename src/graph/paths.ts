@@ -1,0 +1,15 @@
+/** Where things live inside the Go steps and the final image. */
+export const SRC_DIR = "/src";
+/** The module set for this go.sum, produced by the download step. */
+export const MODULES_DIR = "/go/pkg/mod";
+/** A persistent cache of fetched module files, shared by all builds. */
+export const FETCH_CACHE_DIR = "/var/cache/slimgo/gomod";
+export const GOCACHE_DIR = "/root/.cache/go-build";
+export const OUT_DIR = "/out";
+export const BIN_DIR = "/usr/local/bin";
+
+/** Cache mount ids: stable across builds so BuildKit reuses them. */
+export const FETCH_CACHE_ID = "slimgo-gomod-fetch";
+export function goBuildCacheId(os: string, arch: string, cgo: boolean): string {
+  return `slimgo-go-build-${os}-${arch}-cgo${cgo ? 1 : 0}`;
+}

@@ -1,0 +1,56 @@
+/** Every failure becomes one google.rpc.Status that buildx prints, framed on the user's file where we know the line. */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
+import { LaunchError } from "../gateway/options.js";
+import { RpcError } from "../gateway/rpc.js";
+import { Code, errorStatus } from "../gateway/status.js";
+import { GoModError } from "../gomod/index.js";
+import { SpecErrors } from "../spec/index.js";
+import { MissingFileError } from "./read-inputs.js";
+
+/** The files an error may point into. */
+export interface ErrorSources {
+  readonly spec?: { filename: string; data: Uint8Array } | undefined;
+  readonly goMod?: { filename: string; data: Uint8Array } | undefined;
+}
+
+/** A failure the user must fix, with the file span to show. */
+export class UserError extends Error {
+  override name = "UserError";
+  constructor(
+    message: string,
+    readonly where?: { file: "spec" | "goMod"; line: number; col?: number },
+  ) {
+    super(message);
+  }
+}
+
+export function toStatus(err: unknown, sources: ErrorSources): MessageInitShape<typeof StatusSchema> {
+  if (err instanceof SpecErrors) {
+    const first = err.errors[0];
+    const span = first && sources.spec ? spanOf(sources.spec, "YAML", first.line, first.col, first.endLine, first.endCol) : undefined;
+    return errorStatus(Code.InvalidArgument, err.message, span);
+  }
+  if (err instanceof GoModError) {
+    const span = sources.goMod ? spanOf(sources.goMod, "go.mod", err.line, err.col) : undefined;
+    return errorStatus(Code.InvalidArgument, err.message, span);
+  }
+  if (err instanceof UserError) {
+    const file = err.where ? sources[err.where.file] : undefined;
+    const span = err.where && file ? spanOf(file, err.where.file === "spec" ? "YAML" : "go.mod", err.where.line, err.where.col ?? 1) : undefined;
+    return errorStatus(Code.InvalidArgument, err.message, span);
+  }
+  if (err instanceof MissingFileError) return errorStatus(Code.NotFound, err.message);
+  if (err instanceof LaunchError) return errorStatus(Code.InvalidArgument, err.message);
+  if (err instanceof RpcError) return errorStatus(err.code, `slimgo: ${err.message}`);
+  return errorStatus(Code.Unknown, `slimgo: internal error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function spanOf(file: { filename: string; data: Uint8Array }, language: string, line: number, col: number, endLine = line, endCol = col) {
+  return {
+    filename: file.filename,
+    data: file.data,
+    language,
+    ranges: [{ start: { line, col }, end: { line: endLine, col: endCol } }],
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * One frontend run: read the spec and go.mod through BuildKit, plan, build
+ * the LLB graph, solve it lazily and return the image(s) with their configs.
+ */
+import type { Logger } from "pino";
+import { SourceFile, marshal } from "../llb/index.js";
+import type { Caps, Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
+import { type LaunchEnv, LaunchError, OPT, buildArgs, networkMode, optionLabels } from "../gateway/options.js";
+import { platformId } from "../graph/go-env.js";
+import { goRecipe } from "../graph/go-recipe.js";
+import { parseGoMod } from "../gomod/index.js";
+import { makePlan, parsePlatforms } from "../plan/index.js";
+import type { Plan, Platform } from "../plan/types.js";
+import { parseSpec } from "../spec/index.js";
+import { parseDockerignore } from "./dockerignore.js";
+import { type ErrorSources, toStatus } from "./errors.js";
+import { checkCaps } from "./required-caps.js";
+import { readContext, readSpec } from "./read-inputs.js";
+
+const DEFAULT_SPEC = "slimgo.yaml";
+
+/** Build, then Return exactly once: the result, or an error BuildKit prints. */
+export async function runFrontend(gw: Gateway, env: LaunchEnv, log: Logger): Promise<void> {
+  const sources: { spec?: ErrorSources["spec"]; goMod?: ErrorSources["goMod"] } = {};
+  let result: ResultInit;
+  try {
+    result = await build(gw, env, log, sources);
+  } catch (err) {
+    log.debug({ err }, "build failed");
+    await gw.returnError(toStatus(err, sources));
+    return;
+  }
+  await gw.returnResult(result);
+}
+
+async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?: ErrorSources["spec"]; goMod?: ErrorSources["goMod"] }): Promise<ResultInit> {
+  const { caps, platforms: workerPlatforms } = await gw.ping();
+  checkCaps(caps, env.product);
+  const requestId = env.opts.get(OPT.requestId);
+  if (requestId !== undefined && requestId !== "") {
+    throw new LaunchError(`unsupported request ${requestId}: this slimgo version answers no --call requests yet`);
+  }
+
+  const filename = env.opts.get(OPT.filename) || DEFAULT_SPEC;
+  const [specInput, context] = await Promise.all([
+    readSpec(gw, caps, { filename, sessionId: env.sessionId }),
+    readContext(gw, caps, { sessionId: env.sessionId }),
+  ]);
+  sources.spec = { filename, data: specInput.data };
+  if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
+
+  const parsed = parseSpec(new TextDecoder().decode(specInput.data), filename);
+  const goMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
+  const buildPlatform = workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" };
+  const platformOpt = env.opts.get(OPT.platform) ?? "";
+  const plan = makePlan({
+    spec: parsed,
+    goMod,
+    options: {
+      platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
+      buildPlatform,
+      buildArgs: buildArgs(env.opts),
+      network: networkMode(env.opts),
+      noCache: env.opts.has(OPT.noCache),
+      ...(env.opts.get(OPT.target) ? { target: env.opts.get(OPT.target) as string } : {}),
+    },
+  });
+  log.info({ plan }, "plan");
+
+  const resolveMode = imageResolveMode(env.opts.get(OPT.imageResolveMode));
+  const resolve = (ref: string, platform: Platform) =>
+    gw
+      .resolveImageConfig(normalizeRef(ref), {
+        platform,
+        resolveMode,
+        logName: `[internal] load metadata for ${normalizeRef(ref)}`,
+        sessionId: env.sessionId,
+      })
+      .then((r) => r.config);
+  const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
+
+  const images = goRecipe(plan, {
+    sessionId: env.sessionId,
+    contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
+    builderConfig,
+    baseConfigs,
+    resolveMode,
+    extraLabels: optionLabels(env.opts),
+    specFile: new SourceFile(filename, specInput.data, "YAML"),
+  });
+
+  const solved = await Promise.all(
+    images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
+  );
+  return toResult(solved, env.opts.has("multi-platform") || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
+}
+
+async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ImageConfigJson>) {
+  const configs = new Map<string, ImageConfigJson>();
+  if (plan.base.kind !== "image") return configs;
+  const ref = plan.base.ref;
+  await Promise.all(plan.targetPlatforms.map(async (p) => configs.set(platformId(p), await resolve(ref, p))));
+  return configs;
+}
+
+function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, forceMulti: boolean): ResultInit {
+  const encode = (c: ImageConfigJson) => new TextEncoder().encode(JSON.stringify(c));
+  const only = images[0];
+  if (images.length === 1 && only && !forceMulti) {
+    return { result: { case: "ref", value: { id: only.ref } }, metadata: { "containerimage.config": encode(only.config) } };
+  }
+  const metadata: Record<string, Uint8Array> = {};
+  const refs: Record<string, { id: string }> = {};
+  for (const img of images) {
+    const id = platformId(img.platform);
+    refs[id] = { id: img.ref };
+    metadata[`containerimage.config/${id}`] = encode(img.config);
+  }
+  // Capitalised keys: BuildKit decodes this into a Go struct without json tags.
+  const platforms = images.map((img) => ({ ID: platformId(img.platform), Platform: ociPlatform(img.platform) }));
+  metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({ Platforms: platforms }));
+  return { result: { case: "refs", value: { refs } }, metadata };
+}
+
+function ociPlatform(p: Platform) {
+  return p.variant === undefined ? { architecture: p.architecture, os: p.os } : { architecture: p.architecture, os: p.os, variant: p.variant };
+}
+
+function imageResolveMode(v: string | undefined): "default" | "pull" | "local" {
+  if (v === undefined || v === "" || v === "default") return "default";
+  if (v === "pull" || v === "local") return v;
+  throw new LaunchError(`unknown image-resolve-mode "${v}": use default, pull or local`);
+}

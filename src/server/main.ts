@@ -1,0 +1,29 @@
+/** The frontend process BuildKit starts: gRPC on stdin/stdout, logs on stderr. */
+import { pino } from "pino";
+import { Gateway } from "../gateway/llb-bridge.js";
+import { readLaunchEnv } from "../gateway/options.js";
+import { runFrontend } from "./frontend.js";
+
+const started = performance.now();
+// stdout is the gRPC stream: anything else written there breaks the connection.
+const log = pino({ name: "slimgo", level: process.env["SLIMGO_LOG_LEVEL"] ?? "info" }, pino.destination({ fd: 2, sync: true }));
+
+async function main(): Promise<number> {
+  let gw: Gateway | undefined;
+  try {
+    const env = readLaunchEnv(process.env);
+    gw = await Gateway.overStdio(process.stdin, process.stdout);
+    await runFrontend(gw, env, log);
+    log.info({ ms: Math.round(performance.now() - started) }, "returned to BuildKit");
+    return 0;
+  } catch (err) {
+    // Only reached when Return itself failed: BuildKit reports the exit code.
+    log.error({ err }, "frontend failed");
+    return 1;
+  } finally {
+    gw?.close();
+  }
+}
+
+// BuildKit never closes stdin, so the process must exit by itself.
+main().then((code) => process.exit(code));

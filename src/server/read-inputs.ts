@@ -1,0 +1,60 @@
+/** Reading the user's files through BuildKit: the spec from the `dockerfile` local, go.mod and .dockerignore from the context. */
+import { local, marshal } from "../llb/index.js";
+import type { Caps, Gateway } from "../gateway/llb-bridge.js";
+import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
+
+export interface SpecInput {
+  readonly filename: string;
+  readonly data: Uint8Array;
+  /** `<spec>.dockerignore` beside the spec, which takes precedence over the context's. */
+  readonly dockerignore: Uint8Array | undefined;
+}
+
+export interface ContextInput {
+  readonly goMod: Uint8Array | undefined;
+  readonly goSum: Uint8Array | undefined;
+  readonly dockerignore: Uint8Array | undefined;
+}
+
+/** A file the user named that BuildKit could not find. */
+export class MissingFileError extends Error {
+  override name = "MissingFileError";
+}
+
+export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string; sessionId: string }): Promise<SpecInput> {
+  const ignoreName = `${opts.filename}.dockerignore`;
+  const state = local(LOCAL_SPEC, {
+    sessionId: opts.sessionId,
+    followPaths: [opts.filename, ignoreName],
+    sharedKeyHint: LOCAL_SPEC,
+    // Always re-send: size and mtime say nothing about an edited spec.
+    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
+    customName: `[internal] load build definition from ${opts.filename}`,
+  });
+  const ref = await gw.solve(marshal(state, { caps: caps.llb }));
+  const names = new Set(await gw.readDir(ref, "/"));
+  if (!names.has(opts.filename)) {
+    throw new MissingFileError(
+      `${opts.filename}: no such file in the build definition directory: pass the spec with -f (docker buildx build -f slimgo.yaml .)`,
+    );
+  }
+  return {
+    filename: opts.filename,
+    data: await gw.readFile(ref, opts.filename),
+    dockerignore: names.has(ignoreName) ? await gw.readFile(ref, ignoreName) : undefined,
+  };
+}
+
+export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: string }): Promise<ContextInput> {
+  const state = local(LOCAL_CONTEXT, {
+    sessionId: opts.sessionId,
+    followPaths: ["go.mod", "go.sum", ".dockerignore"],
+    sharedKeyHint: "slimgo-context-meta",
+    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
+    customName: "[internal] load go.mod and .dockerignore",
+  });
+  const ref = await gw.solve(marshal(state, { caps: caps.llb }));
+  const names = new Set(await gw.readDir(ref, "/"));
+  const read = async (name: string) => (names.has(name) ? gw.readFile(ref, name) : undefined);
+  return { goMod: await read("go.mod"), goSum: await read("go.sum"), dockerignore: await read(".dockerignore") };
+}

@@ -1,0 +1,119 @@
+/**
+ * The walking skeleton, for real: a Go project no one tuned for builds with a
+ * two-line spec through the Docker engine's BuildKit and our frontend image,
+ * and the image runs as nonroot with only the binary and the static essentials.
+ */
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { GenericContainer, Wait } from "testcontainers";
+import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
+import { buildx, imageFiles, requireEngine, run, stepState } from "../support/docker.js";
+
+process.env["TESTCONTAINERS_RYUK_DISABLED"] = "true";
+const FRONTEND = process.env["SLIMGO_IMAGE"] ?? "slimgo:dev";
+const FIXTURE = resolve("test/fixtures/projects/plain");
+const TAG = `slimgo-e2e-plain:${process.pid}`;
+/** Binary (~1.6 MB) + CA bundle + zoneinfo + passwd: anything near a distro base would blow this. */
+const SIZE_BUDGET = 4_000_000;
+
+let proxy: GoProxy;
+let dir: string;
+
+before(async () => {
+  await requireEngine(FRONTEND);
+  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [FIXTURE]));
+  dir = mkdtempSync(join(tmpdir(), "slimgo-e2e-"));
+  cpSync(FIXTURE, dir, { recursive: true });
+  writeFileSync(join(dir, "slimgo.yaml"), `# syntax=${FRONTEND}\nmain: ./cmd/plain\n`);
+});
+
+after(async () => {
+  await proxy?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await run("docker", ["image", "rm", "-f", TAG]);
+});
+
+const build = () =>
+  buildx({ dir, tag: TAG, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host"] });
+
+async function runImage(image: string): Promise<string> {
+  const container = await new GenericContainer(image).withWaitStrategy(Wait.forOneShotStartup()).start();
+  const logs = await container.logs();
+  const chunks: Buffer[] = [];
+  for await (const chunk of logs) chunks.push(Buffer.from(chunk as Buffer));
+  await container.stop();
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+test("the two-line spec builds an image that runs as nonroot", async () => {
+  const res = await build();
+  assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+  assert.equal(stepState(res.stderr, "go mod download") === "absent", false, "no `go mod download` step in the progress");
+  assert.notEqual(stepState(res.stderr, "go build ./cmd/plain"), "absent", "no `go build` step in the progress");
+
+  const out = await runImage(TAG);
+  assert.equal(out.trim(), "hello from plain id=c8a85b90-249f-5970-b209-a1c089a7f579 uid=65532 gid=65532");
+
+  const inspect = JSON.parse((await run("docker", ["image", "inspect", TAG])).stdout)[0];
+  assert.equal(inspect.Config.User, "65532:65532");
+  assert.deepEqual(inspect.Config.Entrypoint, ["/usr/local/bin/plain"]);
+  assert.ok(inspect.Config.Env.includes("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
+  assert.equal(inspect.Os, "linux");
+  assert.ok(inspect.Size < SIZE_BUDGET, `image is ${inspect.Size} bytes, budget ${SIZE_BUDGET}`);
+});
+
+test("the image holds only the binary and the static essentials: no shell", async () => {
+  const files = await imageFiles(TAG);
+  const outsideZoneinfo = [...files.keys()].filter((p) => !p.startsWith("/usr/share/zoneinfo/")).sort();
+  assert.deepEqual(outsideZoneinfo, [
+    "/etc",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/passwd",
+    "/etc/ssl",
+    "/etc/ssl/certs",
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/home",
+    "/home/nonroot",
+    "/tmp",
+    "/usr",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/bin/plain",
+    "/usr/share",
+    "/usr/share/zoneinfo",
+  ]);
+  assert.ok(files.has("/usr/share/zoneinfo/Europe/Berlin"));
+  assert.equal((files.get("/tmp")?.mode ?? 0) & 0o7777, 0o1777, "/tmp must be world-writable and sticky");
+  assert.equal(files.get("/home/nonroot")?.uid, 65532);
+  assert.match(files.get("/etc/passwd")?.text ?? "", /^nonroot:x:65532:65532:nonroot:\/home\/nonroot:/m);
+});
+
+test("a one-line source change rebuilds without running go mod download", async () => {
+  const main = join(dir, "cmd/plain/main.go");
+  writeFileSync(main, readFileSync(main, "utf8").replace('"hello from plain"', '"hello again from plain"'));
+  proxy.reset();
+  const res = await build();
+  assert.equal(res.code, 0, `rebuild failed:\n${res.stderr.slice(-4000)}`);
+  assert.equal(stepState(res.stderr, "go mod download"), "cached", "go mod download ran again after a .go edit");
+  assert.equal(stepState(res.stderr, "go build ./cmd/plain"), "ran");
+  assert.deepEqual(proxy.fetched, [], "the rebuild fetched modules");
+  assert.match(await runImage(TAG), /^hello again from plain /);
+});
+
+test("a misspelt field fails on its spec line with a hint", async () => {
+  const bad = mkdtempSync(join(tmpdir(), "slimgo-e2e-bad-"));
+  try {
+    cpSync(FIXTURE, bad, { recursive: true });
+    writeFileSync(join(bad, "slimgo.yaml"), `# syntax=${FRONTEND}\nmian: ./cmd/plain\n`);
+    const res = await buildx({ dir: bad, tag: `${TAG}-bad` });
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /slimgo\.yaml:2:1: unknown field "mian" \(did you mean "main"\?\)/);
+    assert.match(res.stderr, />>>\s+mian: \.\/cmd\/plain/, "buildx did not frame the spec line");
+  } finally {
+    rmSync(bad, { recursive: true, force: true });
+  }
+});
