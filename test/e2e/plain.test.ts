@@ -4,49 +4,37 @@
  * and the image runs as nonroot with only the binary and the static essentials.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { GenericContainer, Wait } from "testcontainers";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
 import { buildx, imageFiles, requireEngine, run, stepState } from "../support/docker.js";
+import { FRONTEND, copyFixture, fixturePath, runImage } from "../support/fixture.js";
 
-process.env["TESTCONTAINERS_RYUK_DISABLED"] = "true";
-const FRONTEND = process.env["SLIMGO_IMAGE"] ?? "slimgo:dev";
-const FIXTURE = resolve("test/fixtures/projects/plain");
+const FIXTURE = fixturePath("plain");
 const TAG = `slimgo-e2e-plain:${process.pid}`;
 /** Binary (~1.6 MB) + CA bundle + zoneinfo + passwd: anything near a distro base would blow this. */
 const SIZE_BUDGET = 4_000_000;
 
 let proxy: GoProxy;
+let project: ReturnType<typeof copyFixture>;
 let dir: string;
 
 before(async () => {
   await requireEngine(FRONTEND);
   proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [FIXTURE]));
-  dir = mkdtempSync(join(tmpdir(), "slimgo-e2e-"));
-  cpSync(FIXTURE, dir, { recursive: true });
-  writeFileSync(join(dir, "slimgo.yaml"), `# syntax=${FRONTEND}\nmain: ./cmd/plain\n`);
+  project = copyFixture("plain", "main: ./cmd/plain\n");
+  dir = project.dir;
 });
 
 after(async () => {
   await proxy?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  project?.remove();
   await run("docker", ["image", "rm", "-f", TAG]);
 });
 
 const build = () =>
   buildx({ dir, tag: TAG, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host"] });
-
-async function runImage(image: string): Promise<string> {
-  const container = await new GenericContainer(image).withWaitStrategy(Wait.forOneShotStartup()).start();
-  const logs = await container.logs();
-  const chunks: Buffer[] = [];
-  for await (const chunk of logs) chunks.push(Buffer.from(chunk as Buffer));
-  await container.stop();
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 test("the two-line spec builds an image that runs as nonroot", async () => {
   const res = await build();
@@ -105,15 +93,13 @@ test("a one-line source change rebuilds without running go mod download", async 
 });
 
 test("a misspelt field fails on its spec line with a hint", async () => {
-  const bad = mkdtempSync(join(tmpdir(), "slimgo-e2e-bad-"));
+  const bad = copyFixture("plain", "mian: ./cmd/plain\n");
   try {
-    cpSync(FIXTURE, bad, { recursive: true });
-    writeFileSync(join(bad, "slimgo.yaml"), `# syntax=${FRONTEND}\nmian: ./cmd/plain\n`);
-    const res = await buildx({ dir: bad, tag: `${TAG}-bad` });
+    const res = await buildx({ dir: bad.dir, tag: `${TAG}-bad` });
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /slimgo\.yaml:2:1: unknown field "mian" \(did you mean "main"\?\)/);
     assert.match(res.stderr, />>>\s+mian: \.\/cmd\/plain/, "buildx did not frame the spec line");
   } finally {
-    rmSync(bad, { recursive: true, force: true });
+    bad.remove();
   }
 });

@@ -1,0 +1,31 @@
+/** Fixture projects copied to a scratch directory, and images run to completion. */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { GenericContainer, Wait } from "testcontainers";
+
+process.env["TESTCONTAINERS_RYUK_DISABLED"] = "true"; // the reaper image cannot be pulled here
+
+/** The frontend image the e2e tests name on the `# syntax=` line. */
+export const FRONTEND = process.env["SLIMGO_IMAGE"] ?? "slimgo:dev";
+
+export function fixturePath(name: string): string {
+  return resolve("test/fixtures/projects", name);
+}
+
+/** Copy fixture `name` to a temp dir and write its slimgo.yaml with the e2e frontend on the syntax line. */
+export function copyFixture(name: string, specBody: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `slimgo-${name}-`));
+  cpSync(fixturePath(name), dir, { recursive: true });
+  writeFileSync(join(dir, "slimgo.yaml"), `# syntax=${FRONTEND}\n${specBody}`);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Run an image until it exits and return its output (stdout and stderr). */
+export async function runImage(image: string): Promise<string> {
+  const container = await new GenericContainer(image).withWaitStrategy(Wait.forOneShotStartup()).start();
+  const chunks: Buffer[] = [];
+  for await (const chunk of await container.logs()) chunks.push(Buffer.from(chunk as Buffer));
+  await container.stop();
+  return Buffer.concat(chunks).toString("utf8");
+}
