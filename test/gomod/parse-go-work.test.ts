@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { GoModError, parseGoWork } from "../../src/gomod/index.js";
+
+const WORKSPACE = `go 1.24.0
+
+toolchain go1.24.2
+
+use (
+	./services/api
+	./services/worker
+	./libs/auth // shared
+)
+
+use ./tools
+
+replace github.com/google/uuid v1.6.0 => ./third_party/uuid
+`;
+
+test("a workspace lists its modules and replaces", () => {
+  assert.deepEqual(parseGoWork(WORKSPACE), {
+    go: "1.24.0",
+    toolchain: "go1.24.2",
+    use: [
+      { path: "./services/api", line: 6 },
+      { path: "./services/worker", line: 7 },
+      { path: "./libs/auth", line: 8 },
+      { path: "./tools", line: 11 },
+    ],
+    replace: [{ from: { path: "github.com/google/uuid", version: "v1.6.0" }, to: { path: "./third_party/uuid" }, local: true, line: 13 }],
+  });
+});
+
+test("an empty go.work is valid", () => {
+  assert.deepEqual(parseGoWork(""), { use: [], replace: [] });
+});
+
+const broken: Array<[string, string, string]> = [
+  ["module is not a go.work directive", "go 1.24\nmodule x\n", 'go.work:2:1: unknown directive "module" (the directives are go, toolchain, godebug, use, replace)'],
+  ["misspelled use", "go 1.24\nuse (\n./a\n)\nuses ./b\n", 'go.work:5:1: unknown directive "uses" (did you mean "use"?)'],
+  ["use with two paths", "use ./a ./b\n", 'go.work:1:1: use takes one argument, got ./a ./b (write it like "use ./services/api")'],
+];
+for (const [name, text, message] of broken) {
+  test(`broken go.work: ${name}`, () => {
+    assert.throws(() => parseGoWork(text), (err: unknown) => err instanceof GoModError && err.message === message);
+  });
+}
