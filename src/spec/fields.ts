@@ -1,0 +1,167 @@
+/**
+ * The slimgo.yaml fields, as one table. The parser validates with it; a JSON
+ * Schema and the docs can be generated from it.
+ */
+import {
+  type Check,
+  checkBase,
+  checkBuildEnvName,
+  checkBuildTag,
+  checkEnvName,
+  checkFileName,
+  checkGoVersion,
+  checkImageRef,
+  checkLabelKey,
+  checkMain,
+  checkUser,
+  checkWorkdir,
+  cleanMain,
+} from "./checks.js";
+import type { FieldName, Spec } from "./types.js";
+
+/** How a field is written in YAML. */
+export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list";
+
+/** One row of the field table. */
+export interface FieldDef<K extends FieldName = FieldName> {
+  readonly name: K;
+  readonly type: FieldType;
+  /** The value when the field is absent, or undefined when it is derived (see defaultText). */
+  readonly default: Spec[K] | undefined;
+  /** The default as the docs state it. */
+  readonly defaultText: string;
+  readonly description: string;
+  /** Checks a string value, or each item of a string list. */
+  readonly check?: Check;
+  /** Rewrites a checked string value into its canonical spelling. */
+  readonly normalize?: (value: string) => string;
+  /** Checks each key of a string map. */
+  readonly checkKey?: Check;
+}
+
+/** Any row of the table. */
+export type AnyFieldDef = { [K in FieldName]: FieldDef<K> }[FieldName];
+
+/** Every spec field, in the order the docs list them. */
+export const SPEC_FIELDS: readonly AnyFieldDef[] = [
+  {
+    name: "main",
+    type: "string",
+    default: ".",
+    defaultText: `"."`,
+    description: `Package to build, relative to go.mod's directory, like "./cmd/server".`,
+    check: checkMain,
+    normalize: cleanMain,
+  },
+  {
+    name: "name",
+    type: "string",
+    default: undefined,
+    defaultText: `the last element of main, or of the module path when main is "."`,
+    description: "File name of the binary, installed as /usr/local/bin/<name> and used as the entrypoint.",
+    check: checkFileName,
+  },
+  {
+    name: "go",
+    type: "string",
+    default: undefined,
+    defaultText: "go.mod's toolchain line, else its go line (major.minor)",
+    description: `Go version of the builder, "1.24" or "1.24.3".`,
+    check: checkGoVersion,
+  },
+  {
+    name: "builder",
+    type: "string",
+    default: undefined,
+    defaultText: `"golang:<go>-bookworm"`,
+    description: "Image that runs go mod download and go build.",
+    check: checkImageRef,
+  },
+  {
+    name: "cgo",
+    type: "boolean",
+    default: false,
+    defaultText: "false",
+    description: "Build with CGO_ENABLED=1; the binary then needs a base image with a C library.",
+  },
+  {
+    name: "tags",
+    type: "string list",
+    default: [],
+    defaultText: "[]",
+    description: "Go build tags (-tags).",
+    check: checkBuildTag,
+  },
+  {
+    name: "ldflags",
+    type: "string",
+    default: "",
+    defaultText: `""`,
+    description: `Extra linker flags, added after "-s -w".`,
+  },
+  {
+    name: "buildEnv",
+    type: "string map",
+    default: [],
+    defaultText: "{}",
+    description: "Environment for go mod download and go build; CGO_ENABLED, GOOS and GOARCH come from cgo and --platform.",
+    checkKey: checkBuildEnvName,
+  },
+  {
+    name: "base",
+    type: "string",
+    default: "static",
+    defaultText: `"static"`,
+    description: "Final stage: static (scratch with CA certs, tzdata, nonroot user, /tmp), scratch (the binary alone), distroless, or an image reference.",
+    check: checkBase,
+  },
+  {
+    name: "user",
+    type: "string",
+    default: "65532:65532",
+    defaultText: `"65532:65532"`,
+    description: "User the container runs as: uid[:gid] or a name.",
+    check: checkUser,
+  },
+  {
+    name: "env",
+    type: "string map",
+    default: [],
+    defaultText: "{}",
+    description: "Environment of the running container.",
+    checkKey: checkEnvName,
+  },
+  {
+    name: "ports",
+    type: "port list",
+    default: [],
+    defaultText: "[]",
+    description: `Exposed ports: numbers (TCP) or strings like "53/udp".`,
+  },
+  {
+    name: "args",
+    type: "string list",
+    default: [],
+    defaultText: "[]",
+    description: "Arguments passed to the binary (the image's Cmd).",
+  },
+  {
+    name: "labels",
+    type: "string map",
+    default: [],
+    defaultText: "{}",
+    description: "Image labels.",
+    checkKey: checkLabelKey,
+  },
+  {
+    name: "workdir",
+    type: "string",
+    default: "/",
+    defaultText: `"/"`,
+    description: "Working directory of the running container, an absolute path.",
+    check: checkWorkdir,
+  },
+];
+
+/** The field names, for lookups and "did you mean". */
+export const FIELD_NAMES: readonly FieldName[] = SPEC_FIELDS.map((f) => f.name);

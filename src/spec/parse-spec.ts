@@ -1,0 +1,116 @@
+/** slimgo.yaml text → a typed spec with the range of every field, or every problem at once. */
+import { type Node, LineCounter, isMap, isScalar, parseDocument, visit } from "yaml";
+import type { SpecRange } from "../plan/types.js";
+import type { Problem } from "./checks.js";
+import { type Report, decodeField, describe, scalarText } from "./decode-field.js";
+import { didYouMean } from "./did-you-mean.js";
+import { FIELD_NAMES, SPEC_FIELDS } from "./fields.js";
+import { type SpecError, SpecErrors, byPosition } from "./spec-errors.js";
+import type { FieldName, ParsedSpec, Spec, SpecRanges } from "./types.js";
+
+// yaml's wording names its own API; say what the user can do instead.
+const YAML_MESSAGES: Record<string, Problem> = {
+  MULTIPLE_DOCS: { message: "the spec is a single YAML document", hint: `remove the "---" separator and what follows` },
+  DUPLICATE_KEY: { message: "this key appears twice", hint: "keep one of them" },
+  TAB_AS_INDENT: { message: "tabs are not allowed as indentation", hint: "indent with spaces" },
+};
+
+/** Parse and validate slimgo.yaml; throws SpecErrors with every problem found. */
+export function parseSpec(text: string, filename = "slimgo.yaml"): ParsedSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const errors: SpecError[] = [];
+  const span = (offsets: readonly [number, number]): SpecRange => toRange(lines, [offsets[0], contentEnd(text, offsets)]);
+  const at = (offsets: readonly [number, number], path: string, problem: Problem): void => {
+    const { start, end } = span(offsets);
+    errors.push({ file: filename, line: start.line, col: start.col, endLine: end.line, endCol: end.col, path, ...problem });
+  };
+  const report: Report = (node, path, problem) => at(nodeOffsets(node), path, problem);
+
+  for (const e of doc.errors) {
+    const known = YAML_MESSAGES[e.code];
+    at(e.pos, "", known ?? { message: lowerFirst(e.message) });
+  }
+  if (errors.length > 0) throw new SpecErrors(errors.sort(byPosition));
+
+  resolveAliases(doc, report);
+  const firstLineEnd = text.indexOf("\n") < 0 ? text.length : text.indexOf("\n");
+  const ranges: { fields: { [K in FieldName]?: SpecRange }; firstLine: SpecRange } = {
+    fields: {},
+    firstLine: { start: { line: 1, col: 1 }, end: { line: 1, col: firstLineEnd + 1 } },
+  };
+  const values = new Map<FieldName, unknown>();
+  const root = doc.contents;
+
+  if (root !== null && !(isScalar(root) && root.value === null)) {
+    if (!isMap(root)) {
+      report(root, "", { message: `expected fields like "main: ./cmd/app", got ${describe(root)}` });
+    } else {
+      for (const pair of root.items) {
+        const key = pair.key as Node;
+        const name = scalarText(key);
+        const def = SPEC_FIELDS.find((f) => f.name === name);
+        if (name === undefined || def === undefined) {
+          const hint = name === undefined ? undefined : didYouMean(name, FIELD_NAMES);
+          report(key, "", { message: name === undefined ? `expected a field name, got ${describe(key)}` : `unknown field "${name}"`, ...(hint ? { hint } : {}) });
+          continue;
+        }
+        const value = pair.value as Node | null;
+        // An empty value means the default, so a field whose entries are all commented out stays valid.
+        if (value === null || (isScalar(value) && value.value === null)) continue;
+        const decoded = decodeField(def, value, report);
+        if (decoded === undefined) continue;
+        values.set(def.name, decoded);
+        ranges.fields[def.name] = span([nodeOffsets(key)[0], nodeOffsets(value)[1]]);
+      }
+    }
+  }
+  if (errors.length > 0) throw new SpecErrors(errors.sort(byPosition));
+  return { file: filename, spec: assemble(values), ranges: ranges as SpecRanges };
+}
+
+// The decoders return each field's own type (see FieldType), so this is where the table meets Spec.
+function assemble(values: ReadonlyMap<FieldName, unknown>): Spec {
+  const spec: Record<string, unknown> = {};
+  for (const def of SPEC_FIELDS) {
+    const value = values.get(def.name) ?? def.default;
+    if (value !== undefined) spec[def.name] = value;
+  }
+  return spec as unknown as Spec;
+}
+
+// Anchors may be reused anywhere; the decoders then see the anchored node itself.
+function resolveAliases(doc: ReturnType<typeof parseDocument>, report: Report): void {
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      if (target === undefined) {
+        report(alias, "", { message: `alias *${alias.source} has no anchor &${alias.source} before it` });
+        return visit.REMOVE;
+      }
+      return target as Node;
+    },
+  });
+}
+
+function nodeOffsets(node: Node): [number, number] {
+  const range = node.range;
+  return range ? [range[0], range[1]] : [0, 0];
+}
+
+// Block collections end after their last newline; a range should end on the last character written.
+function contentEnd(text: string, offsets: readonly [number, number]): number {
+  let end = Math.max(offsets[0], offsets[1]);
+  while (end > offsets[0] && /\s/.test(text.charAt(end - 1))) end--;
+  return end;
+}
+
+function toRange(lines: LineCounter, offsets: readonly [number, number]): SpecRange {
+  const start = lines.linePos(offsets[0]);
+  const end = lines.linePos(offsets[1]);
+  return { start: { line: start.line, col: start.col }, end: { line: end.line, col: end.col } };
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,0 +1,40 @@
+/** Spec problems: each positioned on the file, all reported together. */
+
+/** One problem in the spec file; lines and columns are 1-based, the end is exclusive. */
+export interface SpecError {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+  /** The value's path, e.g. "env.FOO" or "ports[1]"; "" for the file or an unknown field. */
+  readonly path: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** `slimgo.yaml:3:1: ports[1]: message (hint)`. */
+export function formatSpecError(e: SpecError): string {
+  const path = e.path === "" ? "" : `${e.path}: `;
+  const hint = e.hint === undefined ? "" : ` (${e.hint})`;
+  return `${e.file}:${e.line}:${e.col}: ${path}${e.message}${hint}`;
+}
+
+/** Every problem found in a spec, in file order; `message` holds one formatted line per problem. */
+export class SpecErrors extends Error {
+  override name = "SpecErrors";
+
+  constructor(readonly errors: readonly SpecError[]) {
+    super(errors.map(formatSpecError).join("\n"));
+  }
+}
+
+/** True for a SpecErrors, even one from another copy of this module. */
+export function isSpecErrors(err: unknown): err is SpecErrors {
+  return err instanceof Error && err.name === "SpecErrors";
+}
+
+/** Sorts problems by position, so the first one printed is the first in the file. */
+export function byPosition(a: SpecError, b: SpecError): number {
+  return a.line - b.line || a.col - b.col;
+}
