@@ -1,0 +1,10 @@
+export { makePlan } from "./make-plan.js";
+export type { PlanInput } from "./make-plan.js";
+export type { FrontendOptions } from "./options.js";
+export { PlatformError, isPlatformError, parsePlatform, parsePlatforms } from "./platforms.js";
+export { chooseGoVersion, parseGoVersion } from "./go-version.js";
+export type { GoVersionChoice } from "./go-version.js";
+export { defaultBinaryName } from "./binary-name.js";
+export { PASSTHROUGH_BUILD_ARGS, goEnv, sortPairs } from "./go-env.js";
+export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
+export type { BasePlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";

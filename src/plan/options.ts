@@ -1,0 +1,15 @@
+/** What the frontend hands the planner from BuildKit's options, already parsed. */
+import type { Platform } from "./types.js";
+
+/** Frontend options that shape the plan. */
+export interface FrontendOptions {
+  /** From the `platform` option; empty means "build for the build platform". */
+  readonly platforms: readonly Platform[];
+  /** The worker's platform, where the Go steps run. */
+  readonly buildPlatform: Platform;
+  /** `--build-arg NAME=value`. */
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly network: "sandbox" | "host" | "none";
+  readonly noCache: boolean;
+  readonly target?: string;
+}
