@@ -57,6 +57,12 @@ export interface Plan {
   readonly image: ImageConfigPlan;
   /** true when the user asked for --no-cache. */
   readonly noCache: boolean;
+  /**
+   * Directories of go.mod's local `replace` targets, relative to the module
+   * root and cleaned ("libs/auth", "../shared"), in go.mod order; absent when
+   * there are none. `go mod download` needs each one's go.mod.
+   */
+  readonly localReplaces?: readonly string[];
   /** Spec locations of the fields that shape each step, for LLB source maps. */
   readonly locations: {
     readonly download?: SpecRange;

@@ -141,3 +141,18 @@ test("default binary names follow go build", () => {
   ];
   for (const [module, main, name] of cases) assert.equal(defaultBinaryName(module, main), name, `${module} ${main}`);
 });
+
+test("local replace targets become cleaned directories for the download step", () => {
+  const goMod = `module example.com/svc
+go 1.24
+replace (
+	example.com/a => ./libs/a/
+	example.com/b v1.0.0 => ../shared/./b
+	example.com/c => example.com/c-fork v1.2.0
+	example.com/d => ./libs/a
+	example.com/e => ./
+)
+`;
+  assert.deepEqual(plan("", goMod).localReplaces, ["libs/a", "../shared/b", "."]);
+  assert.equal(plan("", "module m\ngo 1.24\n").localReplaces, undefined);
+});
