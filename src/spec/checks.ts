@@ -143,6 +143,8 @@ export const checkWorkdir: Check = (v) => (v.startsWith("/") ? undefined : probl
 /** A `ports` item, as written: a number or "8080/tcp" → the normalised "8080/tcp", or the problem. */
 export function parsePort(v: string): { port: string } | Problem {
   const m = /^([0-9]+)(?:\/([A-Za-z]+))?$/.exec(v);
+  const mapping = /^(?:[0-9.]+:)?[0-9]+:([0-9]+)/.exec(v);
+  if (m === null && mapping !== null) return problem(`"${v}" is a port mapping`, `an image only exposes ${mapping[1]}; publish it with docker run -p ${v}`);
   if (m === null) return problem(`"${v}" is not a port`, `like 8080 or "53/udp"`);
   const number = Number(m[1]);
   const proto = (m[2] ?? "tcp").toLowerCase();

@@ -6,7 +6,7 @@ import { type Report, decodeField, describe, scalarText } from "./decode-field.j
 import { didYouMean } from "./did-you-mean.js";
 import { FIELD_NAMES, SPEC_FIELDS } from "./fields.js";
 import { type SpecError, SpecErrors, byPosition } from "./spec-errors.js";
-import type { FieldName, ParsedSpec, Spec, SpecRanges } from "./types.js";
+import type { FieldName, ParsedSpec, Spec } from "./types.js";
 
 // yaml's wording names its own API; say what the user can do instead.
 const YAML_MESSAGES: Record<string, Problem> = {
@@ -34,10 +34,10 @@ export function parseSpec(text: string, filename = "slimgo.yaml"): ParsedSpec {
   if (errors.length > 0) throw new SpecErrors(errors.sort(byPosition));
 
   resolveAliases(doc, report);
-  const firstLineEnd = text.indexOf("\n") < 0 ? text.length : text.indexOf("\n");
+  const firstLineLength = (text.split("\n", 1)[0] ?? "").replace(/\r$/, "").length;
   const ranges: { fields: { [K in FieldName]?: SpecRange }; firstLine: SpecRange } = {
     fields: {},
-    firstLine: { start: { line: 1, col: 1 }, end: { line: 1, col: firstLineEnd + 1 } },
+    firstLine: { start: { line: 1, col: 1 }, end: { line: 1, col: firstLineLength + 1 } },
   };
   const values = new Map<FieldName, unknown>();
   const root = doc.contents;
@@ -66,7 +66,7 @@ export function parseSpec(text: string, filename = "slimgo.yaml"): ParsedSpec {
     }
   }
   if (errors.length > 0) throw new SpecErrors(errors.sort(byPosition));
-  return { file: filename, spec: assemble(values), ranges: ranges as SpecRanges };
+  return { file: filename, spec: assemble(values), ranges };
 }
 
 // The decoders return each field's own type (see FieldType), so this is where the table meets Spec.

@@ -77,6 +77,11 @@ const cases: Array<{ name: string; spec: string; errors: string[] }> = [
       'slimgo.yaml:1:54: ports[6]: "1.5" is not a port (like 8080 or "53/udp")',
     ],
   },
+  {
+    name: "port mapping",
+    spec: 'ports: ["8080:80"]\n',
+    errors: ['slimgo.yaml:1:9: ports[0]: "8080:80" is a port mapping (an image only exposes 80; publish it with docker run -p 8080:80)'],
+  },
   { name: "user with spaces", spec: "user: my user\n", errors: ['slimgo.yaml:1:7: user: "my user" is not a user (like "65532:65532" or "nonroot")'] },
   { name: "relative workdir", spec: "workdir: data\n", errors: ['slimgo.yaml:1:10: workdir: "data" is not an absolute path (like "/data")'] },
   { name: "a list at the top", spec: `${SYNTAX}- main: .\n`, errors: ['slimgo.yaml:2:1: expected fields like "main: ./cmd/app", got a list'] },
