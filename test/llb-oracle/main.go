@@ -1,6 +1,8 @@
 // Command llb-oracle marshals a fixed set of LLB graphs with BuildKit's own
 // client/llb and writes each Definition, its op digests and a readable dump to
 // <out>/<name>.json. slimgo's TypeScript builder must reproduce these bytes.
+// It also writes <out>/tables/*.json: image reference and platform
+// normalisation, read off the ops client/llb emits.
 package main
 
 import (
@@ -49,6 +51,9 @@ func main() {
 func run(out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
+	}
+	if err := writeTables(filepath.Join(out, "tables")); err != nil {
+		return fmt.Errorf("tables: %w", err)
 	}
 	version := buildkitVersion()
 	for _, g := range graphs() {

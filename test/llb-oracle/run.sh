@@ -15,7 +15,7 @@ export GOWORK=off
 if [ -x /usr/local/go/bin/go ]; then GO=/usr/local/go/bin/go; else GO=go; fi
 
 if [ "${1:-}" = "--update" ]; then
-  rm -f "$golden"/*.json
+  rm -f "$golden"/*.json "$golden"/tables/*.json
   (cd "$here" && "$GO" run . -out "$golden")
   echo "llb-oracle: goldens rewritten in test/golden/llb"
   exit 0
@@ -29,4 +29,4 @@ if ! diff -ru "$golden" "$out"; then
   echo "llb-oracle: if graphs.go changed on purpose, run test/llb-oracle/run.sh --update and review the diff." >&2
   exit 1
 fi
-echo "llb-oracle: $(ls "$golden" | wc -l | tr -d ' ') goldens match BuildKit $(awk '$1 == "github.com/moby/buildkit" { print $2 }' "$here/go.mod")"
+echo "llb-oracle: $(ls "$golden"/*.json | wc -l | tr -d ' ') graphs and $(ls "$golden"/tables/*.json | wc -l | tr -d ' ') tables match BuildKit $(awk '$1 == "github.com/moby/buildkit" { print $2 }' "$here/go.mod")"
