@@ -5,6 +5,8 @@ import { LaunchError } from "../gateway/options.js";
 import { RpcError } from "../gateway/rpc.js";
 import { Code, errorStatus } from "../gateway/status.js";
 import { GoModError } from "../gomod/index.js";
+import { LlbError } from "../llb/index.js";
+import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
 import { MissingFileError } from "./read-inputs.js";
 
@@ -41,7 +43,7 @@ export function toStatus(err: unknown, sources: ErrorSources): MessageInitShape<
     return errorStatus(Code.InvalidArgument, err.message, span);
   }
   if (err instanceof MissingFileError) return errorStatus(Code.NotFound, err.message);
-  if (err instanceof LaunchError) return errorStatus(Code.InvalidArgument, err.message);
+  if (err instanceof LaunchError || err instanceof LlbError || err instanceof PlatformError) return errorStatus(Code.InvalidArgument, `slimgo: ${err.message}`);
   if (err instanceof RpcError) return errorStatus(err.code, `slimgo: ${err.message}`);
   return errorStatus(Code.Unknown, `slimgo: internal error: ${err instanceof Error ? err.message : String(err)}`);
 }

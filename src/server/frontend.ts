@@ -3,8 +3,8 @@
  * the LLB graph, solve it lazily and return the image(s) with their configs.
  */
 import type { Logger } from "pino";
-import { SourceFile, marshal } from "../llb/index.js";
-import type { Caps, Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
+import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
+import type { Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
 import { type LaunchEnv, LaunchError, OPT, buildArgs, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { goRecipe } from "../graph/go-recipe.js";
@@ -68,15 +68,11 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
   log.info({ plan }, "plan");
 
   const resolveMode = imageResolveMode(env.opts.get(OPT.imageResolveMode));
-  const resolve = (ref: string, platform: Platform) =>
-    gw
-      .resolveImageConfig(normalizeRef(ref), {
-        platform,
-        resolveMode,
-        logName: `[internal] load metadata for ${normalizeRef(ref)}`,
-        sessionId: env.sessionId,
-      })
-      .then((r) => r.config);
+  const resolve = async (ref: string, platform: Platform) => {
+    const normalized = normalizeImageRef(ref);
+    const logName = `[internal] load metadata for ${normalized}`;
+    return (await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId })).config;
+  };
   const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
 
   const images = goRecipe(plan, {

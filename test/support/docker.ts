@@ -89,7 +89,7 @@ function untar(stream: NodeJS.ReadableStream, onEntry: (name: string, data: Buff
     const ex = extract();
     ex.on("entry", (header: Header, body, next) => {
       const chunks: Buffer[] = [];
-      body.on("data", (c: Buffer) => chunks.push(c));
+      body.on("data", (c: unknown) => void chunks.push(c as Buffer));
       body.on("end", () => void onEntry(header.name, Buffer.concat(chunks), header).then(() => next(), reject));
       body.on("error", reject);
     });

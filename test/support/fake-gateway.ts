@@ -5,7 +5,15 @@
  */
 import { Duplex, type Readable, type Writable } from "node:stream";
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
-import { Server, ServerCredentials, status, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+  type sendUnaryData,
+} from "@grpc/grpc-js";
 import { LLBBridge } from "../../src/gen/gateway/gateway_pb.js";
 
 type Methods = (typeof LLBBridge)["method"];
@@ -34,7 +42,7 @@ export interface FakeGateway {
 
 export function fakeGateway(handlers: FakeHandlers): FakeGateway {
   const calls: Array<[string, unknown]> = [];
-  const definition: ServiceDefinition = {};
+  const definition: Record<string, ServiceDefinition[string]> = {};
   const impl: UntypedServiceImplementation = {};
   for (const [key, method] of Object.entries(LLBBridge.method)) {
     const input = method.input as DescMessage;
@@ -48,7 +56,7 @@ export function fakeGateway(handlers: FakeHandlers): FakeGateway {
       responseSerialize: (m: MessageShape<DescMessage>) => Buffer.from(toBinary(output, m)),
       responseDeserialize: (b: Buffer) => fromBinary(output, b),
     };
-    impl[method.name] = (call: { request: unknown }, callback: (err: unknown, res?: unknown) => void) => {
+    impl[method.name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       calls.push([method.name, call.request]);
       const handler = (handlers as Record<string, ((r: unknown) => unknown) | undefined>)[key];
       if (handler === undefined) {
