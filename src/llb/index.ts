@@ -15,7 +15,7 @@ export {
   type CopyOptions,
 } from "./file-action.js";
 export { SourceFile, type SourceLocation, type SourceRange, type Position } from "./source-map.js";
-export { marshal, definitionDigests, type MarshalOptions } from "./marshal.js";
+export { marshal, definitionDigests, headDigest, type MarshalOptions } from "./marshal.js";
 export { digestOf } from "./digest.js";
 export { normalizeImageRef } from "./image-ref.js";
 export { goJsonStringArray } from "./go-json.js";

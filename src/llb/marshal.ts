@@ -5,7 +5,7 @@
  * merged per digest.
  */
 import { randomBytes } from "node:crypto";
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
   DefinitionSchema,
   OpMetadataSchema,
@@ -78,6 +78,12 @@ export function marshal(state: State, opts: MarshalOptions = {}): Definition {
 /** The digest of every `def` entry, in order; the last is the terminal op. */
 export function definitionDigests(def: Definition): string[] {
   return def.def.map(digestOf);
+}
+
+/** The digest of the op whose output the Definition returns (the terminal op's input); undefined when empty. */
+export function headDigest(def: Definition): string | undefined {
+  const terminal = def.def.at(-1);
+  return terminal === undefined ? undefined : fromBinary(OpSchema, terminal).inputs[0]?.digest;
 }
 
 function mergeMeta(all: Map<string, MetaAcc>, digest: string, m: OpMeta): void {

@@ -36,13 +36,14 @@ export class State {
     });
   }
 
+  /** The same settings and output, as a plain State (used by ExecState.root). */
+  protected static fromData(data: StateData): State {
+    return new State(data);
+  }
+
   /** The output this state points at; undefined for scratch. */
   output(): { readonly vertex: Vertex; readonly index: number } | undefined {
     return this.data.output;
-  }
-
-  protected static fromData(data: StateData): State {
-    return new State(data);
   }
 
   /** Sets the working directory; a relative path joins the current one. */
@@ -51,6 +52,7 @@ export class State {
     return this.#with({ dir: value });
   }
 
+  /** The working directory execs start in and relative file paths resolve against. */
   getDir(): string {
     return this.data.dir;
   }
@@ -60,6 +62,7 @@ export class State {
     return this.#with({ env: [...this.data.env.filter(([k]) => k !== key), [key, value]] });
   }
 
+  /** The env execs get, in order; a copy the caller may not mutate. */
   env(): ReadonlyArray<[string, string]> {
     return Object.freeze(this.data.env.map(([k, v]): [string, string] => [k, v]));
   }

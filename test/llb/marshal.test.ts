@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DefinitionSchema, MountType, OpSchema } from "../../src/gen/pb/ops_pb.js";
-import { copy, definitionDigests, digestOf, image, local, marshal, scratch, SourceFile } from "../../src/llb/index.js";
+import { copy, definitionDigests, digestOf, headDigest, image, local, marshal, scratch, SourceFile } from "../../src/llb/index.js";
 import { amd64, execs, files, hex, ops, sources } from "./helpers.js";
 
 const GOLANG_SOURCE_HEX =
@@ -196,4 +196,20 @@ test("local sources without a session get local.unique from the marshal options 
   const [r2] = sources(marshal(st));
   assert.match(r1?.attrs["local.unique"] ?? "", /^[0-9a-z]{25}$/);
   assert.notEqual(r1?.attrs["local.unique"], r2?.attrs["local.unique"]);
+});
+
+test("marshal is pure: the same state marshals independently under different options", () => {
+  const st = image("golang:1.24").run({ args: ["go"] }).root();
+  const arm = { os: "linux", architecture: "arm64" } as const;
+  const first = hex(toBinary(DefinitionSchema, marshal(st, { platform: amd64 })));
+  const other = marshal(st, { platform: arm, caps: new Set(["exec.meta.base"]) });
+  assert.equal(execs(other)[0]?.meta?.env.length, 1);
+  assert.equal(ops(other)[0]?.platform?.Architecture, "arm64");
+  assert.equal(hex(toBinary(DefinitionSchema, marshal(st, { platform: amd64 }))), first);
+});
+
+test("headDigest names the op the terminal points at", () => {
+  const def = marshal(image("golang:1.24").run({ args: ["go"] }).root(), { platform: amd64 });
+  assert.equal(headDigest(def), definitionDigests(def)[1]);
+  assert.equal(headDigest(marshal(scratch())), undefined);
 });
