@@ -1,7 +1,7 @@
 /**
- * The module download step. It sees only go.mod and go.sum, so editing a .go
- * file never reruns it. Its output is a real layer holding exactly the
- * modules this go.sum names: a remote cache export carries them, and a cached
+ * The module download step. It sees only go.mod and go.sum (and those of
+ * local replace directories), so editing a .go file never reruns it. Its
+ * output is a real layer holding exactly the modules this go.sum names: a remote cache export carries them, and a cached
  * step can never hand `go build` an empty cache mount. A shared cache mount
  * sits behind it as a fetch cache, so a go.mod change fetches only new modules.
  */
@@ -25,11 +25,17 @@ export interface DownloadInputs {
   readonly specFile: SourceFile | undefined;
 }
 
+/** go.mod and go.sum of the module and of every local replace: all `go mod download` reads. */
+export function goModFiles(plan: Plan): string[] {
+  const dirs = [".", ...(plan.localReplaces ?? [])];
+  return dirs.flatMap((d) => (d === "." ? ["go.mod", "go.sum"] : [`${d}/go.mod`, `${d}/go.sum`]));
+}
+
 /** The module set for this go.mod/go.sum, as a state whose root is a GOMODCACHE. */
 export function downloadModules(builder: State, plan: Plan, inputs: DownloadInputs): State {
   const goMod = local("context", {
     sessionId: inputs.sessionId,
-    includePatterns: ["go.mod", "go.sum"],
+    includePatterns: goModFiles(plan),
     sharedKeyHint: "slimgo-go-mod",
     customName: "[context] load go.mod and go.sum",
   });

@@ -8,4 +8,4 @@ export { defaultBinaryName } from "./binary-name.js";
 export { PASSTHROUGH_BUILD_ARGS, goEnv, sortPairs } from "./go-env.js";
 export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
 export type { BasePlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
-export { localReplaceDirs } from "./local-replaces.js";
+export { checkReplacesInContext, localReplaceDirs } from "./local-replaces.js";

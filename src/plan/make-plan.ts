@@ -4,7 +4,7 @@ import type { Problem } from "../spec/checks.js";
 import { SpecErrors } from "../spec/spec-errors.js";
 import type { FieldName, ParsedSpec } from "../spec/types.js";
 import { defaultBinaryName } from "./binary-name.js";
-import { localReplaceDirs } from "./local-replaces.js";
+import { checkReplacesInContext, localReplaceDirs } from "./local-replaces.js";
 import { goEnv } from "./go-env.js";
 import { chooseGoVersion } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
@@ -41,6 +41,7 @@ export function makePlan({ spec: parsed, goMod, options }: PlanInput): Plan {
     ...(ranges.fields.base ? { base: ranges.fields.base } : {}),
   };
 
+  checkReplacesInContext(goMod);
   const localReplaces = localReplaceDirs(goMod);
   return {
     main: spec.main,

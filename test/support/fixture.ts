@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { GenericContainer, Wait } from "testcontainers";
+import { run } from "./docker.js";
 
 process.env["TESTCONTAINERS_RYUK_DISABLED"] = "true"; // the reaper image cannot be pulled here
 
@@ -24,8 +25,8 @@ export function copyFixture(name: string, specBody: string): { dir: string; remo
 /** Run an image until it exits and return its output (stdout and stderr). */
 export async function runImage(image: string): Promise<string> {
   const container = await new GenericContainer(image).withWaitStrategy(Wait.forOneShotStartup()).start();
-  const chunks: Buffer[] = [];
-  for await (const chunk of await container.logs()) chunks.push(Buffer.from(chunk as Buffer));
+  // The log stream of an exited container may close without ending; read the finished log instead.
+  const logs = await run("docker", ["logs", container.getId()]);
   await container.stop();
-  return Buffer.concat(chunks).toString("utf8");
+  return logs.stdout + logs.stderr;
 }
