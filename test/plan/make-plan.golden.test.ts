@@ -2,7 +2,7 @@ import { test } from "node:test";
 import { parseGoMod } from "../../src/gomod/index.js";
 import { type FrontendOptions, makePlan } from "../../src/plan/index.js";
 import { parseSpec } from "../../src/spec/index.js";
-import { assertGolden } from "./golden.js";
+import { assertGolden } from "../support/golden.js";
 
 const AMD64 = { os: "linux", architecture: "amd64" };
 const ARM64 = { os: "linux", architecture: "arm64" };
@@ -64,7 +64,7 @@ go 1.24
 
 require example.com/platform/libs/auth v0.0.0
 
-replace example.com/platform/libs/auth => ../../libs/auth
+replace example.com/platform/libs/auth => ./libs/auth
 `,
     options: { network: "none", buildArgs: { SLIMGO_DISTROLESS_IMAGE: "registry.internal/distroless/static:nonroot", GOFLAGS: "-mod=mod" } },
   },

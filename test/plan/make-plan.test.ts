@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseGoMod } from "../../src/gomod/index.js";
+import { GoModError, parseGoMod } from "../../src/gomod/index.js";
 import { type FrontendOptions, defaultBinaryName, makePlan } from "../../src/plan/index.js";
 import { SpecErrors, formatSpecError, parseSpec } from "../../src/spec/index.js";
 
@@ -147,12 +147,25 @@ test("local replace targets become cleaned directories for the download step", (
 go 1.24
 replace (
 	example.com/a => ./libs/a/
-	example.com/b v1.0.0 => ../shared/./b
+	example.com/b v1.0.0 => ./shared/./b
 	example.com/c => example.com/c-fork v1.2.0
 	example.com/d => ./libs/a
 	example.com/e => ./
 )
 `;
-  assert.deepEqual(plan("", goMod).localReplaces, ["libs/a", "../shared/b", "."]);
+  assert.deepEqual(plan("", goMod).localReplaces, ["libs/a", "shared/b", "."]);
   assert.equal(plan("", "module m\ngo 1.24\n").localReplaces, undefined);
+});
+
+test("a replace target outside the build context fails on its go.mod line with the fix", () => {
+  const goMod = "module example.com/svc\ngo 1.24\n\nreplace example.com/b => ../shared/b\n";
+  assert.throws(
+    () => plan("", goMod),
+    (err: unknown) => {
+      assert.ok(err instanceof GoModError);
+      assert.equal(err.line, 4);
+      assert.match(err.message, /^go\.mod:4:1: replace example\.com\/b => \.\.\/shared\/b points outside the build context.*build from a directory that holds both/);
+      return true;
+    },
+  );
 });

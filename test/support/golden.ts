@@ -21,5 +21,5 @@ export function assertGolden(name: string, value: unknown): void {
   } catch {
     assert.fail(`no golden file ${path}: create it with UPDATE_GOLDEN=1`);
   }
-  assert.equal(actual, expected, `plan differs from ${path}; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`);
+  assert.equal(actual, expected, `output differs from ${path}; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`);
 }
