@@ -81,8 +81,21 @@ export class Gateway {
     return res.ref;
   }
 
-  async readFile(ref: string, path: string): Promise<Uint8Array> {
-    return (await this.call("readFile", { Ref: ref, FilePath: path })).Data;
+  async readFile(ref: string, path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
+    const Range = range ? { Offset: BigInt(range.offset), Length: BigInt(range.length) } : undefined;
+    return (await this.call("readFile", { Ref: ref, FilePath: path, ...(Range ? { Range } : {}) })).Data;
+  }
+
+  /** A whole file of any size, in pieces below every daemon's message limit (4 MiB before BuildKit 0.14). */
+  async readWholeFile(ref: string, path: string): Promise<Uint8Array> {
+    const size = Number((await this.call("statFile", { Ref: ref, Path: path })).stat?.size ?? 0n);
+    const out = new Uint8Array(size);
+    const piece = 3 << 20;
+    for (let offset = 0; offset < size; offset += piece) {
+      const data = await this.readFile(ref, path, { offset, length: Math.min(piece, size - offset) });
+      out.set(data, offset);
+    }
+    return out;
   }
 
   /** Names of the entries directly under `dir` in a ref. */

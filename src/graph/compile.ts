@@ -14,6 +14,26 @@ export interface CompileInputs {
   readonly multiPlatform: boolean;
 }
 
+/**
+ * Before compiling, `go list` records which packages of the main module use
+ * cgo (`import "C"`), which dependencies do, and whether `net` or `os/user`
+ * are linked. With cgo off and cgo code in the module it stops without
+ * building, and the frontend turns the report into a one-line error on the
+ * spec; `go build` would otherwise drop those files or fail obscurely.
+ */
+const SCRIPT = `set -eu
+mkdir -p "$(dirname "$SLIMGO_REPORT")"
+CGO_ENABLED=1 go list -deps -tags "$SLIMGO_TAGS" -f '${[
+  "{{if .CgoFiles}}{{if .Standard}}{{else if and .Module .Module.Main}}cgo {{.ImportPath}}{{else}}cgo-dep {{.ImportPath}}{{end}}{{end}}",
+  '{{if or (eq .ImportPath "net") (eq .ImportPath "os/user")}}std {{.ImportPath}}{{end}}',
+].join("")}' "$SLIMGO_MAIN" | sed '/^$/d' > "$SLIMGO_REPORT"
+if [ "$CGO_ENABLED" = 0 ] && grep -q '^cgo ' "$SLIMGO_REPORT"; then exit 0; fi
+exec "$@"
+`;
+
+/** Where the build step leaves its go list report, inside the output mount. */
+export const GO_LIST_REPORT = ".slimgo/go-list.txt";
+
 /** `go build` arguments; the binary lands in /out/<name>. */
 export function goBuildArgs(plan: Plan): string[] {
   const args = ["go", "build", "-trimpath", "-buildvcs=false", "-ldflags", plan.ldflags];
@@ -30,10 +50,13 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
     ["GOCACHE", GOCACHE_DIR],
     ["GOMODCACHE", MODULES_DIR],
     ["GOPROXY", "off"],
+    ["SLIMGO_MAIN", plan.main],
+    ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
+    ["SLIMGO_TAGS", plan.tags.join(",")],
   ]);
   const source = specLocation(inputs.specFile, plan.locations.build);
   const step = builder.run({
-    args: goBuildArgs(plan),
+    args: ["/bin/sh", "-c", SCRIPT, "go-build", ...goBuildArgs(plan)],
     env,
     dir: SRC_DIR,
     mounts: [

@@ -32,6 +32,8 @@ export interface PlatformImage {
   readonly platform: Platform;
   readonly state: State;
   readonly config: ImageConfigJson;
+  /** The build step's output: the binary at /<name> and the go list report. */
+  readonly build: State;
 }
 
 export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
@@ -57,7 +59,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
       copyBinary(bin, plan),
       { customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}copy ${plan.binaryName} into the image` },
     );
-    return { platform, state, config: imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels }) };
+    return { platform, state, build: bin, config: imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels }) };
   });
 }
 

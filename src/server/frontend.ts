@@ -16,6 +16,7 @@ import { parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
 import { readContext, readSpec } from "./read-inputs.js";
+import { showVerdict, verifyBinary } from "./verify.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
 
@@ -85,9 +86,14 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     specFile: new SourceFile(filename, specInput.data, "YAML"),
   });
 
-  const solved = await Promise.all(
-    images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
-  );
+  const cgoRange = parsed.ranges.fields.cgo ?? parsed.ranges.firstLine;
+  const [solved, verified] = await Promise.all([
+    Promise.all(
+      images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
+    ),
+    Promise.all(images.map((img) => verifyBinary(gw, img.build, img.platform, { plan, caps, cgoRange }))),
+  ]);
+  await showVerdict(gw, caps, verified);
   return toResult(solved, env.opts.has("multi-platform") || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
 }
 

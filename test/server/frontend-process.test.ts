@@ -4,24 +4,47 @@
  * runs it, without an engine.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
-import { test } from "node:test";
+import { before, test } from "node:test";
 import { fromBinary } from "@bufbuild/protobuf";
 import type { ReturnRequest } from "../../src/gen/gateway/gateway_pb.js";
 import { OpSchema } from "../../src/gen/pb/ops_pb.js";
 import { type FakeHandlers, fakeGateway } from "../support/fake-gateway.js";
 
 const FIXTURE = resolve("test/fixtures/projects/plain");
+
+/** Real Go binaries stand in for the build step's output, one per GOARCH. */
+const binaries = new Map<string, Uint8Array>();
+before(() => {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-bin-"));
+  writeFileSync(join(dir, "go.mod"), "module example.com/tiny\n\ngo 1.24\n");
+  writeFileSync(join(dir, "main.go"), "package main\n\nfunc main() { println(\"tiny\") }\n");
+  for (const goarch of ["amd64", "arm64"]) {
+    execFileSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(dir, goarch), "."], {
+      cwd: dir,
+      env: { ...process.env, CGO_ENABLED: "0", GOOS: "linux", GOARCH: goarch, GOTOOLCHAIN: "local", GOFLAGS: "" },
+    });
+    binaries.set(goarch, readFileSync(join(dir, goarch)));
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function binaryFor(ref: { goarch?: string } | undefined): Uint8Array {
+  const bin = binaries.get(ref?.goarch ?? "");
+  if (bin === undefined) throw new Error(`no test binary for GOARCH=${ref?.goarch}`);
+  return bin;
+}
 const enc = (s: string) => new TextEncoder().encode(s);
 const ALL_CAPS = [
   "solve.base", "readfile", "readdir", "resolveimage", "return", "proto.refarray",
   "file.base", "exec.mount.cache", "exec.mount.bind", "exec.meta.network", "exec.meta.base", "exec.mount.selector",
   "exec.mount.cache.sharing", "source.local", "source.local.includepatterns", "source.local.followpaths",
   "source.local.excludepatterns", "source.local.sharedkeyhint", "source.local.sessionid", "source.local.differ",
-  "source.image", "constraints", "platform", "meta.description", "exec.meta.setsdefaultpath",
+  "source.image", "constraints", "platform", "meta.description", "exec.meta.setsdefaultpath", "statfile", "gateway.solve.evaluate",
 ].map((ID) => ({ ID, Enabled: true }));
 
 interface Outcome {
@@ -33,11 +56,11 @@ interface Outcome {
 }
 
 /** Start the frontend with the given files in its `dockerfile` and `context` locals. */
-async function runFrontend(files: { spec: string; goMod?: string; opts?: Record<string, string> }): Promise<Outcome> {
+async function runFrontend(files: { spec: string; goMod?: string; goList?: string; opts?: Record<string, string> }): Promise<Outcome> {
   let returned: ReturnRequest | undefined;
   const solved: Array<{ ops: number }> = [];
   let nextRef = 0;
-  const refs = new Map<string, "spec" | "context" | "build">();
+  const refs = new Map<string, { kind: "spec" | "context" | "build" | "image"; goarch?: string }>();
   const handlers: FakeHandlers = {
     ping: () => ({
       FrontendAPICaps: ALL_CAPS,
@@ -48,17 +71,31 @@ async function runFrontend(files: { spec: string; goMod?: string; opts?: Record<
       const defs = req.Definition?.def ?? [];
       solved.push({ ops: defs.length });
       const first = defs[0] ? fromBinary(OpSchema, defs[0]) : undefined;
+      const head = defs.length >= 2 ? fromBinary(OpSchema, defs[defs.length - 2] as Uint8Array) : undefined;
       const ident = first?.op.case === "source" ? first.op.value.identifier : "";
       const id = `ref${nextRef++}`;
-      refs.set(id, ident === "local://dockerfile" ? "spec" : ident === "local://context" && defs.length === 2 ? "context" : "build");
+      if (ident === "local://dockerfile") refs.set(id, { kind: "spec" });
+      else if (ident === "local://context" && defs.length === 2) refs.set(id, { kind: "context" });
+      else if (head?.op.case === "exec") {
+        const goarch = head.op.value.meta?.env.find((e) => e.startsWith("GOARCH="))?.slice(7) ?? "";
+        refs.set(id, { kind: "build", goarch });
+      } else refs.set(id, { kind: "image" });
       return { result: { result: { case: "ref", value: { id } } } };
     },
+    statFile: (req) => ({ stat: { path: req.Path, size: BigInt(binaryFor(refs.get(req.Ref)).length) } }),
     readDir: (req) => {
-      const kind = refs.get(req.Ref);
+      const kind = refs.get(req.Ref)?.kind;
       const names = kind === "spec" ? ["slimgo.yaml"] : kind === "context" && files.goMod ? ["go.mod", "go.sum"] : [];
       return { entries: names.map((path) => ({ path })) };
     },
     readFile: (req) => {
+      const ref = refs.get(req.Ref);
+      if (ref?.kind === "build") {
+        if (req.FilePath === ".slimgo/go-list.txt") return { Data: enc(files.goList ?? "std net\n") };
+        const bin = binaryFor(ref);
+        const start = Number(req.Range?.Offset ?? 0n);
+        return { Data: bin.subarray(start, req.Range ? start + Number(req.Range.Length) : bin.length) };
+      }
       if (req.FilePath === "slimgo.yaml") return { Data: enc(files.spec) };
       if (req.FilePath === "go.mod" && files.goMod) return { Data: enc(files.goMod) };
       if (req.FilePath === "go.sum") return { Data: enc("") };
@@ -147,4 +184,30 @@ test("multi-platform returns one ref and one config per platform", async () => {
   });
   const arm = JSON.parse(new TextDecoder().decode(result?.metadata["containerimage.config/linux/arm64"]));
   assert.equal(arm.architecture, "arm64");
+});
+
+test("cgo code in the module with cgo off fails on the spec's cgo line", async () => {
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\ncgo: false\n";
+  const out = await runFrontend({ spec, goMod: readFileSync(`${FIXTURE}/go.mod`, "utf8"), goList: "cgo example.com/plain/internal/sqlite\nstd net\n" });
+  const err = out.returned.error;
+  assert.equal(err?.code, 3);
+  assert.equal(
+    err?.message,
+    'cgo is off, but example.com/plain/internal/sqlite uses cgo (import "C"): set `cgo: true` (the image then ships the C libraries it needs), or remove the C code',
+  );
+  const source = JSON.parse(new TextDecoder().decode(err?.details[0]?.value));
+  assert.equal(source.ranges[0].start.line, 3);
+});
+
+test("a binary for the wrong architecture is refused before it becomes an image", async () => {
+  // The fake hands back the arm64 binary for the amd64 build: the ELF check must catch it.
+  binaries.set("amd64-real", binaries.get("amd64") as Uint8Array);
+  binaries.set("amd64", binaries.get("arm64") as Uint8Array);
+  try {
+    const out = await runFrontend({ spec: "main: ./cmd/plain\n", goMod: readFileSync(`${FIXTURE}/go.mod`, "utf8") });
+    assert.equal(out.returned.result, undefined);
+    assert.match(out.returned.error?.message ?? "", /^plain for linux\/amd64: binary is for arm64 but the target platform is linux\/amd64/);
+  } finally {
+    binaries.set("amd64", binaries.get("amd64-real") as Uint8Array);
+  }
 });

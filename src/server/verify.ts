@@ -1,0 +1,65 @@
+/**
+ * Proves what Go users check by hand with `file`, `ldd` and `readelf`: the
+ * built binary is for the target architecture and is static when cgo is off.
+ * The build is evaluated before Return so a wrong binary never becomes an
+ * image; the verdict shows in the progress output as its own step.
+ */
+import { checkBinary, readElf, readGoBuildInfo } from "../elf/index.js";
+import { marshal, mkfile, scratch, type State } from "../llb/index.js";
+import type { Caps, Gateway } from "../gateway/llb-bridge.js";
+import { GO_LIST_REPORT } from "../graph/compile.js";
+import { platformId } from "../graph/go-env.js";
+import type { Plan, Platform, SpecRange } from "../plan/types.js";
+import { UserError } from "./errors.js";
+import { type GoListReport, parseGoListReport } from "./go-list-report.js";
+
+export interface Verified {
+  readonly platform: Platform;
+  readonly summary: string;
+  readonly report: GoListReport;
+}
+
+export interface VerifyInputs {
+  readonly plan: Plan;
+  readonly caps: Caps;
+  /** Where to point errors about cgo: the spec's `cgo` field, else its first line. */
+  readonly cgoRange: SpecRange;
+}
+
+/** Build and check one platform's binary; throws a UserError naming cause and fix. */
+export async function verifyBinary(gw: Gateway, build: State, platform: Platform, inputs: VerifyInputs): Promise<Verified> {
+  const { plan, caps } = inputs;
+  const ref = await gw.solve(marshal(build, { caps: caps.llb, platform: plan.buildPlatform }));
+  const report = parseGoListReport(new TextDecoder().decode(await gw.readFile(ref, GO_LIST_REPORT)));
+  if (!plan.cgo && report.cgoInModule.length > 0) {
+    throw new UserError(
+      `cgo is off, but ${report.cgoInModule.join(", ")} ${report.cgoInModule.length === 1 ? "uses" : "use"} cgo (import "C"): ` +
+        "set `cgo: true` (the image then ships the C libraries it needs), or remove the C code",
+      { file: "spec", line: inputs.cgoRange.start.line, col: inputs.cgoRange.start.col },
+    );
+  }
+  const bytes = await gw.readWholeFile(ref, plan.binaryName);
+  const elf = readElf(bytes);
+  const problems = checkBinary(elf, { arch: platform.architecture, static: !plan.cgo });
+  if (problems.length > 0) throw new UserError(`${plan.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
+  const info = readGoBuildInfo(bytes, elf);
+  const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
+  const summary = `${plan.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
+  return { platform, summary, report };
+}
+
+/** Make the verdict a step in the progress output: a tiny file op named after it. */
+export async function showVerdict(gw: Gateway, caps: Caps, verified: readonly Verified[]): Promise<void> {
+  if (!caps.frontend.has("gateway.solve.evaluate")) return;
+  await Promise.all(
+    verified.map((v) =>
+      gw.solve(marshal(scratch().file(mkfile("/verified", 0o644, `${v.summary}\n`), { customName: `verified ${v.summary}` }), { caps: caps.llb }), {
+        evaluate: true,
+      }),
+    ),
+  );
+}
+
+function formatSize(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
+}
