@@ -42,6 +42,8 @@ test("the two-line spec builds an image that runs as nonroot", async () => {
   assert.equal(stepState(res.stderr, "go mod download") === "absent", false, "no `go mod download` step in the progress");
   assert.notEqual(stepState(res.stderr, "go build ./cmd/plain"), "absent", "no `go build` step in the progress");
 
+  assert.match(res.stderr, /verified plain linux\/amd64: static amd64 ELF, go1\.24\.\d+, [\d.]+ MiB/, "no verification step in the progress");
+
   const out = await runImage(TAG);
   assert.equal(out.trim(), "hello from plain id=c8a85b90-249f-5970-b209-a1c089a7f579 uid=65532 gid=65532");
 
