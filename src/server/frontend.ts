@@ -35,7 +35,9 @@ export async function runFrontend(gw: Gateway, env: LaunchEnv, log: Logger): Pro
 }
 
 async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?: ErrorSources["spec"]; goMod?: ErrorSources["goMod"] }): Promise<ResultInit> {
+  const t = phaseTimer();
   const { caps, platforms: workerPlatforms } = await gw.ping();
+  t.mark("ping");
   checkCaps(caps, env.product);
   const requestId = env.opts.get(OPT.requestId);
   if (requestId !== undefined && requestId !== "") {
@@ -47,6 +49,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     readSpec(gw, caps, { filename, sessionId: env.sessionId }),
     readContext(gw, caps, { sessionId: env.sessionId }),
   ]);
+  t.mark("read");
   sources.spec = { filename, data: specInput.data };
   if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
 
@@ -74,7 +77,9 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     const logName = `[internal] load metadata for ${normalized}`;
     return (await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId })).config;
   };
+  t.mark("plan");
   const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
+  t.mark("resolve");
 
   const images = goRecipe(plan, {
     sessionId: env.sessionId,
@@ -93,7 +98,10 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     ),
     Promise.all(images.map((img) => verifyBinary(gw, img.build, img.platform, { plan, caps, cgoRange }))),
   ]);
+  t.mark("build+verify");
   await showVerdict(gw, caps, verified);
+  t.mark("verdict");
+  log.info({ phases: t.phases }, "phases (ms)");
   return toResult(solved, env.opts.has("multi-platform") || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
 }
 
@@ -132,4 +140,18 @@ function imageResolveMode(v: string | undefined): "default" | "pull" | "local" {
   if (v === undefined || v === "" || v === "default") return "default";
   if (v === "pull" || v === "local") return v;
   throw new LaunchError(`unknown image-resolve-mode "${v}": use default, pull or local`);
+}
+
+/** Milliseconds spent in each phase, for the log and the benchmarks. */
+function phaseTimer() {
+  const phases: Record<string, number> = {};
+  let last = performance.now();
+  return {
+    phases,
+    mark(name: string) {
+      const now = performance.now();
+      phases[name] = Math.round(now - last);
+      last = now;
+    },
+  };
 }
