@@ -86,9 +86,15 @@ export class Gateway {
     return (await this.call("readFile", { Ref: ref, FilePath: path, ...(Range ? { Range } : {}) })).Data;
   }
 
+  /** File metadata; follows the path inside the ref (an error when it does not exist). */
+  async statFile(ref: string, path: string): Promise<{ size: number; mode: number; linkname: string }> {
+    const stat = (await this.call("statFile", { Ref: ref, Path: path })).stat;
+    return { size: Number(stat?.size ?? 0n), mode: stat?.mode ?? 0, linkname: stat?.linkname ?? "" };
+  }
+
   /** A whole file of any size, in pieces below every daemon's message limit (4 MiB before BuildKit 0.14). */
   async readWholeFile(ref: string, path: string): Promise<Uint8Array> {
-    const size = Number((await this.call("statFile", { Ref: ref, Path: path })).stat?.size ?? 0n);
+    const { size } = await this.statFile(ref, path);
     const out = new Uint8Array(size);
     const piece = 3 << 20;
     for (let offset = 0; offset < size; offset += piece) {

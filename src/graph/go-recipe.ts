@@ -26,6 +26,8 @@ export interface RecipeInputs {
   readonly resolveMode: "default" | "pull" | "local";
   readonly extraLabels: ReadonlyArray<readonly [string, string]>;
   readonly specFile?: SourceFile | undefined;
+  /** For cgo with link: dynamic, the loader and libraries to copy from the builder, per platform id. */
+  readonly runtimeFiles?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface PlatformImage {
@@ -54,7 +56,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   return plan.targetPlatforms.map((platform) => {
     const bin = compile(builder, plan, platform, { context, modules, specFile: inputs.specFile, multiPlatform });
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
-    const root = finalRoot(plan, platform, essentials, inputs.resolveMode);
+    const root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
     const state = root.file(
       copyBinary(bin, plan),
       { customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}copy ${plan.binaryName} into the image` },
@@ -72,6 +74,16 @@ function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined
     case "image":
       return image(plan.base.ref, { platform, resolveMode });
   }
+}
+
+/** The loader and shared libraries a dynamic cgo binary needs, at the paths the loader looks in. */
+function withRuntimeFiles(root: State, builder: State, files: readonly string[] | undefined): State {
+  const [first, ...rest] = files ?? [];
+  if (first === undefined) return root;
+  const opts = { followSymlinks: true, createDestPath: true };
+  const chain = rest.reduce((c, path) => c.copy(builder, path, path, opts), copy(builder, first, first, opts));
+  const names = (files ?? []).map((f) => f.slice(f.lastIndexOf("/") + 1)).join(", ");
+  return root.file(chain, { customName: `runtime libraries: ${names}` });
 }
 
 function copyBinary(bin: State, plan: Plan) {

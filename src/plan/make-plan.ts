@@ -4,6 +4,7 @@ import type { Problem } from "../spec/checks.js";
 import { SpecErrors } from "../spec/spec-errors.js";
 import type { FieldName, ParsedSpec } from "../spec/types.js";
 import { defaultBinaryName } from "./binary-name.js";
+import { cgoCrossProblem, cgoPlan } from "./cgo-plan.js";
 import { checkReplacesInContext, localReplaceDirs } from "./local-replaces.js";
 import { goEnv } from "./go-env.js";
 import { chooseGoVersion } from "./go-version.js";
@@ -33,6 +34,12 @@ export function makePlan({ spec: parsed, goMod, options }: PlanInput): Plan {
   if ("problem" in choice) throw errorAt(parsed, choice.field, choice.problem);
   const goVersion = choice.version;
 
+  const cgo = cgoPlan(spec);
+  if ("problem" in cgo) throw errorAt(parsed, cgo.field, cgo.problem);
+  const targetPlatforms = options.platforms.length > 0 ? [...options.platforms] : [options.buildPlatform];
+  const cross = spec.cgo ? cgoCrossProblem(targetPlatforms, options.buildPlatform) : undefined;
+  if (cross) throw errorAt(parsed, "cgo", cross);
+
   const base = basePlan(spec.base, options.buildArgs);
   const locations: { download: SpecRange; build: SpecRange; base?: SpecRange } = {
     // The builder image is what runs the download, so its field explains a failure best.
@@ -49,13 +56,14 @@ export function makePlan({ spec: parsed, goMod, options }: PlanInput): Plan {
     goVersion,
     builderImage: spec.builder ?? `golang:${goVersion}-bookworm`,
     cgo: spec.cgo,
-    tags: [...spec.tags],
-    ldflags: spec.ldflags.trim() === "" ? "-s -w" : `-s -w ${spec.ldflags.trim()}`,
+    ...(cgo.link ? { link: cgo.link } : {}),
+    tags: [...cgo.tags],
+    ldflags: cgo.ldflags,
     goEnv: goEnv(spec.buildEnv, options.buildArgs),
     network: options.network,
     base,
     buildPlatform: options.buildPlatform,
-    targetPlatforms: options.platforms.length > 0 ? [...options.platforms] : [options.buildPlatform],
+    targetPlatforms,
     image: imageConfigPlan(spec, base),
     noCache: options.noCache,
     ...(localReplaces.length > 0 ? { localReplaces } : {}),

@@ -42,6 +42,8 @@ export interface Plan {
   /** Builder image reference as written (normalised by src/llb). */
   readonly builderImage: string;
   readonly cgo: boolean;
+  /** How a cgo binary gets its C libraries; undefined when cgo is off. */
+  readonly link?: "static" | "dynamic";
   readonly tags: readonly string[];
   /** The whole -ldflags value, "-s -w" first. */
   readonly ldflags: string;

@@ -7,7 +7,7 @@ import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
 import type { Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
 import { type LaunchEnv, LaunchError, OPT, buildArgs, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
-import { goRecipe } from "../graph/go-recipe.js";
+import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
 import { makePlan, parsePlatforms } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
@@ -16,6 +16,7 @@ import { parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
 import { readContext, readSpec } from "./read-inputs.js";
+import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
@@ -81,7 +82,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
   const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
   t.mark("resolve");
 
-  const images = goRecipe(plan, {
+  const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
     contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
     builderConfig,
@@ -89,16 +90,20 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     resolveMode,
     extraLabels: optionLabels(env.opts),
     specFile: new SourceFile(filename, specInput.data, "YAML"),
-  });
+  };
+  let images = goRecipe(plan, recipeInputs);
 
+  // The build runs now, before Return: a wrong binary must never become an image.
   const cgoRange = parsed.ranges.fields.cgo ?? parsed.ranges.firstLine;
-  const [solved, verified] = await Promise.all([
-    Promise.all(
-      images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
-    ),
-    Promise.all(images.map((img) => verifyBinary(gw, img.build, img.platform, { plan, caps, cgoRange }))),
-  ]);
+  const verified = await Promise.all(images.map((img) => verifyBinary(gw, img.build, img.platform, { plan, caps, cgoRange })));
   t.mark("build+verify");
+  if (plan.link === "dynamic") {
+    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, verified, resolveMode) });
+    t.mark("runtime libs");
+  }
+  const solved = await Promise.all(
+    images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
+  );
   await showVerdict(gw, caps, verified);
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");

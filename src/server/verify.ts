@@ -4,7 +4,7 @@
  * The build is evaluated before Return so a wrong binary never becomes an
  * image; the verdict shows in the progress output as its own step.
  */
-import { checkBinary, readElf, readGoBuildInfo } from "../elf/index.js";
+import { type ElfInfo, checkBinary, readElf, readGoBuildInfo } from "../elf/index.js";
 import { marshal, mkfile, scratch, type State } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { GO_LIST_REPORT } from "../graph/compile.js";
@@ -17,6 +17,9 @@ export interface Verified {
   readonly platform: Platform;
   readonly summary: string;
   readonly report: GoListReport;
+  readonly elf: ElfInfo;
+  /** The solved build output (binary + report), for reading more from it. */
+  readonly ref: string;
 }
 
 export interface VerifyInputs {
@@ -40,12 +43,12 @@ export async function verifyBinary(gw: Gateway, build: State, platform: Platform
   }
   const bytes = await gw.readWholeFile(ref, plan.binaryName);
   const elf = readElf(bytes);
-  const problems = checkBinary(elf, { arch: platform.architecture, static: !plan.cgo });
+  const problems = checkBinary(elf, { arch: platform.architecture, platform: platformId(platform), static: plan.link !== "dynamic" });
   if (problems.length > 0) throw new UserError(`${plan.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
   const info = readGoBuildInfo(bytes, elf);
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
   const summary = `${plan.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
-  return { platform, summary, report };
+  return { platform, summary, report, elf, ref };
 }
 
 /** Make the verdict a step in the progress output: a tiny file op named after it. */

@@ -99,6 +99,13 @@ export const checkBase: Check = (v) => {
   return bad === undefined ? undefined : problem(bad.message, bad.hint ?? "use static, scratch, distroless or an image reference");
 };
 
+/** `link`: how a cgo binary gets its C libraries. */
+export const checkLink: Check = (v) => {
+  if (v === "static" || v === "dynamic") return undefined;
+  const typo = closest(v, ["static", "dynamic"]);
+  return problem(`unknown link mode "${v}"`, typo ? `did you mean "${typo}"?` : `use static or dynamic`);
+};
+
 /** `tags` items: Go build tags are letters, digits, "_" and ".". */
 export const checkBuildTag: Check = (v) => {
   if (/^[A-Za-z0-9_.]+$/.test(v)) return undefined;

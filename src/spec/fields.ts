@@ -12,6 +12,7 @@ import {
   checkGoVersion,
   checkImageRef,
   checkLabelKey,
+  checkLink,
   checkMain,
   checkUser,
   checkWorkdir,
@@ -82,7 +83,16 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     type: "boolean",
     default: false,
     defaultText: "false",
-    description: "Build with CGO_ENABLED=1; the binary then needs a base image with a C library.",
+    description: "Build with CGO_ENABLED=1; see link for how the C libraries reach the image.",
+  },
+  {
+    name: "link",
+    type: "string",
+    default: undefined,
+    defaultText: `"dynamic" when cgo is true`,
+    description:
+      "With cgo: dynamic copies the dynamic loader and every library the binary needs (found by reading its ELF) into the image; static links them in (-linkmode external -extldflags -static, tags netgo,osusergo).",
+    check: checkLink,
   },
   {
     name: "tags",

@@ -13,6 +13,8 @@ export interface Spec {
   readonly go?: string;
   readonly builder?: string;
   readonly cgo: boolean;
+  /** With cgo: "dynamic" ships the loader and libraries, "static" links libc in. */
+  readonly link?: string;
   readonly tags: readonly string[];
   /** Extra -ldflags, added after "-s -w"; "" when unset. */
   readonly ldflags: string;

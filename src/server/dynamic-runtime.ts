@@ -1,0 +1,47 @@
+/**
+ * cgo with link: dynamic. On a static or scratch base, the loader and the
+ * libraries come from the builder image, which linked the binary. On another
+ * base image they must already be there: this is where Alpine's "no such
+ * file or directory" is caught, at build time, with the reason.
+ */
+import type { Caps, Gateway } from "../gateway/llb-bridge.js";
+import { platformId } from "../graph/go-env.js";
+import { image, marshal } from "../llb/index.js";
+import type { Plan, Platform } from "../plan/types.js";
+import { UserError } from "./errors.js";
+import { runtimeClosure } from "./runtime-libs.js";
+import type { Verified } from "./verify.js";
+
+/** Per platform id, the files to copy from the builder (none when the base image has them). */
+export async function dynamicRuntime(
+  gw: Gateway,
+  caps: Caps,
+  plan: Plan,
+  verified: readonly Verified[],
+  resolveMode: "default" | "pull" | "local",
+): Promise<Map<string, readonly string[]>> {
+  const files = new Map<string, readonly string[]>();
+  const rootOf = async (ref: string, platform: Platform) =>
+    gw.solve(marshal(image(ref, { platform, resolveMode }), { caps: caps.llb, platform }));
+  for (const v of verified) {
+    if (plan.base.kind === "image") {
+      const { missing } = await runtimeClosure(gw, await rootOf(plan.base.ref, v.platform), v.elf);
+      if (missing.length > 0) {
+        throw new UserError(
+          `base ${plan.base.ref} lacks ${missing.join(", ")}, which the cgo binary needs (without its loader it fails with "no such file or directory"): ` +
+            "use base: static, which gets them copied in, or link: static",
+        );
+      }
+      files.set(platformId(v.platform), []);
+    } else {
+      const closure = await runtimeClosure(gw, await rootOf(plan.builderImage, plan.buildPlatform), v.elf);
+      if (closure.missing.length > 0) {
+        throw new UserError(
+          `the binary needs ${closure.missing.join(", ")}, which the builder image ${plan.builderImage} does not have: install the package in the builder, or use link: static`,
+        );
+      }
+      files.set(platformId(v.platform), closure.files);
+    }
+  }
+  return files;
+}

@@ -1,0 +1,85 @@
+/**
+ * The files a dynamically linked binary needs at run time: its loader and
+ * the DT_NEEDED closure, found in the builder image the way the loader
+ * would find them, by reading ELF headers (no `ldd`, which runs the binary).
+ */
+import { ElfError, type ElfInfo, readElf } from "../elf/index.js";
+import type { Gateway } from "../gateway/llb-bridge.js";
+import { UserError } from "./errors.js";
+
+/** Debian's multiarch directories, then the classic ones. */
+const TRIPLETS: Readonly<Record<string, string>> = {
+  amd64: "x86_64-linux-gnu",
+  arm64: "aarch64-linux-gnu",
+  arm: "arm-linux-gnueabihf",
+  "386": "i386-linux-gnu",
+  ppc64le: "powerpc64le-linux-gnu",
+  s390x: "s390x-linux-gnu",
+  riscv64: "riscv64-linux-gnu",
+};
+
+function searchDirs(arch: string, runpath: readonly string[]): string[] {
+  const triplet = TRIPLETS[arch];
+  const multiarch = triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : [];
+  return [...runpath.filter((p) => p.startsWith("/")), ...multiarch, "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
+}
+
+export interface Closure {
+  /** Paths found in the image, loader first. */
+  readonly files: readonly string[];
+  /** The loader path or library names that are not there. */
+  readonly missing: readonly string[];
+}
+
+/** Where the loader and every needed library (and theirs) are in the image at `rootRef`. */
+export async function runtimeClosure(gw: Gateway, rootRef: string, binary: ElfInfo): Promise<Closure> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  if (binary.interpreter) {
+    if (await exists(gw, rootRef, binary.interpreter)) files.push(binary.interpreter);
+    else missing.push(binary.interpreter);
+  }
+  const seen = new Set<string>();
+  const queue: Array<{ name: string; runpath: readonly string[] }> = binary.needed.map((name) => ({ name, runpath: binary.runpath }));
+  while (queue.length > 0) {
+    const { name, runpath } = queue.shift() as { name: string; runpath: readonly string[] };
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const path = await find(gw, rootRef, name, searchDirs(binary.arch, runpath));
+    if (path === undefined) {
+      missing.push(name);
+      continue;
+    }
+    if (path === binary.interpreter) continue;
+    files.push(path);
+    const lib = await readLib(gw, rootRef, path);
+    for (const dep of lib.needed) queue.push({ name: dep, runpath: lib.runpath });
+  }
+  return { files, missing };
+}
+
+async function find(gw: Gateway, ref: string, name: string, dirs: readonly string[]): Promise<string | undefined> {
+  for (const dir of dirs) {
+    const path = `${dir}/${name}`;
+    if (await exists(gw, ref, path)) return path;
+  }
+  return undefined;
+}
+
+async function exists(gw: Gateway, ref: string, path: string): Promise<boolean> {
+  try {
+    await gw.statFile(ref, path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readLib(gw: Gateway, ref: string, path: string): Promise<ElfInfo> {
+  try {
+    return readElf(await gw.readWholeFile(ref, path));
+  } catch (err) {
+    if (err instanceof ElfError) throw new UserError(`${path} in the image is not a readable shared library: ${err.message}`);
+    throw err;
+  }
+}
