@@ -8,7 +8,8 @@ import { specLocation } from "./source-location.js";
 
 export interface CompileInputs {
   readonly context: State;
-  readonly modules: State;
+  /** The module layer; undefined when building from vendor/. */
+  readonly modules: State | undefined;
   readonly specFile: SourceFile | undefined;
   /** Prefix step names with the platform when building several. */
   readonly multiPlatform: boolean;
@@ -34,6 +35,13 @@ exec "$@"
 /** Where the build step leaves its go list report, inside the output mount. */
 export const GO_LIST_REPORT = ".slimgo/go-list.txt";
 
+/** -mod=vendor added to the user's GOFLAGS, so go list and go build both read vendor/. */
+function vendorFlags(plan: Plan): Array<[string, string]> {
+  if (!plan.vendored) return [];
+  const user = plan.goEnv.find(([k]) => k === "GOFLAGS")?.[1] ?? "";
+  return [["GOFLAGS", `${user} -mod=vendor`.trim()]];
+}
+
 /** `go build` arguments; the binary lands in /out/<name>. */
 export function goBuildArgs(plan: Plan): string[] {
   const args = ["go", "build", "-trimpath", "-buildvcs=false", "-ldflags", plan.ldflags];
@@ -50,6 +58,7 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
     ["GOCACHE", GOCACHE_DIR],
     ["GOMODCACHE", MODULES_DIR],
     ["GOPROXY", "off"],
+    ...vendorFlags(plan),
     ["SLIMGO_MAIN", plan.main],
     ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
     ["SLIMGO_TAGS", plan.tags.join(",")],
@@ -61,7 +70,7 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
     dir: SRC_DIR,
     mounts: [
       { dest: SRC_DIR, source: inputs.context, readonly: true },
-      { dest: MODULES_DIR, source: inputs.modules, readonly: true },
+      ...(inputs.modules ? [{ dest: MODULES_DIR, source: inputs.modules, readonly: true }] : []),
       { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, plan.cgo), sharing: "shared" } },
       { dest: OUT_DIR },
     ],

@@ -43,7 +43,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   for (const [k, v] of parseEnvList(inputs.builderConfig.config?.Env)) builder = builder.addEnv(k, v);
   builder = builder.dir(inputs.builderConfig.config?.WorkingDir || "/");
 
-  const modules = downloadModules(builder, plan, { sessionId: inputs.sessionId, specFile: inputs.specFile });
+  const modules = plan.vendored ? undefined : downloadModules(builder, plan, { sessionId: inputs.sessionId, specFile: inputs.specFile });
   const context = local("context", {
     sessionId: inputs.sessionId,
     excludePatterns: [...inputs.contextExcludes],

@@ -18,10 +18,12 @@ export interface PlanInput {
   /** undefined when the build context has no go.mod. */
   readonly goMod: ParsedGoMod | undefined;
   readonly options: FrontendOptions;
+  /** The context has vendor/modules.txt: build from vendor/, download nothing. */
+  readonly vendored?: boolean;
 }
 
 /** Decide the build; throws SpecErrors positioned on the spec when the inputs cannot work together. */
-export function makePlan({ spec: parsed, goMod, options }: PlanInput): Plan {
+export function makePlan({ spec: parsed, goMod, options, vendored = false }: PlanInput): Plan {
   const { spec, ranges } = parsed;
   if (goMod === undefined) {
     throw errorAt(parsed, undefined, {
@@ -67,6 +69,7 @@ export function makePlan({ spec: parsed, goMod, options }: PlanInput): Plan {
     image: imageConfigPlan(spec, base),
     noCache: options.noCache,
     ...(localReplaces.length > 0 ? { localReplaces } : {}),
+    ...(vendored ? { vendored: true } : {}),
     locations,
   };
 }

@@ -65,6 +65,8 @@ export interface Plan {
    * there are none. `go mod download` needs each one's go.mod.
    */
   readonly localReplaces?: readonly string[];
+  /** Dependencies come from vendor/ (-mod=vendor); there is no download step. */
+  readonly vendored?: boolean;
   /** Spec locations of the fields that shape each step, for LLB source maps. */
   readonly locations: {
     readonly download?: SpecRange;

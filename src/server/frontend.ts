@@ -61,6 +61,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
   const plan = makePlan({
     spec: parsed,
     goMod,
+    vendored: context.vendored,
     options: {
       platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
       buildPlatform,

@@ -14,6 +14,7 @@ export interface ContextInput {
   readonly goMod: Uint8Array | undefined;
   readonly goSum: Uint8Array | undefined;
   readonly dockerignore: Uint8Array | undefined;
+  readonly vendored: boolean;
 }
 
 /** A file the user named that BuildKit could not find. */
@@ -48,7 +49,7 @@ export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string
 export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: string }): Promise<ContextInput> {
   const state = local(LOCAL_CONTEXT, {
     sessionId: opts.sessionId,
-    followPaths: ["go.mod", "go.sum", ".dockerignore"],
+    followPaths: ["go.mod", "go.sum", ".dockerignore", "vendor/modules.txt"],
     sharedKeyHint: "slimgo-context-meta",
     ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
     customName: "[internal] load go.mod and .dockerignore",
@@ -56,5 +57,6 @@ export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: st
   const ref = await gw.solve(marshal(state, { caps: caps.llb }));
   const names = new Set(await gw.readDir(ref, "/"));
   const read = async (name: string) => (names.has(name) ? gw.readFile(ref, name) : undefined);
-  return { goMod: await read("go.mod"), goSum: await read("go.sum"), dockerignore: await read(".dockerignore") };
+  const vendored = names.has("vendor") && (await gw.readDir(ref, "vendor")).includes("modules.txt");
+  return { goMod: await read("go.mod"), goSum: await read("go.sum"), dockerignore: await read(".dockerignore"), vendored };
 }
