@@ -3,13 +3,15 @@ import type { SourceFile, State } from "../llb/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goPlatformEnv, platformId } from "./go-env.js";
-import { GOCACHE_DIR, MODULES_DIR, OUT_DIR, SRC_DIR, goBuildCacheId } from "./paths.js";
+import { GOCACHE_DIR, GOSUM_DIR, MODULES_DIR, OUT_DIR, SRC_DIR, goBuildCacheId } from "./paths.js";
 import { specLocation } from "./source-location.js";
 
 export interface CompileInputs {
   readonly context: State;
   /** The module layer; undefined when building from vendor/. */
   readonly modules: State | undefined;
+  /** go.mod + computed go.sum when the context has no go.sum. */
+  readonly goSum?: State | undefined;
   readonly specFile: SourceFile | undefined;
   /** Prefix step names with the platform when building several. */
   readonly multiPlatform: boolean;
@@ -35,11 +37,12 @@ exec "$@"
 /** Where the build step leaves its go list report, inside the output mount. */
 export const GO_LIST_REPORT = ".slimgo/go-list.txt";
 
-/** -mod=vendor added to the user's GOFLAGS, so go list and go build both read vendor/. */
-function vendorFlags(plan: Plan): Array<[string, string]> {
-  if (!plan.vendored) return [];
+/** Flags added to the user's GOFLAGS so go list and go build both see them: vendor/, or the computed go.sum. */
+function goFlags(plan: Plan): Array<[string, string]> {
+  const extra = [...(plan.vendored ? ["-mod=vendor"] : []), ...(plan.missingGoSum && !plan.vendored ? [`-modfile=${GOSUM_DIR}/go.mod`] : [])];
+  if (extra.length === 0) return [];
   const user = plan.goEnv.find(([k]) => k === "GOFLAGS")?.[1] ?? "";
-  return [["GOFLAGS", `${user} -mod=vendor`.trim()]];
+  return [["GOFLAGS", [user, ...extra].filter((f) => f !== "").join(" ")]];
 }
 
 /** `go build` arguments; the binary lands in /out/<name>. */
@@ -58,7 +61,7 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
     ["GOCACHE", GOCACHE_DIR],
     ["GOMODCACHE", MODULES_DIR],
     ["GOPROXY", "off"],
-    ...vendorFlags(plan),
+    ...goFlags(plan),
     ["SLIMGO_MAIN", plan.main],
     ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
     ["SLIMGO_TAGS", plan.tags.join(",")],
@@ -71,6 +74,7 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
     mounts: [
       { dest: SRC_DIR, source: inputs.context, readonly: true },
       ...(inputs.modules ? [{ dest: MODULES_DIR, source: inputs.modules, readonly: true }] : []),
+      ...(inputs.goSum ? [{ dest: GOSUM_DIR, source: inputs.goSum, readonly: true }] : []),
       { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, plan.cgo), sharing: "shared" } },
       { dest: OUT_DIR },
     ],

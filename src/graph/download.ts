@@ -8,16 +8,27 @@
 import { local, scratch, type SourceFile, type State } from "../llb/index.js";
 import type { Plan } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
-import { FETCH_CACHE_DIR, FETCH_CACHE_ID, MODULES_DIR, SRC_DIR } from "./paths.js";
+import { FETCH_CACHE_DIR, FETCH_CACHE_ID, GOSUM_DIR, MODULES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
 
 // Fill the fetch cache with the user's proxy settings, then materialise this
 // module set from it. GOPRIVATE/GONOPROXY are cleared for the second pass so
 // private modules also come from the local copy instead of their VCS.
-const SCRIPT = [
+const MATERIALISE = `GOMODCACHE=${MODULES_DIR} GOPROXY=file://${FETCH_CACHE_DIR}/cache/download GOSUMDB=off GOPRIVATE= GONOPROXY= GONOSUMDB= go mod download`;
+const SCRIPT = ["set -e", "go mod download", MATERIALISE].join("\n");
+
+// Without go.sum, `go mod download` records no zip hashes and `go build`
+// refuses the modules. Work on a copy of go.mod (-modfile), list the module
+// graph with -mod=mod and download each module by name, which records sums.
+const LIST_MODULES =
+  "{{if .Main}}{{else if .Replace}}{{if .Replace.Version}}{{.Replace.Path}}@{{.Replace.Version}}{{end}}{{else}}{{.Path}}@{{.Version}}{{end}}";
+const SCRIPT_WITHOUT_GOSUM = [
   "set -e",
-  "go mod download",
-  `GOMODCACHE=${MODULES_DIR} GOPROXY=file://${FETCH_CACHE_DIR}/cache/download GOSUMDB=off GOPRIVATE= GONOPROXY= GONOSUMDB= go mod download`,
+  `cp go.mod ${GOSUM_DIR}/go.mod`,
+  `export GOFLAGS="\${GOFLAGS:-} -modfile=${GOSUM_DIR}/go.mod"`,
+  `mods=$(go list -mod=mod -m -f '${LIST_MODULES}' all)`,
+  'if [ -n "$mods" ]; then go mod download $mods; fi',
+  MATERIALISE,
 ].join("\n");
 
 export interface DownloadInputs {
@@ -31,8 +42,15 @@ export function goModFiles(plan: Plan): string[] {
   return dirs.flatMap((d) => (d === "." ? ["go.mod", "go.sum"] : [`${d}/go.mod`, `${d}/go.sum`]));
 }
 
-/** The module set for this go.mod/go.sum, as a state whose root is a GOMODCACHE. */
-export function downloadModules(builder: State, plan: Plan, inputs: DownloadInputs): State {
+export interface Downloaded {
+  /** A state whose root is a GOMODCACHE with exactly this module set. */
+  readonly modules: State;
+  /** The computed go.mod/go.sum pair when the context has no go.sum. */
+  readonly goSum?: State;
+}
+
+/** The module set for this go.mod/go.sum. */
+export function downloadModules(builder: State, plan: Plan, inputs: DownloadInputs): Downloaded {
   const goMod = local("context", {
     sessionId: inputs.sessionId,
     includePatterns: goModFiles(plan),
@@ -41,18 +59,20 @@ export function downloadModules(builder: State, plan: Plan, inputs: DownloadInpu
   });
   const source = specLocation(inputs.specFile, plan.locations.download);
   const step = builder.run({
-    args: ["/bin/sh", "-c", SCRIPT],
+    args: ["/bin/sh", "-c", plan.missingGoSum ? SCRIPT_WITHOUT_GOSUM : SCRIPT],
     env: mergeEnv(plan.goEnv, [["GOMODCACHE", FETCH_CACHE_DIR]]),
     dir: SRC_DIR,
     mounts: [
       { dest: SRC_DIR, source: goMod, readonly: true },
       { dest: FETCH_CACHE_DIR, cache: { id: FETCH_CACHE_ID, sharing: "shared" } },
       { dest: MODULES_DIR, source: scratch() },
+      ...(plan.missingGoSum ? [{ dest: GOSUM_DIR, source: scratch() }] : []),
     ],
     network: plan.network,
-    customName: "go mod download",
+    customName: plan.missingGoSum ? "go mod download (no go.sum: computing it)" : "go mod download",
     ...(plan.noCache ? { ignoreCache: true } : {}),
     ...(source ? { source } : {}),
   });
-  return step.getMount(MODULES_DIR);
+  const modules = step.getMount(MODULES_DIR);
+  return plan.missingGoSum ? { modules, goSum: step.getMount(GOSUM_DIR) } : { modules };
 }

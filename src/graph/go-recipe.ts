@@ -43,7 +43,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   for (const [k, v] of parseEnvList(inputs.builderConfig.config?.Env)) builder = builder.addEnv(k, v);
   builder = builder.dir(inputs.builderConfig.config?.WorkingDir || "/");
 
-  const modules = plan.vendored ? undefined : downloadModules(builder, plan, { sessionId: inputs.sessionId, specFile: inputs.specFile });
+  const downloaded = plan.vendored ? undefined : downloadModules(builder, plan, { sessionId: inputs.sessionId, specFile: inputs.specFile });
   const context = local("context", {
     sessionId: inputs.sessionId,
     excludePatterns: [...inputs.contextExcludes],
@@ -54,7 +54,13 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   const multiPlatform = plan.targetPlatforms.length > 1;
 
   return plan.targetPlatforms.map((platform) => {
-    const bin = compile(builder, plan, platform, { context, modules, specFile: inputs.specFile, multiPlatform });
+    const bin = compile(builder, plan, platform, {
+      context,
+      modules: downloaded?.modules,
+      goSum: downloaded?.goSum,
+      specFile: inputs.specFile,
+      multiPlatform,
+    });
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
     const root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
     const state = root.file(

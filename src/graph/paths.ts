@@ -4,6 +4,8 @@ export const SRC_DIR = "/src";
 export const MODULES_DIR = "/go/pkg/mod";
 /** A persistent cache of fetched module files, shared by all builds. */
 export const FETCH_CACHE_DIR = "/var/cache/slimgo/gomod";
+/** Where the download step writes the go.sum it computed when the context has none. */
+export const GOSUM_DIR = "/slimgo-gosum";
 export const GOCACHE_DIR = "/root/.cache/go-build";
 export const OUT_DIR = "/out";
 export const BIN_DIR = "/usr/local/bin";

@@ -20,10 +20,12 @@ export interface PlanInput {
   readonly options: FrontendOptions;
   /** The context has vendor/modules.txt: build from vendor/, download nothing. */
   readonly vendored?: boolean;
+  /** The context has no go.sum. */
+  readonly missingGoSum?: boolean;
 }
 
 /** Decide the build; throws SpecErrors positioned on the spec when the inputs cannot work together. */
-export function makePlan({ spec: parsed, goMod, options, vendored = false }: PlanInput): Plan {
+export function makePlan({ spec: parsed, goMod, options, vendored = false, missingGoSum = false }: PlanInput): Plan {
   const { spec, ranges } = parsed;
   if (goMod === undefined) {
     throw errorAt(parsed, undefined, {
@@ -70,6 +72,7 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false }: Pla
     noCache: options.noCache,
     ...(localReplaces.length > 0 ? { localReplaces } : {}),
     ...(vendored ? { vendored: true } : {}),
+    ...(missingGoSum && !vendored ? { missingGoSum: true } : {}),
     locations,
   };
 }

@@ -62,6 +62,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     spec: parsed,
     goMod,
     vendored: context.vendored,
+    missingGoSum: context.goSum === undefined,
     options: {
       platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
       buildPlatform,

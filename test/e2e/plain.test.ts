@@ -4,7 +4,7 @@
  * and the image runs as nonroot with only the binary and the static essentials.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
@@ -105,5 +105,20 @@ test("a misspelt field fails on its spec line with a hint", async () => {
     assert.match(res.stderr, />>>\s+mian: \.\/cmd\/plain/, "buildx did not frame the spec line");
   } finally {
     bad.remove();
+  }
+});
+
+test("a module without go.sum builds: the download step computes the sums", async () => {
+  const project = copyFixture("plain", "main: ./cmd/plain\n");
+  const tag = `${TAG}-nosum`;
+  try {
+    rmSync(join(project.dir, "go.sum"));
+    const res = await buildx({ dir: project.dir, tag, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host"] });
+    assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+    assert.notEqual(stepState(res.stderr, "go mod download (no go.sum: computing it)"), "absent");
+    assert.match(await runImage(tag), /^hello from plain id=c8a85b90-249f-5970-b209-a1c089a7f579 /);
+  } finally {
+    project.remove();
+    await run("docker", ["image", "rm", "-f", tag]);
   }
 });
