@@ -1,5 +1,5 @@
 /** Reading the user's files through BuildKit: the spec from the `dockerfile` local, go.mod and .dockerignore from the context. */
-import { local, marshal } from "../llb/index.js";
+import { headDigest, local, marshal } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
 
@@ -8,6 +8,8 @@ export interface SpecInput {
   readonly data: Uint8Array;
   /** `<spec>.dockerignore` beside the spec, which takes precedence over the context's. */
   readonly dockerignore: Uint8Array | undefined;
+  /** Digest of the step that loaded the spec: warnings attach to it in the progress output. */
+  readonly vertex: string | undefined;
 }
 
 export interface ContextInput {
@@ -32,7 +34,8 @@ export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string
     ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
     customName: `[internal] load build definition from ${opts.filename}`,
   });
-  const ref = await gw.solve(marshal(state, { caps: caps.llb }));
+  const def = marshal(state, { caps: caps.llb });
+  const ref = await gw.solve(def);
   const names = new Set(await gw.readDir(ref, "/"));
   if (!names.has(opts.filename)) {
     throw new MissingFileError(
@@ -43,6 +46,7 @@ export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string
     filename: opts.filename,
     data: await gw.readFile(ref, opts.filename),
     dockerignore: names.has(ignoreName) ? await gw.readFile(ref, ignoreName) : undefined,
+    vertex: headDigest(def),
   };
 }
 

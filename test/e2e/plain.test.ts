@@ -116,6 +116,7 @@ test("a module without go.sum builds: the download step computes the sums", asyn
     const res = await buildx({ dir: project.dir, tag, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host"] });
     assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
     assert.notEqual(stepState(res.stderr, "go mod download (no go.sum: computing it)"), "absent");
+    assert.match(res.stderr, /NoGoSum: the context has no go\.sum, so module hashes were computed now: commit go\.sum for reproducible builds \(line 1\)/);
     assert.match(await runImage(tag), /^hello from plain id=c8a85b90-249f-5970-b209-a1c089a7f579 /);
   } finally {
     project.remove();

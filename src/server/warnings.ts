@@ -1,0 +1,65 @@
+/**
+ * Warnings through BuildKit's Warn API: buildx prints them under the step
+ * that loaded the spec and in its summary, with the spec line.
+ */
+import type { Caps, Gateway } from "../gateway/llb-bridge.js";
+import type { Plan, SpecRange } from "../plan/types.js";
+import type { GoListReport } from "./go-list-report.js";
+
+export interface Warning {
+  /** Rule-style name, e.g. CgoNetResolver. */
+  readonly rule: string;
+  readonly message: string;
+  readonly range: SpecRange;
+}
+
+/** What the go list report says a user should know, as warnings on the spec. */
+export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: SpecRange; firstLine: SpecRange }): Warning[] {
+  const out: Warning[] = [];
+  if (plan.cgo && plan.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
+    const pkgs = [report.usesNet ? "net" : "", report.usesOsUser ? "os/user" : ""].filter(Boolean);
+    const tags = [report.usesNet ? "netgo" : "", report.usesOsUser ? "osusergo" : ""].filter(Boolean);
+    out.push({
+      rule: "CgoResolver",
+      message: `with cgo on, ${pkgs.join(" and ")} use glibc's NSS at run time; add tags [${tags.join(", ")}] for Go's own implementation, which needs no NSS files`,
+      range: ranges.cgo,
+    });
+  }
+  if (!plan.cgo && report.cgoInDeps.length > 0) {
+    const shown = report.cgoInDeps.slice(0, 3).join(", ") + (report.cgoInDeps.length > 3 ? ", …" : "");
+    out.push({
+      rule: "CgoDependency",
+      message: `${shown} ${report.cgoInDeps.length === 1 ? "has" : "have"} cgo files, left out with cgo off; if the program fails at run time, set cgo: true`,
+      range: ranges.cgo,
+    });
+  }
+  if (plan.missingGoSum) {
+    out.push({ rule: "NoGoSum", message: "the context has no go.sum, so module hashes were computed now: commit go.sum for reproducible builds", range: ranges.firstLine });
+  }
+  return out;
+}
+
+/** Send each warning; a daemon without the Warn API (Docker 20.10) gets them in the frontend log only. */
+export async function sendWarnings(
+  gw: Gateway,
+  caps: Caps,
+  vertex: string | undefined,
+  spec: { filename: string; data: Uint8Array },
+  warnings: readonly Warning[],
+): Promise<boolean> {
+  if (!caps.frontend.has("gateway.warnings") || vertex === undefined || warnings.length === 0) return false;
+  const enc = new TextEncoder();
+  await Promise.all(
+    warnings.map((w) =>
+      gw.warn({
+        digest: vertex,
+        level: 1n,
+        short: enc.encode(`${w.rule}: ${w.message} (line ${w.range.start.line})`),
+        detail: [enc.encode(w.message)],
+        info: { filename: spec.filename, data: spec.data, language: "YAML" },
+        ranges: [{ start: { line: w.range.start.line, character: w.range.start.col }, end: { line: w.range.end.line, character: w.range.end.col } }],
+      }),
+    ),
+  );
+  return true;
+}
