@@ -11,9 +11,11 @@ import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
 import { makePlan, parsePlatforms } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
+import { RpcError } from "../gateway/rpc.js";
+import type { ParsedSpec } from "../spec/index.js";
 import { parseSpec } from "../spec/index.js";
 import { parseDockerignore } from "./dockerignore.js";
-import { type ErrorSources, toStatus } from "./errors.js";
+import { type ErrorSources, UserError, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
 import { readContext, readSpec } from "./read-inputs.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
@@ -79,7 +81,12 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
   const resolve = async (ref: string, platform: Platform) => {
     const normalized = normalizeImageRef(ref);
     const logName = `[internal] load metadata for ${normalized}`;
-    return (await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId })).config;
+    try {
+      return (await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId })).config;
+    } catch (err) {
+      if (!(err instanceof RpcError)) throw err;
+      throw imageUnavailable(ref, err, plan, parsed);
+    }
   };
   t.mark("plan");
   const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
@@ -167,4 +174,21 @@ function phaseTimer() {
       last = now;
     },
   };
+}
+
+/** An image that cannot be resolved, named with the spec field that chose it and how to choose another. */
+function imageUnavailable(ref: string, err: RpcError, plan: Plan, parsed: ParsedSpec): UserError {
+  const isBuilder = ref === plan.builderImage;
+  const field = isBuilder ? (parsed.ranges.fields.builder ?? parsed.ranges.fields.go) : parsed.ranges.fields.base;
+  const where = field ?? parsed.ranges.firstLine;
+  const why = isBuilder
+    ? parsed.spec.builder
+      ? "set builder: to an image this BuildKit can pull or has locally"
+      : `it follows Go ${plan.goVersion} (from ${parsed.spec.go ? "go:" : "go.mod"}): set go: to a version whose golang image you have, or builder: to an image`
+    : "set base: to an image this BuildKit can pull or has locally, or use base: static";
+  return new UserError(`${isBuilder ? "builder" : "base"} image ${ref} is not available (${err.details}): ${why}`, {
+    file: "spec",
+    line: where.start.line,
+    col: where.start.col,
+  });
 }

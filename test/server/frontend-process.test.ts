@@ -13,9 +13,18 @@ import { before, test } from "node:test";
 import { fromBinary } from "@bufbuild/protobuf";
 import type { ReturnRequest } from "../../src/gen/gateway/gateway_pb.js";
 import { OpSchema } from "../../src/gen/pb/ops_pb.js";
-import { type FakeHandlers, fakeGateway } from "../support/fake-gateway.js";
+import { type FakeHandlers, FakeStatus, fakeGateway } from "../support/fake-gateway.js";
 
 const FIXTURE = resolve("test/fixtures/projects/plain");
+
+/** An image config as ResolveImageConfig answers. */
+function resolvedConfig(ref: string) {
+  return {
+    Digest: "sha256:" + "0".repeat(64),
+    Ref: ref,
+    Config: enc(JSON.stringify({ os: "linux", architecture: "amd64", config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go"], WorkingDir: "/go" } })),
+  };
+}
 
 /** Real Go binaries stand in for the build step's output, one per GOARCH. */
 const binaries = new Map<string, Uint8Array>();
@@ -101,11 +110,10 @@ async function runFrontend(files: { spec: string; goMod?: string; goList?: strin
       if (req.FilePath === "go.sum") return { Data: enc("") };
       throw new Error(`no ${req.FilePath}`);
     },
-    resolveImageConfig: (req) => ({
-      Digest: "sha256:" + "0".repeat(64),
-      Ref: req.Ref,
-      Config: enc(JSON.stringify({ os: "linux", architecture: "amd64", config: { Env: ["PATH=/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go"], WorkingDir: "/go" } })),
-    }),
+    resolveImageConfig: (req) => {
+      if (req.Ref.includes("golang:1.25")) throw new FakeStatus(2, `failed to resolve source metadata for ${req.Ref}: no such host`);
+      return resolvedConfig(req.Ref);
+    },
     return: (req) => {
       returned = req;
       return {};
@@ -210,4 +218,14 @@ test("a binary for the wrong architecture is refused before it becomes an image"
   } finally {
     binaries.set("amd64", binaries.get("amd64-real") as Uint8Array);
   }
+});
+
+test("a builder image that cannot be resolved is named with the go.mod version that chose it", async () => {
+  const out = await runFrontend({ spec: "# syntax=slimgo:dev\n", goMod: "module example.com/x\n\ngo 1.25.0\n" });
+  assert.equal(out.returned.error?.code, 3);
+  assert.equal(
+    out.returned.error?.message,
+    "builder image golang:1.25-bookworm is not available (failed to resolve source metadata for docker.io/library/golang:1.25-bookworm: no such host): " +
+      "it follows Go 1.25 (from go.mod): set go: to a version whose golang image you have, or builder: to an image",
+  );
 });
