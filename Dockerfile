@@ -2,7 +2,23 @@
 # starts with `# syntax=<this image>`. The bundle is built on the host
 # (`make bundle`): image builds cannot always reach the npm registry.
 ARG NODE_IMAGE=node:24-slim
-FROM ${NODE_IMAGE}
+
+# Node and exactly the shared libraries it loads, nothing else of the distro:
+# the frontend needs no shell, package manager or CA bundle.
+FROM ${NODE_IMAGE} AS node
+RUN set -eu; mkdir -p /rootfs/tmp /rootfs/usr/bin; \
+    cp -L /usr/bin/node /rootfs/usr/bin/node; \
+    for lib in $(ldd /usr/bin/node | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do \
+      cp -L --parents "$lib" /rootfs/; \
+    done; \
+    # Debian's libnode loads some built-in modules from files at start-up.
+    for f in $(grep -aoE '/usr/share/nodejs/[A-Za-z0-9_./@-]+[.](js|mjs|wasm)' "$(ldd /usr/bin/node | awk '/libnode/ { print $3 }')" | sort -u); do \
+      if [ -e "$f" ]; then cp -L --parents "$f" /rootfs/; fi; \
+    done; \
+    chmod 1777 /rootfs/tmp
+
+FROM scratch
+COPY --from=node /rootfs/ /
 COPY dist/frontend.mjs /slimgo/frontend.mjs
 # The frontend talks to BuildKit over stdio only and needs no network.
 LABEL moby.buildkit.frontend.network.none="true"
