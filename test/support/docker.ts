@@ -38,7 +38,9 @@ export interface BuildOptions {
 
 /** `docker buildx build` with plain progress, so step states can be read from stderr. */
 export function buildx(o: BuildOptions): Promise<Run> {
-  const args = ["buildx", "build", "--progress=plain", "-f", `${o.dir}/${o.specFile ?? "slimgo.yaml"}`, "-t", o.tag, "--load"];
+  // An explicit --output replaces --load (e.g. a multi-platform OCI export).
+  const output = o.extra?.includes("--output") ? [] : ["--load"];
+  const args = ["buildx", "build", "--progress=plain", "-f", `${o.dir}/${o.specFile ?? "slimgo.yaml"}`, "-t", o.tag, ...output];
   for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
   args.push(...(o.extra ?? []), o.dir);
   return run("docker", args);
