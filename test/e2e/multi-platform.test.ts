@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { resolve } from "node:path";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
-import { buildx, requireEngine, run } from "../support/docker.js";
+import { buildx, requireEngine } from "../support/docker.js";
 import { FRONTEND, copyFixture, fixturePath } from "../support/fixture.js";
 
 let proxy: GoProxy;
