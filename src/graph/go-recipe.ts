@@ -14,6 +14,7 @@ import { parseEnvList } from "./env.js";
 import { platformId } from "./go-env.js";
 import { binaryPath, imageConfig } from "./image-config.js";
 import { staticBase } from "./static-base.js";
+import { upxPack, upxTool } from "./upx.js";
 
 export interface RecipeInputs {
   readonly sessionId: string;
@@ -36,6 +37,8 @@ export interface PlatformImage {
   readonly config: ImageConfigJson;
   /** The build step's output: the binary at /<name> and the go list report. */
   readonly build: State;
+  /** With compress: upx, the packed binary at /<name>. */
+  readonly packed?: State;
 }
 
 export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
@@ -52,6 +55,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   });
   const essentials = plan.base.kind === "static" ? staticBase(builder) : undefined;
   const multiPlatform = plan.targetPlatforms.length > 1;
+  const upx = plan.compress === "upx" ? upxTool(builder, plan) : undefined;
 
   return plan.targetPlatforms.map((platform) => {
     const bin = compile(builder, plan, platform, {
@@ -61,13 +65,15 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
       specFile: inputs.specFile,
       multiPlatform,
     });
+    const packed = upx ? upxPack(upx, bin, plan, platform, multiPlatform) : undefined;
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
     const root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
     const state = root.file(
-      copyBinary(bin, plan),
+      copyBinary(packed ?? bin, plan),
       { customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}copy ${plan.binaryName} into the image` },
     );
-    return { platform, state, build: bin, config: imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels }) };
+    const config = imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels });
+    return { platform, state, build: bin, config, ...(packed ? { packed } : {}) };
   });
 }
 

@@ -72,6 +72,7 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
     noCache: options.noCache,
     ...(localReplaces.length > 0 ? { localReplaces } : {}),
     ...(vendored ? { vendored: true } : {}),
+    ...(spec.compress === "upx" ? { compress: "upx" as const } : {}),
     ...(missingGoSum && !vendored ? { missingGoSum: true } : {}),
     locations,
   };

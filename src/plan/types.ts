@@ -67,6 +67,8 @@ export interface Plan {
   readonly localReplaces?: readonly string[];
   /** Dependencies come from vendor/ (-mod=vendor); there is no download step. */
   readonly vendored?: boolean;
+  /** Pack the binary with UPX (opt-in). */
+  readonly compress?: "upx";
   /** The context has no go.sum: the download step computes one. */
   readonly missingGoSum?: boolean;
   /** Spec locations of the fields that shape each step, for LLB source maps. */

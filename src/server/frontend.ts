@@ -20,7 +20,7 @@ import { checkCaps } from "./required-caps.js";
 import { readContext, readSpec } from "./read-inputs.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
-import { goWarnings, sendWarnings } from "./warnings.js";
+import { goWarnings, sendWarnings, upxWarnings } from "./warnings.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
 
@@ -115,6 +115,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
   );
   const warnings = verified.flatMap((v) => goWarnings(plan, v.report, { cgo: cgoRange, firstLine: parsed.ranges.firstLine }));
+  warnings.push(...(await upxWarnings(gw, caps, plan, images, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
   const unique = warnings.filter((w, i) => warnings.findIndex((x) => x.message === w.message) === i);
   if (!(await sendWarnings(gw, caps, specInput.vertex, { filename, data: specInput.data }, unique))) {
     for (const w of unique) log.warn({ rule: w.rule }, w.message);

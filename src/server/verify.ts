@@ -20,6 +20,8 @@ export interface Verified {
   readonly elf: ElfInfo;
   /** The solved build output (binary + report), for reading more from it. */
   readonly ref: string;
+  /** Size of the binary in bytes. */
+  readonly size: number;
 }
 
 export interface VerifyInputs {
@@ -48,7 +50,7 @@ export async function verifyBinary(gw: Gateway, build: State, platform: Platform
   const info = readGoBuildInfo(bytes, elf);
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
   const summary = `${plan.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
-  return { platform, summary, report, elf, ref };
+  return { platform, summary, report, elf, ref, size: bytes.length };
 }
 
 /** Make the verdict a step in the progress output: a tiny file op named after it. */
@@ -63,6 +65,6 @@ export async function showVerdict(gw: Gateway, caps: Caps, verified: readonly Ve
   );
 }
 
-function formatSize(n: number): string {
+export function formatSize(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
 }

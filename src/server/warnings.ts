@@ -4,7 +4,9 @@
  */
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import type { Plan, SpecRange } from "../plan/types.js";
+import { type State, marshal } from "../llb/index.js";
 import type { GoListReport } from "./go-list-report.js";
+import { formatSize } from "./verify.js";
 
 export interface Warning {
   /** Rule-style name, e.g. CgoNetResolver. */
@@ -35,6 +37,31 @@ export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: Spec
   }
   if (plan.missingGoSum) {
     out.push({ rule: "NoGoSum", message: "the context has no go.sum, so module hashes were computed now: commit go.sum for reproducible builds", range: ranges.firstLine });
+  }
+  return out;
+}
+
+/** What UPX did, measured: the size it saved and what it costs. */
+export async function upxWarnings(
+  gw: Gateway,
+  caps: Caps,
+  plan: Plan,
+  images: ReadonlyArray<{ packed?: State }>,
+  verified: ReadonlyArray<{ size: number }>,
+  range: SpecRange,
+): Promise<Warning[]> {
+  const out: Warning[] = [];
+  for (const [i, img] of images.entries()) {
+    const before = verified[i]?.size;
+    if (img.packed === undefined || before === undefined) continue;
+    const ref = await gw.solve(marshal(img.packed, { caps: caps.llb, platform: plan.buildPlatform }));
+    const after = (await gw.statFile(ref, plan.binaryName)).size;
+    const change = Math.round((100 * (after - before)) / before);
+    out.push({
+      rule: "UpxCompression",
+      message: `compress: upx packed ${plan.binaryName} from ${formatSize(before)} to ${formatSize(after)} (${change}%); every start now unpacks it in memory, scanners may flag it, and pprof loses its symbols`,
+      range,
+    });
   }
   return out;
 }

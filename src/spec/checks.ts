@@ -106,6 +106,12 @@ export const checkLink: Check = (v) => {
   return problem(`unknown link mode "${v}"`, typo ? `did you mean "${typo}"?` : `use static or dynamic`);
 };
 
+/** `compress`: none, or upx on request. */
+export const checkCompress: Check = (v) => {
+  if (v === "none" || v === "upx") return undefined;
+  return problem(`unknown compression "${v}"`, "use none or upx");
+};
+
 /** `tags` items: Go build tags are letters, digits, "_" and ".". */
 export const checkBuildTag: Check = (v) => {
   if (/^[A-Za-z0-9_.]+$/.test(v)) return undefined;

@@ -11,6 +11,7 @@ import {
   checkFileName,
   checkGoVersion,
   checkImageRef,
+  checkCompress,
   checkLabelKey,
   checkLink,
   checkMain,
@@ -170,6 +171,15 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     defaultText: `"/"`,
     description: "Working directory of the running container, an absolute path.",
     check: checkWorkdir,
+  },
+  {
+    name: "compress",
+    type: "string",
+    default: "none",
+    defaultText: `"none"`,
+    description:
+      "upx packs the binary with UPX: smaller files, but slower start-up, scanner alerts and no pprof symbols; off unless asked for.",
+    check: checkCompress,
   },
 ];
 

@@ -28,6 +28,8 @@ export interface Spec {
   readonly args: readonly string[];
   readonly labels: StringPairs;
   readonly workdir: string;
+  /** "none" or "upx". */
+  readonly compress: string;
 }
 
 /** A spec field's name. */

@@ -123,3 +123,19 @@ test("a module without go.sum builds: the download step computes the sums", asyn
     await run("docker", ["image", "rm", "-f", tag]);
   }
 });
+
+test("compress: upx packs the binary, runs, and says what it cost", async () => {
+  const project = copyFixture("plain", "main: ./cmd/plain\ncompress: upx\n");
+  const tag = `${TAG}-upx`;
+  try {
+    const res = await buildx({ dir: project.dir, tag, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host"] });
+    assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+    const warning = res.stderr.match(/UpxCompression: compress: upx packed plain from ([\d.]+ MiB) to (\d+ KiB|[\d.]+ MiB) \((-\d+)%\)/);
+    assert.ok(warning, "no UPX warning with the measured sizes");
+    assert.ok(Number(warning[3]) < -20, `UPX saved only ${warning[3]}%`);
+    assert.match(await runImage(tag), /^hello from plain id=c8a85b90-249f-5970-b209-a1c089a7f579 uid=65532/);
+  } finally {
+    project.remove();
+    await run("docker", ["image", "rm", "-f", tag]);
+  }
+});

@@ -15,6 +15,7 @@ const DEFAULTS = {
   args: [],
   labels: [],
   workdir: "/",
+  compress: "none",
 };
 
 test("a spec with only the syntax line is all defaults", () => {
@@ -81,6 +82,7 @@ test("every field decodes to its typed value, as written", () => {
     args: ["serve", "--addr=:8080"],
     labels: [["org.opencontainers.image.source", "https://github.com/acme/api"]],
     workdir: "/srv",
+    compress: "none",
   });
 });
 

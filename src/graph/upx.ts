@@ -1,0 +1,37 @@
+/**
+ * `compress: upx`, opt-in only: UPX shrinks the file but the program must
+ * unpack itself at every start, scanners flag packed binaries, and pprof
+ * loses its symbols. The tool comes from Debian (upx-ucl) in a cached step.
+ */
+import { scratch, type State } from "../llb/index.js";
+import type { Plan, Platform } from "../plan/types.js";
+import { platformId } from "./go-env.js";
+
+const IN = "/slimgo-upx/in";
+const OUT = "/slimgo-upx/out";
+
+/** The builder with UPX installed. */
+export function upxTool(builder: State, plan: Plan): State {
+  return builder
+    .run({
+      args: ["/bin/sh", "-c", "apt-get update -qq && apt-get install -y -qq --no-install-recommends upx-ucl >/dev/null && rm -rf /var/lib/apt/lists/*"],
+      network: plan.network,
+      customName: "install upx (compress: upx)",
+    })
+    .root();
+}
+
+/** A state whose root holds the packed binary at /<name>. */
+export function upxPack(tool: State, build: State, plan: Plan, platform: Platform, multiPlatform: boolean): State {
+  return tool
+    .run({
+      args: ["upx", "-q", "--best", "-o", `${OUT}/${plan.binaryName}`, `${IN}/${plan.binaryName}`],
+      mounts: [
+        { dest: IN, source: build, readonly: true },
+        { dest: OUT, source: scratch() },
+      ],
+      network: "none",
+      customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}upx ${plan.binaryName}`,
+    })
+    .getMount(OUT);
+}
