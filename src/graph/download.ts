@@ -38,6 +38,7 @@ export interface DownloadInputs {
 
 /** go.mod and go.sum of the module and of every local replace: all `go mod download` reads. */
 export function goModFiles(plan: Plan): string[] {
+  if (plan.workspaceFiles) return [...plan.workspaceFiles];
   const dirs = [".", ...(plan.localReplaces ?? [])];
   return dirs.flatMap((d) => (d === "." ? ["go.mod", "go.sum"] : [`${d}/go.mod`, `${d}/go.sum`]));
 }

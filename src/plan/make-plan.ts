@@ -5,6 +5,7 @@ import { SpecErrors } from "../spec/spec-errors.js";
 import type { FieldName, ParsedSpec } from "../spec/types.js";
 import { defaultBinaryName } from "./binary-name.js";
 import { cgoCrossProblem, cgoPlan } from "./cgo-plan.js";
+import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { checkReplacesInContext, localReplaceDirs } from "./local-replaces.js";
 import { goEnv } from "./go-env.js";
 import { chooseGoVersion } from "./go-version.js";
@@ -22,10 +23,12 @@ export interface PlanInput {
   readonly vendored?: boolean;
   /** The context has no go.sum. */
   readonly missingGoSum?: boolean;
+  /** The context has a go.work; goMod is then the used module that holds main. */
+  readonly workspace?: WorkspaceInput;
 }
 
 /** Decide the build; throws SpecErrors positioned on the spec when the inputs cannot work together. */
-export function makePlan({ spec: parsed, goMod, options, vendored = false, missingGoSum = false }: PlanInput): Plan {
+export function makePlan({ spec: parsed, goMod, options, vendored = false, missingGoSum = false, workspace }: PlanInput): Plan {
   const { spec, ranges } = parsed;
   if (goMod === undefined) {
     throw errorAt(parsed, undefined, {
@@ -52,8 +55,9 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
     ...(ranges.fields.base ? { base: ranges.fields.base } : {}),
   };
 
-  checkReplacesInContext(goMod);
-  const localReplaces = localReplaceDirs(goMod);
+  const workspaceFiles = workspace ? workspaceModuleFiles(workspace) : undefined;
+  if (!workspace) checkReplacesInContext(goMod);
+  const localReplaces = workspace ? [] : localReplaceDirs(goMod);
   return {
     main: spec.main,
     binaryName: spec.name ?? defaultBinaryName(goMod.module, spec.main),
@@ -72,8 +76,9 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
     noCache: options.noCache,
     ...(localReplaces.length > 0 ? { localReplaces } : {}),
     ...(vendored ? { vendored: true } : {}),
+    ...(workspaceFiles ? { workspaceFiles } : {}),
     ...(spec.compress === "upx" ? { compress: "upx" as const } : {}),
-    ...(missingGoSum && !vendored ? { missingGoSum: true } : {}),
+    ...(missingGoSum && !vendored && !workspace ? { missingGoSum: true } : {}),
     locations,
   };
 }

@@ -14,6 +14,8 @@ import { MissingFileError } from "./read-inputs.js";
 export interface ErrorSources {
   readonly spec?: { filename: string; data: Uint8Array } | undefined;
   readonly goMod?: { filename: string; data: Uint8Array } | undefined;
+  /** go.work and the go.mod files of its modules, by context path. */
+  readonly goFiles?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** A failure the user must fix, with the file span to show. */
@@ -34,7 +36,9 @@ export function toStatus(err: unknown, sources: ErrorSources): MessageInitShape<
     return errorStatus(Code.InvalidArgument, err.message, span);
   }
   if (err instanceof GoModError) {
-    const span = sources.goMod ? spanOf(sources.goMod, "go.mod", err.line, err.col) : undefined;
+    const data = sources.goFiles?.get(err.file);
+    const file = data ? { filename: err.file, data } : err.file === "go.mod" ? sources.goMod : undefined;
+    const span = file ? spanOf(file, err.file.endsWith("go.work") ? "go.work" : "go.mod", err.line, err.col) : undefined;
     return errorStatus(Code.InvalidArgument, err.message, span);
   }
   if (err instanceof UserError) {

@@ -9,7 +9,7 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, networkMode, optionLabels 
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { makePlan, parsePlatforms } from "../plan/index.js";
+import { makePlan, moduleForMain, parsePlatforms } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -17,7 +17,7 @@ import { parseSpec } from "../spec/index.js";
 import { parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
-import { readContext, readSpec } from "./read-inputs.js";
+import { readContext, readSpec, readWorkspace } from "./read-inputs.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
 import { goWarnings, sendWarnings, upxWarnings } from "./warnings.js";
@@ -26,7 +26,7 @@ const DEFAULT_SPEC = "slimgo.yaml";
 
 /** Build, then Return exactly once: the result, or an error BuildKit prints. */
 export async function runFrontend(gw: Gateway, env: LaunchEnv, log: Logger): Promise<void> {
-  const sources: { spec?: ErrorSources["spec"]; goMod?: ErrorSources["goMod"] } = {};
+  const sources: MutableSources = {};
   let result: ResultInit;
   try {
     result = await build(gw, env, log, sources);
@@ -38,7 +38,9 @@ export async function runFrontend(gw: Gateway, env: LaunchEnv, log: Logger): Pro
   await gw.returnResult(result);
 }
 
-async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?: ErrorSources["spec"]; goMod?: ErrorSources["goMod"] }): Promise<ResultInit> {
+type MutableSources = { -readonly [K in keyof ErrorSources]?: ErrorSources[K] };
+
+async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableSources): Promise<ResultInit> {
   const t = phaseTimer();
   const { caps, platforms: workerPlatforms } = await gw.ping();
   t.mark("ping");
@@ -58,7 +60,9 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
   if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
 
   const parsed = parseSpec(new TextDecoder().decode(specInput.data), filename);
-  const goMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
+  const rootGoMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
+  const workspace = context.goWork ? await readWorkspace(gw, caps, env.sessionId, context.goWork, sources) : undefined;
+  const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
   const buildPlatform = workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" };
   const platformOpt = env.opts.get(OPT.platform) ?? "";
   const plan = makePlan({
@@ -66,6 +70,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: { spec?:
     goMod,
     vendored: context.vendored,
     missingGoSum: context.goSum === undefined,
+    ...(workspace ? { workspace } : {}),
     options: {
       platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
       buildPlatform,

@@ -1,5 +1,7 @@
 /** Reading the user's files through BuildKit: the spec from the `dockerfile` local, go.mod and .dockerignore from the context. */
+import { GoModError, parseGoMod, parseGoWork } from "../gomod/index.js";
 import { headDigest, local, marshal } from "../llb/index.js";
+import { type WorkspaceInput, contextDir } from "../plan/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
 
@@ -17,6 +19,7 @@ export interface ContextInput {
   readonly goSum: Uint8Array | undefined;
   readonly dockerignore: Uint8Array | undefined;
   readonly vendored: boolean;
+  readonly goWork: Uint8Array | undefined;
 }
 
 /** A file the user named that BuildKit could not find. */
@@ -53,7 +56,7 @@ export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string
 export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: string }): Promise<ContextInput> {
   const state = local(LOCAL_CONTEXT, {
     sessionId: opts.sessionId,
-    followPaths: ["go.mod", "go.sum", ".dockerignore", "vendor/modules.txt"],
+    followPaths: ["go.mod", "go.sum", "go.work", ".dockerignore", "vendor/modules.txt"],
     sharedKeyHint: "slimgo-context-meta",
     ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
     customName: "[internal] load go.mod and .dockerignore",
@@ -62,5 +65,48 @@ export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: st
   const names = new Set(await gw.readDir(ref, "/"));
   const read = async (name: string) => (names.has(name) ? gw.readFile(ref, name) : undefined);
   const vendored = names.has("vendor") && (await gw.readDir(ref, "vendor")).includes("modules.txt");
-  return { goMod: await read("go.mod"), goSum: await read("go.sum"), dockerignore: await read(".dockerignore"), vendored };
+  return {
+    goMod: await read("go.mod"),
+    goSum: await read("go.sum"),
+    goWork: await read("go.work"),
+    dockerignore: await read(".dockerignore"),
+    vendored,
+  };
+}
+
+/** go.work and the go.mod of each module it uses, read through BuildKit; records the files for error framing. */
+export async function readWorkspace(
+  gw: Gateway,
+  caps: Caps,
+  sessionId: string,
+  goWorkData: Uint8Array,
+  sources: { goFiles?: ReadonlyMap<string, Uint8Array> },
+): Promise<WorkspaceInput> {
+  const files = new Map<string, Uint8Array>([["go.work", goWorkData]]);
+  sources.goFiles = files;
+  const goWork = parseGoWork(new TextDecoder().decode(goWorkData), "go.work");
+  const dirs = goWork.use.map((u) => contextDir(".", u.path));
+  const goModPath = (dir: string) => (dir === "." ? "go.mod" : `${dir}/go.mod`);
+  const state = local(LOCAL_CONTEXT, {
+    sessionId,
+    followPaths: dirs.map(goModPath),
+    sharedKeyHint: "slimgo-context-workspace",
+    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
+    customName: "[internal] load the go.mod files go.work uses",
+  });
+  const ref = await gw.solve(marshal(state, { caps: caps.llb }));
+  const modules = [];
+  for (const [i, dir] of dirs.entries()) {
+    const path = goModPath(dir);
+    let data: Uint8Array;
+    try {
+      data = await gw.readFile(ref, path);
+    } catch {
+      const line = goWork.use[i]?.line ?? 1;
+      throw new GoModError("go.work", line, 1, `use ${goWork.use[i]?.path}: ${path} is not in the build context: fix the path, or build from the directory that holds go.work`);
+    }
+    files.set(path, data);
+    modules.push({ dir, goMod: parseGoMod(new TextDecoder().decode(data), path) });
+  }
+  return { goWork, modules };
 }
