@@ -15,6 +15,7 @@ export const OPT = {
   dockerfileKey: "dockerfilekey",
   requestId: "requestid",
   localSessionPrefix: "local-sessionid:",
+  namedContextPrefix: "context:",
 } as const;
 
 /** Local source names the client uploads (buildx `-f` dir and the build context). */
@@ -101,6 +102,14 @@ export function networkMode(opts: ReadonlyMap<string, string>): "sandbox" | "hos
   if (mode === "" || mode === "sandbox" || mode === "default") return "sandbox";
   if (mode === "host" || mode === "none") return mode;
   throw new LaunchError(`unknown network mode "${mode}": use --network=default, host or none`);
+}
+
+/** `--build-context NAME=DIR` contexts, which buildx sends as `context:NAME=local:NAME`. */
+export function localNamedContexts(opts: ReadonlyMap<string, string>): string[] {
+  return [...opts]
+    .filter(([key, value]) => key.startsWith(OPT.namedContextPrefix) && value === `local:${key.slice(OPT.namedContextPrefix.length)}`)
+    .map(([key]) => key.slice(OPT.namedContextPrefix.length))
+    .sort();
 }
 
 /** The session that owns local source `name` (named contexts may come from another session). */

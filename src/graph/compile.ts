@@ -1,5 +1,5 @@
 /** The `go build` step for one target platform, cross-compiled on the build platform. */
-import type { SourceFile, State } from "../llb/index.js";
+import { type SourceFile, type State, local } from "../llb/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goPlatformEnv, platformId } from "./go-env.js";
@@ -8,6 +8,8 @@ import { specLocation } from "./source-location.js";
 
 export interface CompileInputs {
   readonly context: State;
+  /** Session that owns the local sources (named contexts included). */
+  readonly sessionId: string;
   /** The module layer; undefined when building from vendor/. */
   readonly modules: State | undefined;
   /** go.mod + computed go.sum when the context has no go.sum. */
@@ -73,6 +75,11 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
     dir: SRC_DIR,
     mounts: [
       { dest: SRC_DIR, source: inputs.context, readonly: true },
+      ...(plan.externalReplaces ?? []).map((e) => ({
+        dest: e.mountPath,
+        source: local(e.context, { sessionId: inputs.sessionId, sharedKeyHint: e.context, customName: `[context ${e.context}] load build context` }),
+        readonly: true,
+      })),
       ...(inputs.modules ? [{ dest: MODULES_DIR, source: inputs.modules, readonly: true }] : []),
       ...(inputs.goSum ? [{ dest: GOSUM_DIR, source: inputs.goSum, readonly: true }] : []),
       { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, plan.cgo), sharing: "shared" } },

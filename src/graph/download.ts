@@ -65,6 +65,16 @@ export function downloadModules(builder: State, plan: Plan, inputs: DownloadInpu
     dir: SRC_DIR,
     mounts: [
       { dest: SRC_DIR, source: goMod, readonly: true },
+      ...(plan.externalReplaces ?? []).map((e) => ({
+        dest: e.mountPath,
+        source: local(e.context, {
+          sessionId: inputs.sessionId,
+          includePatterns: ["go.mod", "go.sum"],
+          sharedKeyHint: `slimgo-go-mod-${e.context}`,
+          customName: `[context ${e.context}] load go.mod and go.sum`,
+        }),
+        readonly: true,
+      })),
       { dest: FETCH_CACHE_DIR, cache: { id: FETCH_CACHE_ID, sharing: "shared" } },
       { dest: MODULES_DIR, source: scratch() },
       ...(plan.missingGoSum ? [{ dest: GOSUM_DIR, source: scratch() }] : []),

@@ -60,6 +60,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   return plan.targetPlatforms.map((platform) => {
     const bin = compile(builder, plan, platform, {
       context,
+      sessionId: inputs.sessionId,
       modules: downloaded?.modules,
       goSum: downloaded?.goSum,
       specFile: inputs.specFile,

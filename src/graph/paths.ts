@@ -1,5 +1,5 @@
 /** Where things live inside the Go steps and the final image. */
-export const SRC_DIR = "/src";
+export { MODULE_ROOT as SRC_DIR } from "../plan/local-replaces.js";
 /** The module set for this go.sum, produced by the download step. */
 export const MODULES_DIR = "/go/pkg/mod";
 /** A persistent cache of fetched module files, shared by all builds. */

@@ -21,23 +21,42 @@ function cleanDir(path: string): string {
   return normal.length > 1 ? normal.replace(/\/+$/, "") : normal;
 }
 
+/** A replace target outside the context, supplied as a named build context and mounted where go expects it. */
+export interface ExternalReplace {
+  /** The named context (`--build-context NAME=PATH`). */
+  readonly context: string;
+  /** Absolute path in the Go steps: the target resolved against the module at /src. */
+  readonly mountPath: string;
+}
+
 /**
  * BuildKit sends only the context directory, so a replace that points out of
  * it would make `go mod download` fail inside the build with a bare "no such
- * file". Say so on the go.mod line instead.
+ * file". Such a target can come as a named build context named after its
+ * directory; without one, say so on the go.mod line.
  */
-export function checkReplacesInContext(goMod: ParsedGoMod, filename = "go.mod"): void {
+export function externalReplaces(goMod: ParsedGoMod, namedContexts: ReadonlySet<string>, filename = "go.mod"): ExternalReplace[] {
+  const out: ExternalReplace[] = [];
   for (const r of goMod.replace) {
     if (!r.local) continue;
     const dir = cleanDir(r.to.path);
-    if (dir === ".." || dir.startsWith("../") || dir.startsWith("/")) {
-      throw new GoModError(
-        filename,
-        r.line,
-        1,
-        `replace ${r.from.path} => ${r.to.path} points outside the build context, which is all the build can see: ` +
-          `build from a directory that holds both (docker buildx build -f <module>/slimgo.yaml <common parent>) or move the module inside this one`,
-      );
+    if (!(dir === ".." || dir.startsWith("../") || dir.startsWith("/"))) continue;
+    const mountPath = posix.join(MODULE_ROOT, dir);
+    const name = posix.basename(mountPath);
+    if (namedContexts.has(name) && !dir.startsWith("/") && mountPath !== "/" && !mountPath.startsWith(`${MODULE_ROOT}/`)) {
+      if (!out.some((e) => e.mountPath === mountPath)) out.push({ context: name, mountPath });
+      continue;
     }
+    throw new GoModError(
+      filename,
+      r.line,
+      1,
+      `replace ${r.from.path} => ${r.to.path} points outside the build context, which is all the build can see: ` +
+        `pass it as a named context (docker buildx build --build-context ${name}=<path to ${dir}> ...), or build from a directory that holds both`,
+    );
   }
+  return out;
 }
+
+/** Where the Go steps see the module root; external replaces resolve against it. */
+export const MODULE_ROOT = "/src";

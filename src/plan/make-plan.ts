@@ -6,7 +6,7 @@ import type { FieldName, ParsedSpec } from "../spec/types.js";
 import { defaultBinaryName } from "./binary-name.js";
 import { cgoCrossProblem, cgoPlan } from "./cgo-plan.js";
 import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
-import { checkReplacesInContext, localReplaceDirs } from "./local-replaces.js";
+import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { goEnv } from "./go-env.js";
 import { chooseGoVersion } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
@@ -56,7 +56,7 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
   };
 
   const workspaceFiles = workspace ? workspaceModuleFiles(workspace) : undefined;
-  if (!workspace) checkReplacesInContext(goMod);
+  const external = workspace ? [] : externalReplaces(goMod, new Set(options.namedContexts ?? []));
   const localReplaces = workspace ? [] : localReplaceDirs(goMod);
   return {
     main: spec.main,
@@ -77,6 +77,7 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
     ...(localReplaces.length > 0 ? { localReplaces } : {}),
     ...(vendored ? { vendored: true } : {}),
     ...(workspaceFiles ? { workspaceFiles } : {}),
+    ...(external.length > 0 ? { externalReplaces: external } : {}),
     ...(spec.compress === "upx" ? { compress: "upx" as const } : {}),
     ...(missingGoSum && !vendored && !workspace ? { missingGoSum: true } : {}),
     locations,

@@ -12,4 +12,6 @@ export interface FrontendOptions {
   readonly network: "sandbox" | "host" | "none";
   readonly noCache: boolean;
   readonly target?: string;
+  /** Names of local named build contexts (`--build-context NAME=PATH`). */
+  readonly namedContexts?: readonly string[];
 }

@@ -65,6 +65,8 @@ export interface Plan {
    * there are none. `go mod download` needs each one's go.mod.
    */
   readonly localReplaces?: readonly string[];
+  /** Replace targets outside the context, each from a named build context. */
+  readonly externalReplaces?: ReadonlyArray<{ readonly context: string; readonly mountPath: string }>;
   /** go.work mode: exactly the files the download step includes (go.work, go.mod/go.sum of each module). */
   readonly workspaceFiles?: readonly string[];
   /** Dependencies come from vendor/ (-mod=vendor); there is no download step. */

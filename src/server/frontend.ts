@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
 import type { Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
-import { type LaunchEnv, LaunchError, OPT, buildArgs, networkMode, optionLabels } from "../gateway/options.js";
+import { type LaunchEnv, LaunchError, OPT, buildArgs, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
@@ -78,6 +78,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
       network: networkMode(env.opts),
       noCache: env.opts.has(OPT.noCache),
       ...(env.opts.get(OPT.target) ? { target: env.opts.get(OPT.target) as string } : {}),
+      namedContexts: localNamedContexts(env.opts),
     },
   });
   log.info({ plan }, "plan");
