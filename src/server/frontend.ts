@@ -120,7 +120,8 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const solved = await Promise.all(
     images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
   );
-  const warnings = verified.flatMap((v) => goWarnings(plan, v.report, { cgo: cgoRange, firstLine: parsed.ranges.firstLine }));
+  const link = parsed.ranges.fields.link ?? cgoRange;
+  const warnings = verified.flatMap((v) => goWarnings(plan, v.report, { cgo: cgoRange, link, firstLine: parsed.ranges.firstLine }));
   warnings.push(...(await upxWarnings(gw, caps, plan, images, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
   const unique = warnings.filter((w, i) => warnings.findIndex((x) => x.message === w.message) === i);
   if (!(await sendWarnings(gw, caps, specInput.vertex, { filename, data: specInput.data }, unique))) {

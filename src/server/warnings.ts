@@ -16,8 +16,16 @@ export interface Warning {
 }
 
 /** What the go list report says a user should know, as warnings on the spec. */
-export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: SpecRange; firstLine: SpecRange }): Warning[] {
+export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: SpecRange; link: SpecRange; firstLine: SpecRange }): Warning[] {
   const out: Warning[] = [];
+  if (plan.link === "static") {
+    out.push({
+      rule: "StaticGlibc",
+      message:
+        "link: static puts glibc in the binary, and glibc cannot load NSS modules there (LDAP users, mDNS, nsswitch.conf entries other than files and dns); tags netgo and osusergo were added so Go's own resolver and user lookup run instead",
+      range: ranges.link,
+    });
+  }
   if (plan.cgo && plan.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
     const pkgs = [report.usesNet ? "net" : "", report.usesOsUser ? "os/user" : ""].filter(Boolean);
     const tags = [report.usesNet ? "netgo" : "", report.usesOsUser ? "osusergo" : ""].filter(Boolean);

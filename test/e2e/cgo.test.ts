@@ -46,6 +46,7 @@ test("cgo: true with link: static gives a static binary that runs on the static 
     const res = await buildx({ dir: project.dir, tag });
     assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
     assert.match(res.stderr, /verified cgoapp linux\/amd64: static amd64 ELF/);
+    assert.match(res.stderr, /StaticGlibc: link: static puts glibc in the binary.*\(line 3\)/);
     assert.equal((await runImage(tag)).trim(), "twice 21 is 42");
   } finally {
     project.remove();
