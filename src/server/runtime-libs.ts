@@ -45,6 +45,8 @@ export async function runtimeClosure(gw: Gateway, rootRef: string, binary: ElfIn
     const { name, runpath } = queue.shift() as { name: string; runpath: readonly string[] };
     if (seen.has(name)) continue;
     seen.add(name);
+    // libc names the loader too; the loader is already there under the interpreter path.
+    if (binary.interpreter !== undefined && name === binary.interpreter.slice(binary.interpreter.lastIndexOf("/") + 1)) continue;
     const path = await find(gw, rootRef, name, searchDirs(binary.arch, runpath));
     if (path === undefined) {
       missing.push(name);

@@ -31,7 +31,7 @@ export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: Spec
     const tags = [report.usesNet ? "netgo" : "", report.usesOsUser ? "osusergo" : ""].filter(Boolean);
     out.push({
       rule: "CgoResolver",
-      message: `with cgo on, ${pkgs.join(" and ")} use glibc's NSS at run time; add tags [${tags.join(", ")}] for Go's own implementation, which needs no NSS files`,
+      message: `with cgo on, ${pkgs.join(" and ")} ${pkgs.length === 1 ? "uses" : "use"} glibc's NSS at run time; add tags [${tags.join(", ")}] for Go's own implementation, which needs no NSS files`,
       range: ranges.cgo,
     });
   }

@@ -78,14 +78,19 @@ export function fakeGateway(handlers: FakeHandlers): FakeGateway {
   const server = new Server();
   server.addService(definition, impl);
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const connections: Duplex[] = [];
   return {
     calls,
     serve(fromClient, toClient) {
-      injector.injectConnection(Duplex.from({ readable: fromClient, writable: toClient }));
+      const conn = Duplex.from({ readable: fromClient, writable: toClient });
+      connections.push(conn);
+      injector.injectConnection(conn);
     },
     close() {
-      injector.destroy();
-      server.forceShutdown();
+      // Only tear down the streams: shutting the server down writes a GOAWAY,
+      // and writing to a pipe whose reader has exited, while an earlier write
+      // is still pending, trips an internal assertion in Node's JS stream socket.
+      for (const conn of connections) conn.destroy();
     },
   };
 }
