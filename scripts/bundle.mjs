@@ -3,7 +3,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { frontend: "src/server/main.ts" },
+  entryPoints: { frontend: "src/server/main.ts", slimgo: "src/cli/entry.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -9,4 +9,4 @@ export { PASSTHROUGH_BUILD_ARGS, goEnv, sortPairs } from "./go-env.js";
 export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
 export type { BasePlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
 export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs } from "./local-replaces.js";
-export { type WorkspaceInput, contextDir, moduleForMain, workspaceModuleFiles } from "./workspace.js";
+export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, workspaceModuleFiles } from "./workspace.js";

@@ -13,6 +13,11 @@ export interface WorkspaceInput {
   readonly modules: ReadonlyArray<{ readonly dir: string; readonly goMod: ParsedGoMod }>;
 }
 
+/** A go.work `use` whose go.mod is not in the build context, on its go.work line. */
+export function missingUseError(use: { path: string; line: number }, goModPath: string): GoModError {
+  return new GoModError("go.work", use.line, 1, `use ${use.path}: ${goModPath} is not in the build context: fix the path, or build from the directory that holds go.work`);
+}
+
 /** Cleaned, context-relative directory of a `use` or replace path ("./api/" → "api", "./" → "."). */
 export function contextDir(base: string, path: string): string {
   const joined = posix.normalize(posix.join(base, path));

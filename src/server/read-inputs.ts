@@ -1,7 +1,7 @@
 /** Reading the user's files through BuildKit: the spec from the `dockerfile` local, go.mod and .dockerignore from the context. */
-import { GoModError, parseGoMod, parseGoWork } from "../gomod/index.js";
+import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { headDigest, local, marshal } from "../llb/index.js";
-import { type WorkspaceInput, contextDir } from "../plan/index.js";
+import { type WorkspaceInput, contextDir, missingUseError } from "../plan/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
 
@@ -102,8 +102,7 @@ export async function readWorkspace(
     try {
       data = await gw.readFile(ref, path);
     } catch {
-      const line = goWork.use[i]?.line ?? 1;
-      throw new GoModError("go.work", line, 1, `use ${goWork.use[i]?.path}: ${path} is not in the build context: fix the path, or build from the directory that holds go.work`);
+      throw missingUseError(goWork.use[i] ?? { path: dir, line: 1 }, path);
     }
     files.set(path, data);
     modules.push({ dir, goMod: parseGoMod(new TextDecoder().decode(data), path) });
