@@ -22,7 +22,8 @@ COPY --from=node /rootfs/ /
 COPY dist/frontend.mjs /slimgo/frontend.mjs
 # The frontend talks to BuildKit over stdio only and needs no network.
 LABEL moby.buildkit.frontend.network.none="true"
-# --build-context supplies replace targets that live outside the build context.
-LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts"
+# --build-context supplies replace targets that live outside the build context;
+# --call check|outline|targets are answered as subrequests.
+LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts,moby.buildkit.frontend.subrequests"
 ENV NODE_ENV=production
 ENTRYPOINT ["/usr/bin/node", "/slimgo/frontend.mjs"]

@@ -4,7 +4,7 @@
  */
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
-import type { Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
+import type { Caps, Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
 import { type LaunchEnv, LaunchError, OPT, buildArgs, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
@@ -17,10 +17,11 @@ import { parseSpec } from "../spec/index.js";
 import { parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
-import { readContext, readSpec, readWorkspace } from "./read-inputs.js";
+import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
+import { answerSubrequest } from "./subrequests.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
-import { goWarnings, sendWarnings, upxWarnings } from "./warnings.js";
+import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
 
@@ -46,41 +47,11 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   t.mark("ping");
   checkCaps(caps, env.product);
   const requestId = env.opts.get(OPT.requestId);
-  if (requestId !== undefined && requestId !== "") {
-    throw new LaunchError(`unsupported request ${requestId}: this slimgo version answers no --call requests yet`);
-  }
+  const load = () => loadPlan(gw, caps, env, workerPlatforms, sources);
+  if (requestId !== undefined && requestId !== "") return answerSubrequest(requestId, load, sources);
 
-  const filename = env.opts.get(OPT.filename) || DEFAULT_SPEC;
-  const [specInput, context] = await Promise.all([
-    readSpec(gw, caps, { filename, sessionId: env.sessionId }),
-    readContext(gw, caps, { sessionId: env.sessionId }),
-  ]);
+  const { filename, specInput, context, parsed, plan } = await load();
   t.mark("read");
-  sources.spec = { filename, data: specInput.data };
-  if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
-
-  const parsed = parseSpec(new TextDecoder().decode(specInput.data), filename);
-  const rootGoMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
-  const workspace = context.goWork ? await readWorkspace(gw, caps, env.sessionId, context.goWork, sources) : undefined;
-  const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
-  const buildPlatform = workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" };
-  const platformOpt = env.opts.get(OPT.platform) ?? "";
-  const plan = makePlan({
-    spec: parsed,
-    goMod,
-    vendored: context.vendored,
-    missingGoSum: context.goSum === undefined,
-    ...(workspace ? { workspace } : {}),
-    options: {
-      platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
-      buildPlatform,
-      buildArgs: buildArgs(env.opts),
-      network: networkMode(env.opts),
-      noCache: env.opts.has(OPT.noCache),
-      ...(env.opts.get(OPT.target) ? { target: env.opts.get(OPT.target) as string } : {}),
-      namedContexts: localNamedContexts(env.opts),
-    },
-  });
   log.info({ plan }, "plan");
 
   const resolveMode = imageResolveMode(env.opts.get(OPT.imageResolveMode));
@@ -120,8 +91,8 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const solved = await Promise.all(
     images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
   );
-  const link = parsed.ranges.fields.link ?? cgoRange;
-  const warnings = verified.flatMap((v) => goWarnings(plan, v.report, { cgo: cgoRange, link, firstLine: parsed.ranges.firstLine }));
+  const ranges = warningRanges(parsed);
+  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(plan, v.report, ranges))];
   warnings.push(...(await upxWarnings(gw, caps, plan, images, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
   const unique = warnings.filter((w, i) => warnings.findIndex((x) => x.message === w.message) === i);
   if (!(await sendWarnings(gw, caps, specInput.vertex, { filename, data: specInput.data }, unique))) {
@@ -131,6 +102,49 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");
   return toResult(solved, env.opts.has("multi-platform") || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
+}
+
+/** What a build and every subrequest start from: the spec, go.mod (or go.work) and the plan. */
+export interface Loaded {
+  readonly filename: string;
+  readonly specInput: SpecInput;
+  readonly context: ContextInput;
+  readonly parsed: ParsedSpec;
+  readonly plan: Plan;
+}
+
+async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms: readonly Platform[], sources: MutableSources): Promise<Loaded> {
+  const filename = env.opts.get(OPT.filename) || DEFAULT_SPEC;
+  const [specInput, context] = await Promise.all([
+    readSpec(gw, caps, { filename, sessionId: env.sessionId }),
+    readContext(gw, caps, { sessionId: env.sessionId }),
+  ]);
+  sources.spec = { filename, data: specInput.data };
+  if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
+
+  const parsed = parseSpec(new TextDecoder().decode(specInput.data), filename);
+  const rootGoMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
+  const workspace = context.goWork ? await readWorkspace(gw, caps, env.sessionId, context.goWork, sources) : undefined;
+  const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
+  const buildPlatform = workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" };
+  const platformOpt = env.opts.get(OPT.platform) ?? "";
+  const plan = makePlan({
+    spec: parsed,
+    goMod,
+    vendored: context.vendored,
+    missingGoSum: context.goSum === undefined,
+    ...(workspace ? { workspace } : {}),
+    options: {
+      platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
+      buildPlatform,
+      buildArgs: buildArgs(env.opts),
+      network: networkMode(env.opts),
+      noCache: env.opts.has(OPT.noCache),
+      ...(env.opts.get(OPT.target) ? { target: env.opts.get(OPT.target) as string } : {}),
+      namedContexts: localNamedContexts(env.opts),
+    },
+  });
+  return { filename, specInput, context, parsed, plan };
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ImageConfigJson>) {

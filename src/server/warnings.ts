@@ -5,6 +5,7 @@
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import type { Plan, SpecRange } from "../plan/types.js";
 import { type State, marshal } from "../llb/index.js";
+import type { ParsedSpec } from "../spec/index.js";
 import type { GoListReport } from "./go-list-report.js";
 import { formatSize } from "./verify.js";
 
@@ -15,8 +16,15 @@ export interface Warning {
   readonly range: SpecRange;
 }
 
-/** What the go list report says a user should know, as warnings on the spec. */
-export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: SpecRange; link: SpecRange; firstLine: SpecRange }): Warning[] {
+/** The spec line ranges warnings point at. */
+export interface WarningRanges {
+  readonly cgo: SpecRange;
+  readonly link: SpecRange;
+  readonly firstLine: SpecRange;
+}
+
+/** What the plan alone says a user should know (also answered by --call check, without building). */
+export function planWarnings(plan: Plan, ranges: WarningRanges): Warning[] {
   const out: Warning[] = [];
   if (plan.link === "static") {
     out.push({
@@ -26,6 +34,15 @@ export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: Spec
       range: ranges.link,
     });
   }
+  if (plan.missingGoSum) {
+    out.push({ rule: "NoGoSum", message: "the context has no go.sum, so module hashes were computed now: commit go.sum for reproducible builds", range: ranges.firstLine });
+  }
+  return out;
+}
+
+/** What the build's go list report says a user should know. */
+export function reportWarnings(plan: Plan, report: GoListReport, ranges: WarningRanges): Warning[] {
+  const out: Warning[] = [];
   if (plan.cgo && plan.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
     const pkgs = [report.usesNet ? "net" : "", report.usesOsUser ? "os/user" : ""].filter(Boolean);
     const tags = [report.usesNet ? "netgo" : "", report.usesOsUser ? "osusergo" : ""].filter(Boolean);
@@ -43,10 +60,13 @@ export function goWarnings(plan: Plan, report: GoListReport, ranges: { cgo: Spec
       range: ranges.cgo,
     });
   }
-  if (plan.missingGoSum) {
-    out.push({ rule: "NoGoSum", message: "the context has no go.sum, so module hashes were computed now: commit go.sum for reproducible builds", range: ranges.firstLine });
-  }
   return out;
+}
+
+/** Where each warning points, from the parsed spec. */
+export function warningRanges(parsed: ParsedSpec): WarningRanges {
+  const cgo = parsed.ranges.fields.cgo ?? parsed.ranges.firstLine;
+  return { cgo, link: parsed.ranges.fields.link ?? cgo, firstLine: parsed.ranges.firstLine };
 }
 
 /** What UPX did, measured: the size it saved and what it costs. */

@@ -1,0 +1,115 @@
+/**
+ * `docker buildx build --call check|outline|targets`: answers from the spec
+ * and go.mod alone, with no build. Results are metadata only (result.json
+ * for buildx's printers, result.txt for humans), as BuildKit's own
+ * frontend/subrequests packages define them.
+ */
+import type { ResultInit } from "../gateway/llb-bridge.js";
+import { PASSTHROUGH_BUILD_ARGS } from "../plan/index.js";
+import type { SpecRange } from "../plan/types.js";
+import { GoModError } from "../gomod/index.js";
+import { SpecErrors } from "../spec/index.js";
+import { type ErrorSources, UserError } from "./errors.js";
+import type { Loaded } from "./frontend.js";
+import { planWarnings, warningRanges } from "./warnings.js";
+
+const VERSION = "1.0.0";
+
+/** The subrequests slimgo answers, for `frontend.subrequests.describe`. */
+const DESCRIBED = [
+  { name: "frontend.outline", description: "List the build arguments slimgo reads" },
+  { name: "frontend.targets", description: "List the images this spec builds" },
+  { name: "frontend.lint", description: "Check slimgo.yaml and go.mod without building" },
+];
+
+export async function answerSubrequest(id: string, load: () => Promise<Loaded>, sources: ErrorSources): Promise<ResultInit> {
+  switch (id) {
+    case "frontend.subrequests.describe":
+      return result(
+        DESCRIBED.map((d) => ({ ...d, version: VERSION, type: "rpc", opts: [], inputs: [], metadata: [{ name: "result.json" }, { name: "result.txt" }] })),
+        DESCRIBED.map((d) => `${d.name}\t${d.description}`).join("\n"),
+      );
+    case "frontend.outline":
+      return outline();
+    case "frontend.targets":
+      return targets(await load());
+    case "frontend.lint":
+      return lint(load, sources);
+    default:
+      throw new UserError(`unsupported request ${id}: slimgo answers --call outline, targets and check`);
+  }
+}
+
+function outline(): ResultInit {
+  const args = [
+    ...PASSTHROUGH_BUILD_ARGS.map((name) => ({ name, description: "passed to go mod download and go build" })),
+    { name: "SLIMGO_DISTROLESS_IMAGE", description: "image used for base: distroless", value: "gcr.io/distroless/static-debian12:nonroot" },
+  ];
+  const width = Math.max(...args.map((a) => a.name.length));
+  const text = ["BUILD ARG".padEnd(width + 2) + "VALUE", ...args.map((a) => `${a.name.padEnd(width + 2)}${"value" in a ? a.value : ""}`)].join("\n");
+  return result({ name: "slimgo", description: "a Go service as a small, static, verified image", args }, text);
+}
+
+function targets({ plan, specInput }: Loaded): ResultInit {
+  const base = plan.base.kind === "image" ? plan.base.ref : plan.base.kind;
+  const target = {
+    name: plan.binaryName,
+    default: true,
+    description: `go build ${plan.main} into ${plan.binaryName} on ${base}`,
+    base: plan.builderImage,
+  };
+  const text = `TARGET${" ".repeat(Math.max(2, plan.binaryName.length - 4))}DESCRIPTION\n${plan.binaryName} (default)  ${target.description}`;
+  return result({ targets: [target], sources: [b64(specInput.data)] }, text);
+}
+
+async function lint(load: () => Promise<Loaded>, sources: ErrorSources): Promise<ResultInit> {
+  let loaded: Loaded;
+  try {
+    loaded = await load();
+  } catch (err) {
+    if (err instanceof SpecErrors || err instanceof GoModError) return lintFailure(err, sources);
+    throw err;
+  }
+  const { plan, parsed, specInput, filename } = loaded;
+  const warnings = planWarnings(plan, warningRanges(parsed)).map((w) => ({
+    ruleName: w.rule,
+    description: w.message,
+    detail: w.message,
+    location: { sourceIndex: 0, ranges: [toRange(w.range)] },
+  }));
+  const text = warnings.length === 0 ? "Check complete, no warnings found." : warnings.map((w) => `WARNING: ${w.ruleName}\n${w.detail}`).join("\n");
+  return result({ warnings, sources: [{ filename, data: b64(specInput.data), language: "YAML" }] }, text, warnings.length > 0 ? 1 : 0);
+}
+
+// The spec itself is wrong: buildx prints buildError with the source framed.
+function lintFailure(err: SpecErrors | GoModError, sources: ErrorSources): ResultInit {
+  const first = err instanceof SpecErrors ? err.errors[0] : undefined;
+  const line = first?.line ?? (err instanceof GoModError ? err.line : 1);
+  const col = first?.col ?? (err instanceof GoModError ? err.col : 1);
+  const buildError = { message: err.message, location: { sourceIndex: 0, ranges: [{ start: { line, character: col }, end: { line, character: col } }] } };
+  const file =
+    err instanceof GoModError
+      ? { filename: err.file, data: sources.goFiles?.get(err.file) ?? sources.goMod?.data, language: "go.mod" }
+      : { filename: sources.spec?.filename ?? "slimgo.yaml", data: sources.spec?.data, language: "YAML" };
+  const info = file.data ? { filename: file.filename, data: b64(file.data), language: file.language } : { filename: file.filename };
+  return result({ warnings: [], sources: [info], buildError }, err.message, 1);
+}
+
+function toRange(r: SpecRange) {
+  return { start: { line: r.start.line, character: r.start.col }, end: { line: r.end.line, character: r.end.col } };
+}
+
+function b64(data: Uint8Array): string {
+  return Buffer.from(data).toString("base64");
+}
+
+function result(json: unknown, text: string, status?: number): ResultInit {
+  const enc = new TextEncoder();
+  const metadata: Record<string, Uint8Array> = {
+    "result.json": enc.encode(JSON.stringify(json, null, 2)),
+    "result.txt": enc.encode(`${text}\n`),
+    version: enc.encode(VERSION),
+  };
+  if (status !== undefined) metadata["result.statuscode"] = enc.encode(String(status));
+  return { metadata };
+}
