@@ -15,7 +15,8 @@ async function main(): Promise<number> {
     gw = await Gateway.overStdio(process.stdin, process.stdout);
     await runFrontend(gw, env, log);
     // uptime counts from process start, so it includes Node start-up and loading the bundle.
-    log.info({ ms: Math.round(performance.now() - started), uptimeMs: Math.round(process.uptime() * 1000) }, "returned to BuildKit");
+    const maxRssKb = process.resourceUsage().maxRSS;
+    log.info({ ms: Math.round(performance.now() - started), uptimeMs: Math.round(process.uptime() * 1000), maxRssKb }, "returned to BuildKit");
     return 0;
   } catch (err) {
     // Only reached when Return itself failed: BuildKit reports the exit code.
