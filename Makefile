@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen typecheck bundle image engine demo test test-unit test-e2e golden-llb clean
+.PHONY: all deps gen check-gen typecheck bundle image engine demo test test-unit test-e2e golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -46,6 +46,10 @@ test-e2e:
 # Re-run BuildKit's Go marshaller and compare with the committed LLB goldens.
 golden-llb:
 	bash test/llb-oracle/run.sh
+
+# Side-by-side build benchmark; writes bench/results.md and bench/results.json.
+bench: deps image
+	node --import tsx bench/run.ts --runs 3
 
 clean:
 	rm -rf dist .cache

@@ -32,12 +32,15 @@ const proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [dir
 rmSync(after, { recursive: true, force: true });
 const hostCache = mkdtempSync(join(tmpdir(), "slimgo-bench-gocache-"));
 
+/** Image tags must be lowercase; one per contender. */
+const imageTag = (c: Contender) => `slimgo-bench-${c.file.toLowerCase().replace(/[^a-z0-9]+/g, "-")}:latest`;
+
 interface Sample {
   seconds: number;
   zips: number;
 }
 
-async function build(c: Contender, extra: string[] = [], tag = `bench-${c.file}:latest`): Promise<Sample> {
+async function build(c: Contender, extra: string[] = [], tag = imageTag(c)): Promise<Sample> {
   proxy.reset();
   const args = ["buildx", "build", "-q", "-f", join(dir, c.file), "--network=host", "--build-arg", `GOPROXY=${proxy.url}`, "--build-arg", "GOSUMDB=off"];
   const output = extra.includes("--platform") ? ["--output", "type=oci,dest=/dev/null"] : ["-t", tag, "--load"];
@@ -100,7 +103,7 @@ for (const c of CONTENDERS) {
     rows.push({ scenario: "one-line change, linux/amd64+linux/arm64", contender: c.name, seconds: [], zips: [], note: "n/a: needs QEMU, which this machine does not have" });
   }
   await build(c);
-  const inspect = JSON.parse((await run("docker", ["image", "inspect", `bench-${c.file}:latest`])).stdout)[0];
+  const inspect = JSON.parse((await run("docker", ["image", "inspect", imageTag(c)])).stdout)[0];
   rows.push({ scenario: "image size (docker image inspect)", contender: c.name, seconds: [], zips: [], note: "", size: inspect.Size });
 }
 

@@ -70,3 +70,19 @@ test("--build-context supplies a replace target that lives outside the context",
     project.remove();
   }
 });
+
+test("a module with a local replace passes the system self-check under base: static", async () => {
+  const project = copyFixture("replace", "main: ./cmd/selfcheck\n");
+  const tag = `${TAG}-selfcheck`;
+  try {
+    const res = await buildx({ dir: project.dir, tag, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host"] });
+    assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+    assert.equal(
+      (await runImage(tag)).trim(),
+      ["hello selfcheck 745029b9", "ok user: nonroot /home/nonroot", "ok certs: system pool loaded", "ok tz: CEST", "ok dns: true", "ok tmp: /tmp"].join("\n"),
+    );
+  } finally {
+    project.remove();
+    await run("docker", ["image", "rm", "-f", tag]);
+  }
+});
