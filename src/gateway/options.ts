@@ -16,6 +16,8 @@ export const OPT = {
   requestId: "requestid",
   localSessionPrefix: "local-sessionid:",
   namedContextPrefix: "context:",
+  /** Return the multi-platform result form even for one platform. */
+  multiPlatform: "multi-platform",
 } as const;
 
 /** Local source names the client uploads (buildx `-f` dir and the build context). */

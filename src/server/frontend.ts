@@ -51,7 +51,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   if (requestId !== undefined && requestId !== "") return answerSubrequest(requestId, load, sources);
 
   const { filename, specInput, context, parsed, plan } = await load();
-  t.mark("read");
+  t.mark("read+plan");
   log.info({ plan }, "plan");
 
   const resolveMode = imageResolveMode(env.opts.get(OPT.imageResolveMode));
@@ -65,7 +65,6 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
       throw imageUnavailable(ref, err, plan, parsed);
     }
   };
-  t.mark("plan");
   const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
   t.mark("resolve");
 
@@ -101,7 +100,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   await showVerdict(gw, caps, verified);
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");
-  return toResult(solved, env.opts.has("multi-platform") || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
+  return toResult(solved, env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
 }
 
 /** What a build and every subrequest start from: the spec, go.mod (or go.work) and the plan. */
