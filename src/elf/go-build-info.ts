@@ -1,126 +1,131 @@
 /** The Go build info every module-aware binary carries (what `go version -m` prints), read from the file itself. */
+import { Buffer } from "node:buffer";
 import { ElfError } from "./elf-error.js";
-import { type ElfInfo, vaddrToOffset } from "./read-elf.js";
+import { type GoBuildInfo, parseModinfo, stripSentinels } from "./modinfo.js";
+import { PF, PT, vaddrToOffset } from "./program-headers.js";
 import { ByteReader } from "./reader.js";
+import { type ElfInfo, readElf } from "./read-elf.js";
 
-export interface GoModule {
-  readonly path: string;
-  readonly version: string;
-  readonly sum: string;
-  readonly replace?: GoModule;
-}
-
-export interface GoBuildInfo {
-  readonly goVersion: string;
-  /** The main package's import path. */
-  readonly path: string;
-  readonly main: GoModule | undefined;
-  readonly deps: readonly GoModule[];
-  /** `build` lines: CGO_ENABLED, -trimpath, -tags, -ldflags, GOARCH, GOOS, GOAMD64, vcs.* … */
-  readonly settings: Readonly<Record<string, string>>;
-}
-
-const MAGIC = Uint8Array.from([0xff, ...new TextEncoder().encode(" Go buildinf:")]);
+const MAGIC = Buffer.from("\xff Go buildinf:", "latin1");
+const HEADER_SIZE = 32;
+const ALIGN = 16;
 const FLAG_BIG_ENDIAN = 1;
 const FLAG_INLINE_STRINGS = 2;
 
-/** undefined when the binary has no Go build info (not Go, or built before modules). */
-export function readGoBuildInfo(bytes: Uint8Array, elf: ElfInfo): GoBuildInfo | undefined {
-  const at = findHeader(bytes, elf);
-  if (at === undefined) return undefined;
-  const r = new ByteReader(bytes, true, true);
-  r.need(at, 32, "Go build info header");
-  const ptrSize = r.u8(at + 14);
-  const flags = r.u8(at + 15);
-  let version: string;
-  let modinfo: string;
-  if (flags & FLAG_INLINE_STRINGS) {
-    let p = at + 32;
-    [version, p] = varintString(r, p);
-    [modinfo] = varintString(r, p);
-  } else {
-    if (ptrSize !== 4 && ptrSize !== 8) throw new ElfError(`corrupt Go build info: pointer size ${ptrSize}`);
-    const pr = new ByteReader(bytes, !(flags & FLAG_BIG_ENDIAN), ptrSize === 8);
-    version = pointerString(pr, elf, pr.word(at + 16));
-    modinfo = pointerString(pr, elf, pr.word(at + 16 + ptrSize));
-  }
-  return { goVersion: version, ...parseModinfo(stripSentinels(modinfo)) };
-}
+/** A magic match that is not really a header (the magic as a string constant in rodata, say). */
+class NotAHeader extends Error {}
 
-function findHeader(bytes: Uint8Array, elf: ElfInfo): number | undefined {
-  const section = elf.sections.find((s) => s.name === ".go.buildinfo");
-  if (section && matches(bytes, section.offset)) return section.offset;
-  // Stripped of section headers: the header is 16-byte aligned in a loaded segment.
-  for (const seg of elf.segments) {
-    if (seg.type !== 1) continue;
-    const start = seg.offset + ((16 - (seg.offset % 16)) % 16);
-    for (let o = start; o + 32 <= seg.offset + seg.filesz && o + 32 <= bytes.length; o += 16) if (matches(bytes, o)) return o;
+/**
+ * Go build info from the `.go.buildinfo` section, or from a 16-byte-aligned
+ * `\xff Go buildinf:` header found by scanning when sections are stripped.
+ * Reads the inline format (Go 1.18+) and the older pointer format (needs the
+ * ELF program headers; read from `bytes` when `elf` is not given). undefined
+ * when there is no build info (not Go, or Go older than 1.13).
+ */
+export function readGoBuildInfo(bytes: Uint8Array, elf?: ElfInfo): GoBuildInfo | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let parsed: ElfInfo | null | undefined = elf;
+  const layout = (): ElfInfo | undefined => {
+    if (parsed === undefined) {
+      try {
+        parsed = readElf(bytes);
+      } catch (err) {
+        if (!(err instanceof ElfError)) throw err;
+        parsed = null;
+      }
+    }
+    return parsed ?? undefined;
+  };
+
+  const section = elf?.sections.find((s) => s.name === ".go.buildinfo" && !s.nobits);
+  if (section && hasMagic(buf, section.offset)) {
+    // The linker put it here, so a failure is corruption, not a false match.
+    try {
+      return decode(bytes, section.offset, layout);
+    } catch (err) {
+      if (err instanceof NotAHeader) throw new ElfError(`corrupt Go build info in .go.buildinfo: ${err.message}`);
+      throw err;
+    }
+  }
+  for (const at of candidates(buf, elf)) {
+    try {
+      return decode(bytes, at, layout);
+    } catch (err) {
+      if (!(err instanceof NotAHeader || err instanceof ElfError)) throw err;
+    }
   }
   return undefined;
 }
 
-function matches(bytes: Uint8Array, at: number): boolean {
-  if (at + MAGIC.length > bytes.length) return false;
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[at + i] !== MAGIC[i]) return false;
-  return true;
+function hasMagic(buf: Buffer, at: number): boolean {
+  return at >= 0 && at + MAGIC.length <= buf.length && buf.subarray(at, at + MAGIC.length).equals(MAGIC);
 }
 
-function varintString(r: ByteReader, at: number): [string, number] {
+/** 16-byte-aligned magic matches: writable segments first, where the linker puts it (as debug/buildinfo looks), then the rest. */
+function* candidates(buf: Buffer, elf: ElfInfo | undefined): Generator<number> {
+  if (elf === undefined) {
+    yield* matches(buf, 0, buf.length, 0);
+    return;
+  }
+  const loads = elf.segments.filter((s) => s.type === PT.LOAD && s.filesz > 0);
+  const ordered = [...loads.filter((s) => s.flags & PF.W), ...loads.filter((s) => !(s.flags & PF.W))];
+  for (const s of ordered) yield* matches(buf, s.offset, Math.min(buf.length, s.offset + s.filesz), s.vaddr - s.offset);
+}
+
+/** Offsets in [start, end) where the magic starts at an address (offset + delta) that is 16-byte aligned. */
+function* matches(buf: Buffer, start: number, end: number, delta: number): Generator<number> {
+  let at = buf.indexOf(MAGIC, start);
+  while (at >= 0 && at + HEADER_SIZE <= end) {
+    if ((((at + delta) % ALIGN) + ALIGN) % ALIGN === 0) yield at;
+    at = buf.indexOf(MAGIC, at + 1);
+  }
+}
+
+function decode(bytes: Uint8Array, at: number, layout: () => ElfInfo | undefined): GoBuildInfo {
+  if (at + HEADER_SIZE > bytes.length) throw new NotAHeader(`header at byte ${at} is cut off`);
+  const ptrSize = bytes[at + 14] as number;
+  const flags = bytes[at + 15] as number;
+  if (ptrSize !== 4 && ptrSize !== 8) throw new NotAHeader(`pointer size ${ptrSize}`);
+  let version: string;
+  let modinfo: Uint8Array;
+  if (flags & FLAG_INLINE_STRINGS) {
+    const v = varintBytes(bytes, at + HEADER_SIZE);
+    const m = varintBytes(bytes, v.end);
+    version = new TextDecoder().decode(v.data);
+    modinfo = m.data;
+  } else {
+    const elf = layout();
+    if (elf === undefined) throw new NotAHeader("the pointer format needs readable program headers");
+    const r = new ByteReader(bytes, !(flags & FLAG_BIG_ENDIAN), ptrSize === 8);
+    version = new TextDecoder().decode(pointerString(r, elf, r.word(at + 16)));
+    modinfo = pointerString(r, elf, r.word(at + 16 + ptrSize));
+  }
+  if (!/^(go|devel)/.test(version)) throw new NotAHeader(`version ${JSON.stringify(version.slice(0, 40))} is not a Go version`);
+  return { goVersion: version, ...parseModinfo(new TextDecoder().decode(stripSentinels(modinfo))) };
+}
+
+/** A uvarint length followed by that many bytes. */
+function varintBytes(bytes: Uint8Array, at: number): { data: Uint8Array; end: number } {
   let len = 0;
-  let shift = 0;
   let p = at;
-  for (;;) {
-    const b = r.u8(p++);
+  for (let shift = 0; ; shift += 7) {
+    if (shift > 49) throw new NotAHeader(`string length at byte ${at} is too long`);
+    const b = bytes[p++];
+    if (b === undefined) throw new NotAHeader(`string length at byte ${at} is cut off`);
     len += (b & 0x7f) * 2 ** shift;
     if (!(b & 0x80)) break;
-    shift += 7;
-    if (shift > 35) throw new ElfError(`corrupt Go build info: bad length at byte ${at}`);
   }
-  r.need(p, len, "Go build info string");
-  return [new TextDecoder().decode(r.bytes.subarray(p, p + len)), p + len];
+  if (p + len > bytes.length) throw new NotAHeader(`string at byte ${p} ends at byte ${p + len} but the file has ${bytes.length} bytes`);
+  return { data: bytes.subarray(p, p + len), end: p + len };
 }
 
-/** Before Go 1.18 the header points at Go string headers {data, len}. */
-function pointerString(r: ByteReader, elf: ElfInfo, addr: number): string {
+/** Before Go 1.18 the header points at Go string headers {data, len} in the data segment. */
+function pointerString(r: ByteReader, elf: ElfInfo, addr: number): Uint8Array {
   const hdr = vaddrToOffset(elf.segments, addr);
-  const data = vaddrToOffset(elf.segments, r.word(hdr));
-  const len = r.word(hdr + (r.is64 ? 8 : 4));
-  r.need(data, len, "Go build info string");
-  return new TextDecoder().decode(r.bytes.subarray(data, data + len));
-}
-
-// The linker wraps modinfo in 16-byte sentinels so it can be found in memory.
-function stripSentinels(s: string): string {
-  return s.length >= 33 && s[s.length - 17] === "\n" ? s.slice(16, -16) : s;
-}
-
-function parseModinfo(text: string): Omit<GoBuildInfo, "goVersion"> {
-  let path = "";
-  let main: GoModule | undefined;
-  const deps: GoModule[] = [];
-  const settings: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const [kind, ...f] = line.split("\t");
-    const mod = (): GoModule => ({ path: f[0] ?? "", version: f[1] ?? "", sum: f[2] ?? "" });
-    if (kind === "path") path = f[0] ?? "";
-    else if (kind === "mod") main = mod();
-    else if (kind === "dep") deps.push(mod());
-    else if (kind === "=>" && deps.length > 0) deps[deps.length - 1] = { ...(deps[deps.length - 1] as GoModule), replace: mod() };
-    else if (kind === "build") {
-      const kv = f.join("\t");
-      const eq = kv.indexOf("=");
-      if (eq > 0) settings[kv.slice(0, eq)] = unquote(kv.slice(eq + 1));
-    }
-  }
-  return { path, main, deps, settings };
-}
-
-// Values with spaces are written as Go quoted strings, e.g. -ldflags="-s -w".
-function unquote(v: string): string {
-  if (!v.startsWith('"')) return v;
-  try {
-    return JSON.parse(v) as string;
-  } catch {
-    return v;
-  }
+  const data = r.word(hdr, "Go string pointer");
+  const len = r.word(hdr + (r.is64 ? 8 : 4), "Go string length");
+  if (len === 0) return new Uint8Array(0);
+  const off = vaddrToOffset(elf.segments, data);
+  r.need(off, len, "Go build info string");
+  return r.bytes.subarray(off, off + len);
 }

@@ -1,20 +1,59 @@
 /** ELF e_machine → the GOARCH spelling, the one users know. */
-const MACHINES: Readonly<Record<number, { arch: string; arch64?: string; archBE?: string }>> = {
-  3: { arch: "386" },
-  8: { arch: "mipsle", arch64: "mips64le", archBE: "mips" },
-  20: { arch: "ppc" },
-  21: { arch: "ppc64le", archBE: "ppc64" },
-  22: { arch: "s390x" },
-  40: { arch: "arm" },
-  62: { arch: "amd64" },
-  183: { arch: "arm64" },
-  243: { arch: "riscv64" },
-  258: { arch: "loong64" },
-};
 
+export const EM = {
+  SPARC: 2,
+  I386: 3,
+  MIPS: 8,
+  PPC: 20,
+  PPC64: 21,
+  S390: 22,
+  ARM: 40,
+  SPARCV9: 43,
+  IA_64: 50,
+  X86_64: 62,
+  AARCH64: 183,
+  RISCV: 243,
+  LOONGARCH: 258,
+} as const;
+
+/**
+ * One e_machine covers several GOARCHes (EM_MIPS is mips, mipsle, mips64 and
+ * mips64le), so the class and byte order pick the name.
+ */
+function name(machine: number, is64: boolean, le: boolean): string | undefined {
+  switch (machine) {
+    case EM.I386:
+      return "386";
+    case EM.X86_64:
+      return is64 ? "amd64" : "amd64p32";
+    case EM.ARM:
+      return le ? "arm" : "armbe";
+    case EM.AARCH64:
+      return le ? "arm64" : "arm64be";
+    case EM.MIPS:
+      return (is64 ? "mips64" : "mips") + (le ? "le" : "");
+    case EM.PPC:
+      return "ppc";
+    case EM.PPC64:
+      return le ? "ppc64le" : "ppc64";
+    case EM.S390:
+      return is64 ? "s390x" : "s390";
+    case EM.RISCV:
+      return is64 ? "riscv64" : "riscv";
+    case EM.LOONGARCH:
+      return is64 ? "loong64" : "loong32";
+    case EM.SPARC:
+      return "sparc";
+    case EM.SPARCV9:
+      return "sparc64";
+    case EM.IA_64:
+      return "ia64";
+    default:
+      return undefined;
+  }
+}
+
+/** GOARCH-style name for an ELF machine, e.g. (62, true, true) → "amd64"; unknown machines → "machine-N". */
 export function archName(machine: number, is64: boolean, littleEndian: boolean): string {
-  const m = MACHINES[machine];
-  if (m === undefined) return `machine-${machine}`;
-  if (!littleEndian && m.archBE !== undefined) return is64 && m.arch64 ? m.arch64.replace("le", "") : m.archBE;
-  return is64 && m.arch64 ? m.arch64 : m.arch;
+  return name(machine, is64, littleEndian) ?? `machine-${machine}`;
 }

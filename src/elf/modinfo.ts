@@ -1,0 +1,146 @@
+/** The module info text the go command embeds (`path`, `mod`, `dep`, `=>`, `build` lines), as runtime/debug parses it. */
+
+/** A module as `go version -m` lists it. */
+export interface GoModule {
+  readonly path: string;
+  /** "(devel)" for the main module built from a working tree. */
+  readonly version: string;
+  /** go.sum hash, "" when there is none (main module, local replacements). */
+  readonly sum: string;
+  readonly replace?: GoModule;
+}
+
+/** Build info of a Go binary: toolchain, modules and build settings. */
+export interface GoBuildInfo {
+  /** The toolchain that built the binary, e.g. go1.26.8. */
+  readonly goVersion: string;
+  /** The main package's import path. */
+  readonly path: string;
+  readonly main: GoModule | undefined;
+  readonly deps: readonly GoModule[];
+  /** `build` lines: CGO_ENABLED, -trimpath, -tags, -ldflags, GOARCH, GOOS, GOAMD64, vcs.* … */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+const SENTINEL = 16;
+
+/** The linker frames modinfo with two 16-byte sentinels so it can be found in memory; without a frame there is no module info. */
+export function stripSentinels(mod: Uint8Array): Uint8Array {
+  return mod.length >= 2 * SENTINEL + 1 && mod[mod.length - SENTINEL - 1] === 0x0a ? mod.subarray(SENTINEL, mod.length - SENTINEL) : new Uint8Array(0);
+}
+
+function module(fields: readonly string[]): GoModule | undefined {
+  if (fields.length !== 2 && fields.length !== 3) return undefined;
+  return { path: fields[0] ?? "", version: fields[1] ?? "", sum: fields[2] ?? "" };
+}
+
+/** Parse modinfo text; malformed lines are skipped rather than failing the whole verdict. */
+export function parseModinfo(text: string): Omit<GoBuildInfo, "goVersion"> {
+  let path = "";
+  let main: GoModule | undefined;
+  const deps: GoModule[] = [];
+  const settings: Record<string, string> = {};
+  // Which module a following `=>` line replaces: the last `mod` or `dep`.
+  let last: "main" | number | undefined;
+  for (const line of text.split("\n")) {
+    const tab = line.indexOf("\t");
+    if (tab < 0) continue;
+    const kind = line.slice(0, tab);
+    const rest = line.slice(tab + 1);
+    if (kind === "path") path = rest;
+    else if (kind === "mod") {
+      main = module(rest.split("\t"));
+      last = "main";
+    } else if (kind === "dep") {
+      const dep = module(rest.split("\t"));
+      if (dep) deps.push(dep);
+      last = dep ? deps.length - 1 : undefined;
+    } else if (kind === "=>") {
+      const fields = rest.split("\t");
+      if (fields.length !== 3) continue;
+      const replace = module(fields);
+      if (replace === undefined) continue;
+      if (last === "main" && main) main = { ...main, replace };
+      else if (typeof last === "number") {
+        const dep = deps[last];
+        if (dep) deps[last] = { ...dep, replace };
+      }
+    } else if (kind === "build") {
+      const kv = parseSetting(rest);
+      if (kv) settings[kv[0]] = kv[1];
+    }
+  }
+  return { path, main, deps, settings };
+}
+
+/** `key=value`, where either side may be a Go quoted string (keys with `=`, values with spaces such as -ldflags="-s -w"). */
+function parseSetting(kv: string): [string, string] | undefined {
+  let key: string;
+  let raw: string;
+  if (kv.startsWith('"') || kv.startsWith("`")) {
+    const end = quotedPrefixLength(kv);
+    const k = end === undefined ? undefined : goUnquote(kv.slice(0, end));
+    if (end === undefined || k === undefined || kv[end] !== "=") return undefined;
+    key = k;
+    raw = kv.slice(end + 1);
+  } else {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) return undefined;
+    key = kv.slice(0, eq);
+    raw = kv.slice(eq + 1);
+  }
+  const value = raw.startsWith('"') || raw.startsWith("`") ? goUnquote(raw) : raw;
+  return value === undefined ? undefined : [key, value];
+}
+
+function quotedPrefixLength(s: string): number | undefined {
+  const q = s[0];
+  for (let i = 1; i < s.length; i++) {
+    if (s[i] === "\\" && q === '"') i++;
+    else if (s[i] === q) return i + 1;
+  }
+  return undefined;
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'" };
+
+/** strconv.Unquote for the forms strconv.Quote writes; undefined when `s` is not one whole quoted string. */
+export function goUnquote(s: string): string | undefined {
+  if (s.length < 2) return undefined;
+  if (s[0] === "`") return s.endsWith("`") && !s.slice(1, -1).includes("`") ? s.slice(1, -1) : undefined;
+  if (s[0] !== '"' || !s.endsWith('"')) return undefined;
+  const body = s.slice(1, -1);
+  // \x and octal escapes are bytes, so collect bytes and decode UTF-8 once at the end.
+  const out: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c === '"') return undefined;
+    if (c !== "\\") {
+      const cp = body.codePointAt(i) as number;
+      if (cp > 0xffff) i++;
+      out.push(...enc.encode(String.fromCodePoint(cp)));
+      continue;
+    }
+    const e = body[++i];
+    if (e === undefined) return undefined;
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== undefined) out.push(simple.charCodeAt(0));
+    else if (e === "x" || e === "u" || e === "U") {
+      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+      const hex = body.slice(i + 1, i + 1 + n);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== n) return undefined;
+      const v = parseInt(hex, 16);
+      if (e === "x") out.push(v);
+      else if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) return undefined;
+      else out.push(...enc.encode(String.fromCodePoint(v)));
+      i += n;
+    } else if (e >= "0" && e <= "7") {
+      const oct = body.slice(i, i + 3);
+      if (!/^[0-7]{3}$/.test(oct) || parseInt(oct, 8) > 255) return undefined;
+      out.push(parseInt(oct, 8));
+      i += 2;
+    } else return undefined;
+  }
+  return new TextDecoder().decode(Uint8Array.from(out));
+}
