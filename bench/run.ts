@@ -14,22 +14,26 @@ import { prefetchModules, startGoProxy } from "../scripts/goproxy.js";
 import { run } from "../test/support/docker.js";
 import { CONTENDERS, type Contender } from "./contenders.js";
 import { type FrontendSample, type Row, writeReport } from "./report.js";
-import { addModule, moduleCount, oneLineChange, writeWorkload } from "./workload.js";
+import { MODULE_CHANGES, addModule, moduleCount, oneLineChange, writeWorkload } from "./workload.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const RUNS = Number(values.runs);
+if (RUNS > MODULE_CHANGES) process.stderr.write(`bench: only ${MODULE_CHANGES} distinct go.mod changes; runs past that hit the cache\n`);
 const dir = mkdtempSync(join(tmpdir(), "slimgo-bench-"));
 writeWorkload(dir);
 const modules = moduleCount(dir);
 const logStart = readFileSync("/tmp/dockerd.log", "utf8").length;
 for (const c of CONTENDERS) writeFileSync(join(dir, c.file), c.text);
 writeFileSync(join(dir, ".dockerignore"), "*.Dockerfile\nslimgo.yaml\n");
-// Both workload states' modules, so the go.mod scenario fetches from the proxy too.
-const after = mkdtempSync(join(tmpdir(), "slimgo-bench-after-"));
-writeWorkload(after);
-addModule(after);
-const proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [dir, after]));
-rmSync(after, { recursive: true, force: true });
+// Every workload state's modules, so the go.mod scenario fetches from the proxy too.
+const variants = Array.from({ length: MODULE_CHANGES }, (_, n) => {
+  const v = mkdtempSync(join(tmpdir(), "slimgo-bench-variant-"));
+  writeWorkload(v);
+  addModule(v, n);
+  return v;
+});
+const proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [dir, ...variants]));
+for (const v of variants) rmSync(v, { recursive: true, force: true });
 const hostCache = mkdtempSync(join(tmpdir(), "slimgo-bench-gocache-"));
 
 /** Image tags must be lowercase; one per contender. */
@@ -92,7 +96,7 @@ for (const c of CONTENDERS) {
   record(
     "go.mod change (one new module)",
     c.name,
-    await repeat(RUNS, async () => (restore(), await build(c), addModule(dir)), () => build(c)),
+    await repeat(RUNS, async (i) => (restore(), await build(c), addModule(dir, i)), () => build(c)),
   );
   restore();
   const amd64 = await repeat(RUNS, () => oneLineChange(dir, edit++), () => build(c, ["--platform", "linux/amd64"]));

@@ -51,8 +51,15 @@ func serve() error {
 }
 `;
 
-/** The go.mod change scenario: one more module, used. */
-const EXTRA_IMPORT = "github.com/google/uuid";
+/** The go.mod change scenario: one more module, used; a different one each run so no cache holds it. */
+const EXTRA_MODULES: ReadonlyArray<{ path: string; use: string }> = [
+  { path: "github.com/google/uuid", use: 'zap.String("id", uuid.NewString())' },
+  { path: "github.com/gorilla/websocket", use: 'zap.Int("ws", websocket.CloseNormalClosure)' },
+  { path: "github.com/pkg/errors", use: 'zap.Error(errors.New("none"))' },
+];
+
+/** How many distinct go.mod changes the harness can make. */
+export const MODULE_CHANGES = EXTRA_MODULES.length;
 
 const goEnv = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
 
@@ -70,15 +77,13 @@ export function oneLineChange(dir: string, n: number): void {
   writeFileSync(file, readFileSync(file, "utf8").replace(/const banner = ".*"/, `const banner = "benchsvc v1.${n}.${Date.now()}"`));
 }
 
-/** Add one module to go.mod (and use it), tidied on the host. */
-export function addModule(dir: string): void {
+/** Add module `n` of the change list to go.mod (and use it), tidied on the host. */
+export function addModule(dir: string, n: number): void {
+  const extra = EXTRA_MODULES[n % EXTRA_MODULES.length] as { path: string; use: string };
   const file = join(dir, "cmd/server/main.go");
   const src = readFileSync(file, "utf8");
-  if (src.includes(EXTRA_IMPORT)) return;
-  writeFileSync(
-    file,
-    src.replace('"context"', `"context"\n\n\t"${EXTRA_IMPORT}"`).replace("log.Info(banner)", "log.Info(banner, zap.String(\"id\", uuid.NewString()))"),
-  );
+  if (src.includes(extra.path)) return;
+  writeFileSync(file, src.replace('"context"', `"context"\n\n\t"${extra.path}"`).replace("log.Info(banner)", `log.Info(banner, ${extra.use})`));
   execFileSync("go", ["mod", "tidy"], { cwd: dir, env: goEnv, stdio: ["ignore", "ignore", "inherit"] });
 }
 
