@@ -14,7 +14,7 @@ export interface BinaryExpectation {
   readonly static: boolean;
 }
 
-const KINDS: Readonly<Record<string, string>> = { REL: "a relocatable object (.o)", CORE: "a core dump", OTHER: "not an executable" };
+const KINDS: Readonly<Record<string, string>> = { REL: "a relocatable object (.o)", CORE: "a core dump", OTHER: "an ELF file of unknown type" };
 
 /** Problems with `elf` for `expect`, [] when it fits; `go` (the binary's build info) sharpens the causes. */
 export function checkBinary(elf: ElfInfo, expect: BinaryExpectation, go?: GoBuildInfo): string[] {
