@@ -45,9 +45,10 @@ export async function verifyBinary(gw: Gateway, build: State, platform: Platform
   }
   const bytes = await gw.readWholeFile(ref, plan.binaryName);
   const elf = readElf(bytes);
-  const problems = checkBinary(elf, { arch: platform.architecture, platform: platformId(platform), static: plan.link !== "dynamic" });
-  if (problems.length > 0) throw new UserError(`${plan.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
   const info = readGoBuildInfo(bytes, elf);
+  const expect = { arch: platform.architecture, platform: platformId(platform), static: plan.link !== "dynamic" };
+  const problems = checkBinary(elf, platform.variant === undefined ? expect : { ...expect, variant: platform.variant }, info);
+  if (problems.length > 0) throw new UserError(`${plan.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
   const summary = `${plan.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
   return { platform, summary, report, elf, ref, size: bytes.length };
