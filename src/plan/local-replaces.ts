@@ -40,7 +40,7 @@ export function externalReplaces(goMod: ParsedGoMod, namedContexts: ReadonlySet<
   for (const r of goMod.replace) {
     if (!r.local) continue;
     const dir = cleanDir(r.to.path);
-    if (!(dir === ".." || dir.startsWith("../") || dir.startsWith("/"))) continue;
+    if (!leavesContext(dir)) continue;
     const mountPath = posix.join(MODULE_ROOT, dir);
     const name = posix.basename(mountPath);
     if (namedContexts.has(name) && !dir.startsWith("/") && mountPath !== "/" && !mountPath.startsWith(`${MODULE_ROOT}/`)) {
@@ -56,6 +56,11 @@ export function externalReplaces(goMod: ParsedGoMod, namedContexts: ReadonlySet<
     );
   }
   return out;
+}
+
+/** A cleaned, context-relative path that points out of the build context. */
+export function leavesContext(dir: string): boolean {
+  return dir === ".." || dir.startsWith("../") || dir.startsWith("/");
 }
 
 /** Where the Go steps see the module root; external replaces resolve against it. */

@@ -6,6 +6,7 @@
 import { posix } from "node:path";
 import { GoModError } from "../gomod/go-mod-error.js";
 import type { GoModReplace, ParsedGoMod, ParsedGoWork } from "../gomod/types.js";
+import { leavesContext } from "./local-replaces.js";
 
 export interface WorkspaceInput {
   readonly goWork: ParsedGoWork;
@@ -39,7 +40,7 @@ export function workspaceModuleFiles(ws: WorkspaceInput): string[] {
     for (const r of replaces) {
       if (!r.local) continue;
       const dir = contextDir(base, r.to.path);
-      if (dir === ".." || dir.startsWith("../") || r.to.path.startsWith("/")) {
+      if (leavesContext(dir) || r.to.path.startsWith("/")) {
         throw new GoModError(file, r.line, 1, `replace ${r.from.path} => ${r.to.path} points outside the build context, which is all the build can see: build from a directory that holds both`);
       }
       add(dir);

@@ -23,6 +23,8 @@ export async function dynamicRuntime(
   const files = new Map<string, readonly string[]>();
   const rootOf = async (ref: string, platform: Platform) =>
     gw.solve(marshal(image(ref, { platform, resolveMode }), { caps: caps.llb, platform }));
+  // Every platform's libraries come from the one builder image on the build platform.
+  let builderRoot: string | undefined;
   for (const v of verified) {
     if (plan.base.kind === "image") {
       const { missing } = await runtimeClosure(gw, await rootOf(plan.base.ref, v.platform), v.elf);
@@ -34,7 +36,8 @@ export async function dynamicRuntime(
       }
       files.set(platformId(v.platform), []);
     } else {
-      const closure = await runtimeClosure(gw, await rootOf(plan.builderImage, plan.buildPlatform), v.elf);
+      builderRoot ??= await rootOf(plan.builderImage, plan.buildPlatform);
+      const closure = await runtimeClosure(gw, builderRoot, v.elf);
       if (closure.missing.length > 0) {
         throw new UserError(
           `the binary needs ${closure.missing.join(", ")}, which the builder image ${plan.builderImage} does not have: install the package in the builder, or use link: static`,

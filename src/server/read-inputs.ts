@@ -22,6 +22,26 @@ export interface ContextInput {
   readonly goWork: Uint8Array | undefined;
 }
 
+/**
+ * Transfer a few named files of a local source and solve them, so they can
+ * be read. Always re-sent: size and mtime say nothing about an edited file.
+ */
+async function loadFiles(
+  gw: Gateway,
+  caps: Caps,
+  o: { name: string; sessionId: string; paths: string[]; sharedKeyHint: string; customName: string },
+): Promise<{ ref: string; vertex: string | undefined }> {
+  const state = local(o.name, {
+    sessionId: o.sessionId,
+    followPaths: o.paths,
+    sharedKeyHint: o.sharedKeyHint,
+    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
+    customName: o.customName,
+  });
+  const def = marshal(state, { caps: caps.llb });
+  return { ref: await gw.solve(def), vertex: headDigest(def) };
+}
+
 /** A file the user named that BuildKit could not find. */
 export class MissingFileError extends Error {
   override name = "MissingFileError";
@@ -29,16 +49,13 @@ export class MissingFileError extends Error {
 
 export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string; sessionId: string }): Promise<SpecInput> {
   const ignoreName = `${opts.filename}.dockerignore`;
-  const state = local(LOCAL_SPEC, {
+  const { ref, vertex } = await loadFiles(gw, caps, {
+    name: LOCAL_SPEC,
     sessionId: opts.sessionId,
-    followPaths: [opts.filename, ignoreName],
+    paths: [opts.filename, ignoreName],
     sharedKeyHint: LOCAL_SPEC,
-    // Always re-send: size and mtime say nothing about an edited spec.
-    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
     customName: `[internal] load build definition from ${opts.filename}`,
   });
-  const def = marshal(state, { caps: caps.llb });
-  const ref = await gw.solve(def);
   const names = new Set(await gw.readDir(ref, "/"));
   if (!names.has(opts.filename)) {
     throw new MissingFileError(
@@ -49,19 +66,18 @@ export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string
     filename: opts.filename,
     data: await gw.readFile(ref, opts.filename),
     dockerignore: names.has(ignoreName) ? await gw.readFile(ref, ignoreName) : undefined,
-    vertex: headDigest(def),
+    vertex,
   };
 }
 
 export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: string }): Promise<ContextInput> {
-  const state = local(LOCAL_CONTEXT, {
+  const { ref } = await loadFiles(gw, caps, {
+    name: LOCAL_CONTEXT,
     sessionId: opts.sessionId,
-    followPaths: ["go.mod", "go.sum", "go.work", ".dockerignore", "vendor/modules.txt"],
+    paths: ["go.mod", "go.sum", "go.work", ".dockerignore", "vendor/modules.txt"],
     sharedKeyHint: "slimgo-context-meta",
-    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
     customName: "[internal] load go.mod and .dockerignore",
   });
-  const ref = await gw.solve(marshal(state, { caps: caps.llb }));
   const names = new Set(await gw.readDir(ref, "/"));
   const read = async (name: string) => (names.has(name) ? gw.readFile(ref, name) : undefined);
   const vendored = names.has("vendor") && (await gw.readDir(ref, "vendor")).includes("modules.txt");
@@ -87,14 +103,13 @@ export async function readWorkspace(
   const goWork = parseGoWork(new TextDecoder().decode(goWorkData), "go.work");
   const dirs = goWork.use.map((u) => contextDir(".", u.path));
   const goModPath = (dir: string) => (dir === "." ? "go.mod" : `${dir}/go.mod`);
-  const state = local(LOCAL_CONTEXT, {
+  const { ref } = await loadFiles(gw, caps, {
+    name: LOCAL_CONTEXT,
     sessionId,
-    followPaths: dirs.map(goModPath),
+    paths: dirs.map(goModPath),
     sharedKeyHint: "slimgo-context-workspace",
-    ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
     customName: "[internal] load the go.mod files go.work uses",
   });
-  const ref = await gw.solve(marshal(state, { caps: caps.llb }));
   const modules = [];
   for (const [i, dir] of dirs.entries()) {
     const path = goModPath(dir);
