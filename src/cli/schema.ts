@@ -17,12 +17,30 @@ function fieldSchema(f: AnyFieldDef): Record<string, unknown> {
       return { ...base, type: "object", additionalProperties: { type: ["string", "number", "boolean"] } };
     case "port list":
       return { ...base, type: "array", items: { anyOf: [{ type: "integer", minimum: 1, maximum: 65535 }, { type: "string", pattern: "^[0-9]+(/(tcp|udp|sctp))?$" }] } };
+    case "file list":
+      return {
+        ...base,
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["src", "dest"],
+          properties: {
+            src: { type: "string", description: "Path in the build context; a trailing / copies a directory's contents." },
+            dest: { type: "string", pattern: "^/", description: "Absolute path in the image." },
+            mode: { type: ["string", "integer"], pattern: "^0?o?[0-7]{3,4}$", description: `Octal mode, like "0644".` },
+            owner: { type: "string", pattern: "^[0-9]+(:[0-9]+)?$", description: `Numeric owner, like "65532:65532".` },
+          },
+        },
+      };
     case "string": {
       const values = ENUMS[f.name];
       return values ? { ...base, type: "string", enum: [...values] } : { ...base, type: "string" };
     }
   }
 }
+
+const fields = (keep: (f: AnyFieldDef) => boolean) => Object.fromEntries(SPEC_FIELDS.filter(keep).map((f) => [f.name, fieldSchema(f)]));
 
 /** The schema as an object (draft 2020-12); unknown fields are errors, as in the validator. */
 export function specJsonSchema(): Record<string, unknown> {
@@ -32,6 +50,14 @@ export function specJsonSchema(): Record<string, unknown> {
     description: "A slimgo build spec: what to build from a Go module and how the image looks.",
     type: ["object", "null"],
     additionalProperties: false,
-    properties: Object.fromEntries(SPEC_FIELDS.map((f) => [f.name, fieldSchema(f)])),
+    properties: {
+      ...fields((f) => f.scope !== "target"),
+      targets: {
+        description: "Several images from one spec, by name (docker buildx build --target NAME; the first is the default). Each sets fields over the top-level ones; go, builder and buildEnv are shared.",
+        type: "object",
+        propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$" },
+        additionalProperties: { type: ["object", "null"], additionalProperties: false, properties: fields((f) => f.scope !== "shared") },
+      },
+    },
   };
 }

@@ -1,6 +1,7 @@
 /** The `go build` step for one target platform, cross-compiled on the build platform. */
 import { type SourceFile, type State, local } from "../llb/index.js";
-import type { Plan, Platform } from "../plan/types.js";
+import { expandPlatformVars } from "../plan/ldflags.js";
+import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goPlatformEnv, platformId } from "./go-env.js";
 import { GOCACHE_DIR, GOSUM_DIR, MODULES_DIR, OUT_DIR, SRC_DIR, goBuildCacheId } from "./paths.js";
@@ -47,30 +48,44 @@ function goFlags(plan: Plan): Array<[string, string]> {
   return [["GOFLAGS", [user, ...extra].filter((f) => f !== "").join(" ")]];
 }
 
-/** `go build` arguments; the binary lands in /out/<name>. */
-export function goBuildArgs(plan: Plan): string[] {
-  const args = ["go", "build", "-trimpath", "-buildvcs=false", "-ldflags", plan.ldflags];
-  if (plan.tags.length > 0) args.push("-tags", plan.tags.join(","));
-  args.push("-o", `${OUT_DIR}/${plan.binaryName}`, plan.main);
+/** `go build` arguments for one platform; the binary lands in /out/<name>. */
+export function goBuildArgs(plan: Plan, bin: BinaryPlan, target: Platform): string[] {
+  const args = ["go", "build", "-trimpath", `-buildvcs=${plan.vcs ? "true" : "false"}`, "-ldflags", expandPlatformVars(bin.ldflags, target)];
+  if (bin.tags.length > 0) args.push("-tags", bin.tags.join(","));
+  args.push("-o", `${OUT_DIR}/${bin.binaryName}`, bin.main);
   return args;
 }
 
+/** "[api linux/arm64] ": which target and platform a step is for, when there are several. */
+export function stepPrefix(bin: BinaryPlan, target: Platform, multiPlatform: boolean): string {
+  const parts = [bin.target, multiPlatform ? platformId(target) : undefined].filter((p) => p !== undefined);
+  return parts.length === 0 ? "" : `[${parts.join(" ")}] `;
+}
+
+// git refuses a repository owned by another user (the context's files are not root's).
+const GIT_SAFE_DIRECTORY: Array<[string, string]> = [
+  ["GIT_CONFIG_COUNT", "1"],
+  ["GIT_CONFIG_KEY_0", "safe.directory"],
+  ["GIT_CONFIG_VALUE_0", "*"],
+];
+
 /** A state whose root holds the binary at /<name>. */
-export function compile(builder: State, plan: Plan, target: Platform, inputs: CompileInputs): State {
+export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, inputs: CompileInputs): State {
   // The module set is complete (download step), so the build needs no network.
   const env = mergeEnv(plan.goEnv, goPlatformEnv(target), [
-    ["CGO_ENABLED", plan.cgo ? "1" : "0"],
+    ["CGO_ENABLED", bin.cgo ? "1" : "0"],
     ["GOCACHE", GOCACHE_DIR],
     ["GOMODCACHE", MODULES_DIR],
     ["GOPROXY", "off"],
     ...goFlags(plan),
-    ["SLIMGO_MAIN", plan.main],
+    ["SLIMGO_MAIN", bin.main],
     ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
-    ["SLIMGO_TAGS", plan.tags.join(",")],
+    ["SLIMGO_TAGS", bin.tags.join(",")],
+    ...(plan.vcs ? GIT_SAFE_DIRECTORY : []),
   ]);
-  const source = specLocation(inputs.specFile, plan.locations.build);
+  const source = specLocation(inputs.specFile, bin.locations.build);
   const step = builder.run({
-    args: ["/bin/sh", "-c", SCRIPT, "go-build", ...goBuildArgs(plan)],
+    args: ["/bin/sh", "-c", SCRIPT, "go-build", ...goBuildArgs(plan, bin, target)],
     env,
     dir: SRC_DIR,
     mounts: [
@@ -82,11 +97,11 @@ export function compile(builder: State, plan: Plan, target: Platform, inputs: Co
       })),
       ...(inputs.modules ? [{ dest: MODULES_DIR, source: inputs.modules, readonly: true }] : []),
       ...(inputs.goSum ? [{ dest: GOSUM_DIR, source: inputs.goSum, readonly: true }] : []),
-      { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, plan.cgo), sharing: "shared" } },
+      { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, bin.cgo), sharing: "shared" } },
       { dest: OUT_DIR },
     ],
     network: "none",
-    customName: `${inputs.multiPlatform ? `[${platformId(target)}] ` : ""}go build ${plan.main}`,
+    customName: `${stepPrefix(bin, target, inputs.multiPlatform)}go build ${bin.main}`,
     ...(plan.noCache ? { ignoreCache: true } : {}),
     ...(source ? { source } : {}),
   });

@@ -5,10 +5,11 @@
  *            ├─ go build (context, modules) ×N ───┼─ final image ×N
  *            └─ static base ──────────────────────┘
  */
-import { copy, image, local, scratch, type SourceFile, type State } from "../llb/index.js";
+import { type FileActionChain, copy, image, local, scratch, type SourceFile, type State } from "../llb/index.js";
 import type { ImageConfigJson } from "../gateway/llb-bridge.js";
-import type { Plan, Platform } from "../plan/types.js";
-import { compile } from "./compile.js";
+import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
+import { compile, stepPrefix } from "./compile.js";
+import type { FileCopy } from "../spec/types.js";
 import { downloadModules } from "./download.js";
 import { parseEnvList } from "./env.js";
 import { platformId } from "./go-env.js";
@@ -31,14 +32,21 @@ export interface RecipeInputs {
   readonly runtimeFiles?: ReadonlyMap<string, readonly string[]>;
 }
 
-export interface PlatformImage {
-  readonly platform: Platform;
-  readonly state: State;
-  readonly config: ImageConfigJson;
+/** One binary of an image, as built for one platform. */
+export interface BuiltBinary {
+  readonly bin: BinaryPlan;
   /** The build step's output: the binary at /<name> and the go list report. */
   readonly build: State;
   /** With compress: upx, the packed binary at /<name>. */
   readonly packed?: State;
+}
+
+export interface PlatformImage {
+  readonly platform: Platform;
+  readonly state: State;
+  readonly config: ImageConfigJson;
+  /** The entrypoint's binary first, then those of `include:`. */
+  readonly binaries: readonly BuiltBinary[];
 }
 
 export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
@@ -55,26 +63,32 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   });
   const essentials = plan.base.kind === "static" ? staticBase(builder) : undefined;
   const multiPlatform = plan.targetPlatforms.length > 1;
-  const upx = plan.compress === "upx" ? upxTool(builder, plan) : undefined;
+  const upx = [plan, ...(plan.include ?? [])].some((b) => b.compress === "upx") ? upxTool(builder, plan) : undefined;
 
+  // Each binary is a step of its own: `--target api` and an image that includes api share it in the cache.
+  const bins: readonly BinaryPlan[] = [plan, ...(plan.include ?? [])];
   return plan.targetPlatforms.map((platform) => {
-    const bin = compile(builder, plan, platform, {
-      context,
-      sessionId: inputs.sessionId,
-      modules: downloaded?.modules,
-      goSum: downloaded?.goSum,
-      specFile: inputs.specFile,
-      multiPlatform,
+    const binaries = bins.map((bin): BuiltBinary => {
+      const build = compile(builder, plan, bin, platform, {
+        context,
+        sessionId: inputs.sessionId,
+        modules: downloaded?.modules,
+        goSum: downloaded?.goSum,
+        specFile: inputs.specFile,
+        multiPlatform,
+      });
+      const packed = upx && bin.compress === "upx" ? upxPack(upx, build, bin, platform, multiPlatform) : undefined;
+      return { bin, build, ...(packed ? { packed } : {}) };
     });
-    const packed = upx ? upxPack(upx, bin, plan, platform, multiPlatform) : undefined;
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
-    const root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
-    const state = root.file(
-      copyBinary(packed ?? bin, plan),
-      { customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}copy ${plan.binaryName} into the image` },
-    );
+    let root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
+    // Files before binaries: a rebuilt binary then leaves the files' layer cached.
+    if (plan.files !== undefined) root = root.file(copyFiles(context, plan.files), { customName: `${stepPrefix(plan, platform, multiPlatform)}copy ${describeFiles(plan.files)}` });
+    const state = root.file(copyChain(binaries.map((b) => binaryCopy(b.packed ?? b.build, b.bin))), {
+      customName: `${stepPrefix(plan, platform, multiPlatform)}copy ${bins.map((b) => b.binaryName).join(", ")} into the image`,
+    });
     const config = imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels });
-    return { platform, state, build: bin, config, ...(packed ? { packed } : {}) };
+    return { platform, state, binaries, config };
   });
 }
 
@@ -99,6 +113,38 @@ function withRuntimeFiles(root: State, builder: State, files: readonly string[] 
   return root.file(chain, { customName: `runtime libraries: ${names}` });
 }
 
-function copyBinary(bin: State, plan: Plan) {
-  return copy(bin, `/${plan.binaryName}`, binaryPath(plan), { createDestPath: true, mode: 0o755 });
+type CopyArgs = Parameters<typeof copy>;
+
+/** One file op that runs the copies in order (a single layer). */
+function copyChain(copies: readonly CopyArgs[]): FileActionChain {
+  const [first, ...rest] = copies;
+  if (first === undefined) throw new Error("copyChain needs at least one copy");
+  return rest.reduce((chain, args) => chain.copy(...args), copy(...first));
+}
+
+function binaryCopy(from: State, bin: BinaryPlan): CopyArgs {
+  return [from, `/${bin.binaryName}`, binaryPath(bin), { createDestPath: true, mode: 0o755 }];
+}
+
+// A "dir/" source copies the directory's contents, as COPY does; without the slash, the directory itself.
+function copyFiles(context: State, files: readonly FileCopy[]): FileActionChain {
+  return copyChain(
+    files.map((f): CopyArgs => [
+      context,
+      f.src === "." ? "/" : `/${f.src.replace(/\/$/, "")}`,
+      f.dest,
+      {
+        createDestPath: true,
+        allowWildcard: true,
+        copyDirContentsOnly: f.src.endsWith("/") || f.src === ".",
+        ...(f.mode !== undefined ? { mode: f.mode } : {}),
+        ...(f.owner !== undefined ? { owner: f.owner } : {}),
+      },
+    ]),
+  );
+}
+
+function describeFiles(files: readonly FileCopy[]): string {
+  const shown = files.slice(0, 3).map((f) => `${f.src} → ${f.dest}`);
+  return files.length > 3 ? `${shown.join(", ")}, …` : shown.join(", ");
 }

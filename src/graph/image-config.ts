@@ -14,8 +14,8 @@ export interface ImageConfigInputs {
 }
 
 /** Path of the binary inside the image. */
-export function binaryPath(plan: Plan): string {
-  return `${BIN_DIR}/${plan.binaryName}`;
+export function binaryPath(bin: { readonly binaryName: string }): string {
+  return `${BIN_DIR}/${bin.binaryName}`;
 }
 
 export function imageConfig({ plan, platform, baseConfig, extraLabels = [] }: ImageConfigInputs): ImageConfigJson {

@@ -4,8 +4,8 @@
  * loses its symbols. The tool comes from Debian (upx-ucl) in a cached step.
  */
 import { scratch, type State } from "../llb/index.js";
-import type { Plan, Platform } from "../plan/types.js";
-import { platformId } from "./go-env.js";
+import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
+import { stepPrefix } from "./compile.js";
 
 const IN = "/slimgo-upx/in";
 const OUT = "/slimgo-upx/out";
@@ -22,16 +22,16 @@ export function upxTool(builder: State, plan: Plan): State {
 }
 
 /** A state whose root holds the packed binary at /<name>. */
-export function upxPack(tool: State, build: State, plan: Plan, platform: Platform, multiPlatform: boolean): State {
+export function upxPack(tool: State, build: State, bin: BinaryPlan, platform: Platform, multiPlatform: boolean): State {
   return tool
     .run({
-      args: ["upx", "-q", "--best", "-o", `${OUT}/${plan.binaryName}`, `${IN}/${plan.binaryName}`],
+      args: ["upx", "-q", "--best", "-o", `${OUT}/${bin.binaryName}`, `${IN}/${bin.binaryName}`],
       mounts: [
         { dest: IN, source: build, readonly: true },
         { dest: OUT, source: scratch() },
       ],
       network: "none",
-      customName: `${multiPlatform ? `[${platformId(platform)}] ` : ""}upx ${plan.binaryName}`,
+      customName: `${stepPrefix(bin, platform, multiPlatform)}upx ${bin.binaryName}`,
     })
     .getMount(OUT);
 }

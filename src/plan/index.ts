@@ -7,6 +7,7 @@ export type { GoVersionChoice } from "./go-version.js";
 export { defaultBinaryName } from "./binary-name.js";
 export { PASSTHROUGH_BUILD_ARGS, goEnv, sortPairs } from "./go-env.js";
 export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
-export type { BasePlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
+export type { BasePlan, BinaryPlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
+export { LDFLAGS_DEFAULTS, PLATFORM_VARS, expandPlatformVars, ldflagsVars, resolveLdflags } from "./ldflags.js";
 export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs } from "./local-replaces.js";
 export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, workspaceModuleFiles } from "./workspace.js";

@@ -2,6 +2,7 @@
 import type { ParsedGoMod } from "../gomod/types.js";
 import type { Problem } from "../spec/checks.js";
 import { SpecErrors } from "../spec/spec-errors.js";
+import { selectTarget } from "../spec/select-target.js";
 import type { FieldName, ParsedSpec } from "../spec/types.js";
 import { defaultBinaryName } from "./binary-name.js";
 import { cgoCrossProblem, cgoPlan } from "./cgo-plan.js";
@@ -11,7 +12,8 @@ import { goEnv } from "./go-env.js";
 import { chooseGoVersion } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
 import type { FrontendOptions } from "./options.js";
-import type { Plan, SpecRange } from "./types.js";
+import { resolveLdflags } from "./ldflags.js";
+import type { BinaryPlan, Plan, SpecRange } from "./types.js";
 
 /** Everything the planner reads. */
 export interface PlanInput {
@@ -25,10 +27,14 @@ export interface PlanInput {
   readonly missingGoSum?: boolean;
   /** The context has a go.work; goMod is then the used module that holds main. */
   readonly workspace?: WorkspaceInput;
+  /** The context holds .git, so go build can stamp VCS information. */
+  readonly hasGit?: boolean;
 }
 
 /** Decide the build; throws SpecErrors positioned on the spec when the inputs cannot work together. */
-export function makePlan({ spec: parsed, goMod, options, vendored = false, missingGoSum = false, workspace }: PlanInput): Plan {
+export function makePlan(input: PlanInput): Plan {
+  const { goMod, options, vendored = false, missingGoSum = false, workspace, hasGit = false } = input;
+  const parsed = input.spec.target === undefined ? selectTarget(input.spec, options.target) : input.spec;
   const { spec, ranges } = parsed;
   if (goMod === undefined) {
     throw errorAt(parsed, undefined, {
@@ -41,32 +47,38 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
   if ("problem" in choice) throw errorAt(parsed, choice.field, choice.problem);
   const goVersion = choice.version;
 
-  const cgo = cgoPlan(spec);
-  if ("problem" in cgo) throw errorAt(parsed, cgo.field, cgo.problem);
   const targetPlatforms = options.platforms.length > 0 ? [...options.platforms] : [options.buildPlatform];
+  const { locations: binaryLocations, ...binary } = binaryPlan(parsed, goMod, options.buildArgs);
+  if (parsed.targets.length === 0 && options.target !== undefined && options.target !== "" && options.target !== binary.binaryName) {
+    throw errorAt(parsed, undefined, {
+      message: `--target ${options.target}: this spec builds one image, ${binary.binaryName}, and has no targets:`,
+      hint: `drop --target, or add "targets:" with ${options.target}: {main: ./cmd/${options.target}}`,
+    });
+  }
   const cross = spec.cgo ? cgoCrossProblem(targetPlatforms, options.buildPlatform) : undefined;
   if (cross) throw errorAt(parsed, "cgo", cross);
+  const include = includedBinaries(input.spec, parsed, goMod, options.buildArgs, binary.binaryName);
 
   const base = basePlan(spec.base, options.buildArgs);
   const locations: { download: SpecRange; build: SpecRange; base?: SpecRange } = {
     // The builder image is what runs the download, so its field explains a failure best.
     download: ranges.fields.builder ?? ranges.fields.go ?? ranges.firstLine,
-    build: ranges.fields.main ?? ranges.firstLine,
+    build: binaryLocations.build ?? ranges.firstLine,
     ...(ranges.fields.base ? { base: ranges.fields.base } : {}),
   };
 
   const workspaceFiles = workspace ? workspaceModuleFiles(workspace) : undefined;
   const external = workspace ? [] : externalReplaces(goMod, new Set(options.namedContexts ?? []));
   const localReplaces = workspace ? [] : localReplaceDirs(goMod);
+  const baseName = base.kind === "image" ? base.ref : base.kind;
   return {
-    main: spec.main,
-    binaryName: spec.name ?? defaultBinaryName(goMod.module, spec.main),
+    ...binary,
+    description: spec.description ?? `go build ${binary.main} into ${binary.binaryName} on ${baseName}`,
+    ...(include.length > 0 ? { include } : {}),
+    ...(spec.files.length > 0 ? { files: spec.files } : {}),
+    ...(hasGit ? { vcs: true } : {}),
     goVersion,
     builderImage: spec.builder ?? `golang:${goVersion}-bookworm`,
-    cgo: spec.cgo,
-    ...(cgo.link ? { link: cgo.link } : {}),
-    tags: [...cgo.tags],
-    ldflags: cgo.ldflags,
     goEnv: goEnv(spec.buildEnv, options.buildArgs),
     network: options.network,
     base,
@@ -78,10 +90,57 @@ export function makePlan({ spec: parsed, goMod, options, vendored = false, missi
     ...(vendored ? { vendored: true } : {}),
     ...(workspaceFiles ? { workspaceFiles } : {}),
     ...(external.length > 0 ? { externalReplaces: external } : {}),
-    ...(spec.compress === "upx" ? { compress: "upx" as const } : {}),
     ...(missingGoSum && !vendored && !workspace ? { missingGoSum: true } : {}),
     locations,
   };
+}
+
+/** The binary a (target's) spec builds: package, name, cgo, tags and flags. */
+function binaryPlan(parsed: ParsedSpec, goMod: ParsedGoMod, buildArgs: Readonly<Record<string, string>>): BinaryPlan {
+  const { spec, ranges } = parsed;
+  const cgo = cgoPlan(spec);
+  if ("problem" in cgo) throw errorAt(parsed, cgo.field, cgo.problem);
+  const ldflags = resolveLdflags(cgo.ldflags, buildArgs);
+  if ("problem" in ldflags) throw errorAt(parsed, "ldflags", ldflags.problem);
+  const build = ranges.fields.main ?? targetRange(parsed);
+  return {
+    ...(parsed.target !== undefined ? { target: parsed.target } : {}),
+    main: spec.main,
+    binaryName: spec.name ?? defaultBinaryName(goMod.module, spec.main),
+    cgo: spec.cgo,
+    ...(cgo.link ? { link: cgo.link } : {}),
+    tags: [...cgo.tags],
+    ldflags: ldflags.ldflags,
+    ...(spec.compress === "upx" ? { compress: "upx" as const } : {}),
+    locations: build ? { build } : {},
+  };
+}
+
+/** `include:` → the other targets' binaries; static ones only, each with its own file name. */
+function includedBinaries(root: ParsedSpec, parsed: ParsedSpec, goMod: ParsedGoMod, buildArgs: Readonly<Record<string, string>>, own: string): BinaryPlan[] {
+  const names = new Set([own]);
+  return parsed.spec.include.map((name) => {
+    const bin = binaryPlan(selectTarget(root, name), goMod, buildArgs);
+    if (bin.link === "dynamic") {
+      throw errorAt(parsed, "include", {
+        message: `${name} is a dynamically linked cgo binary; an image can include static binaries only`,
+        hint: `give ${name} link: static, or build it as an image of its own`,
+      });
+    }
+    if (names.has(bin.binaryName)) {
+      throw errorAt(parsed, "include", {
+        message: `two binaries in this image are named ${bin.binaryName}`,
+        hint: `set name: on target ${name}`,
+      });
+    }
+    names.add(bin.binaryName);
+    return bin;
+  });
+}
+
+// A target's name in the file, where its steps point when main is not written.
+function targetRange(parsed: ParsedSpec): SpecRange | undefined {
+  return parsed.targets.find((t) => t.name === parsed.target)?.nameRange;
 }
 
 // On the field's range when the user wrote it, else on the first line.

@@ -1,4 +1,5 @@
 /** The decisions for one build, made from the spec, go.mod and frontend options. Plain data, no I/O. */
+import type { FileCopy } from "../spec/types.js";
 
 /** An OCI platform, as BuildKit's pb.Platform spells it. */
 export interface Platform {
@@ -32,21 +33,42 @@ export interface ImageConfigPlan {
   readonly workdir: string;
 }
 
-export interface Plan {
+/** One Go binary: what one `go build` step makes. */
+export interface BinaryPlan {
+  /** The spec target it comes from, when the spec has targets:. */
+  readonly target?: string;
   /** Package to build, as given to `go build` (e.g. "./cmd/plain"). */
   readonly main: string;
   /** File name of the binary; the image holds it at /usr/local/bin/<name>. */
   readonly binaryName: string;
-  /** Go version the builder runs, "major.minor" (e.g. "1.24"). */
-  readonly goVersion: string;
-  /** Builder image reference as written (normalised by src/llb). */
-  readonly builderImage: string;
   readonly cgo: boolean;
   /** How a cgo binary gets its C libraries; undefined when cgo is off. */
   readonly link?: "static" | "dynamic";
   readonly tags: readonly string[];
-  /** The whole -ldflags value, "-s -w" first. */
+  /**
+   * The whole -ldflags value, "-s -w" first, build args filled in; the
+   * target platform's ${TARGETOS}-style names are filled in per platform.
+   */
   readonly ldflags: string;
+  /** Pack the binary with UPX (opt-in). */
+  readonly compress?: "upx";
+  readonly locations: { readonly build?: SpecRange };
+}
+
+/** The image for one target: its binary, the binaries it includes, and everything shared. */
+export interface Plan extends BinaryPlan {
+  /** What the image is, for --call targets. */
+  readonly description: string;
+  /** Binaries of other targets this image also holds (`include:`); all static. */
+  readonly include?: readonly BinaryPlan[];
+  /** Context paths copied into the image. */
+  readonly files?: readonly FileCopy[];
+  /** The context has .git: go build stamps VCS information (-buildvcs=true). */
+  readonly vcs?: boolean;
+  /** Go version the builder runs, "major.minor" (e.g. "1.24"). */
+  readonly goVersion: string;
+  /** Builder image reference as written (normalised by src/llb). */
+  readonly builderImage: string;
   /** Environment for the Go steps, sorted by name: buildEnv + passed-through build args. */
   readonly goEnv: ReadonlyArray<readonly [string, string]>;
   /** Network mode for steps that fetch modules. */
@@ -71,8 +93,6 @@ export interface Plan {
   readonly workspaceFiles?: readonly string[];
   /** Dependencies come from vendor/ (-mod=vendor); there is no download step. */
   readonly vendored?: boolean;
-  /** Pack the binary with UPX (opt-in). */
-  readonly compress?: "upx";
   /** The context has no go.sum: the download step computes one. */
   readonly missingGoSum?: boolean;
   /** Spec locations of the fields that shape each step, for LLB source maps. */

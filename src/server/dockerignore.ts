@@ -17,3 +17,14 @@ export function parseDockerignore(data: Uint8Array | undefined): string[] {
   }
   return patterns;
 }
+
+/** True when the patterns leave out the context's top-level .git (the usual spellings; negations undo it). */
+export function excludesGit(patterns: readonly string[]): boolean {
+  let excluded = false;
+  for (const p of patterns) {
+    const negated = p.startsWith("!");
+    const body = (negated ? p.slice(1) : p).replace(/^\/+/, "").replace(/\/+$/, "");
+    if (body === ".git" || body === "**/.git" || body === ".git/**" || body === "**/.git/**" || body === "*" || body === "**") excluded = !negated;
+  }
+  return excluded;
+}

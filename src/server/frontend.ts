@@ -13,8 +13,8 @@ import { makePlan, moduleForMain, parsePlatforms } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
-import { parseSpec } from "../spec/index.js";
-import { parseDockerignore } from "./dockerignore.js";
+import { parseSpec, selectTarget } from "../spec/index.js";
+import { excludesGit, parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
 import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
@@ -81,18 +81,20 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
 
   // The build runs now, before Return: a wrong binary must never become an image.
   const cgoRange = parsed.ranges.fields.cgo ?? parsed.ranges.firstLine;
-  const verified = await Promise.all(images.map((img) => verifyBinary(gw, img.build, img.platform, { plan, caps, cgoRange })));
+  const verified = await Promise.all(images.flatMap((img) => img.binaries.map((b) => verifyBinary(gw, b, img.platform, { plan, caps, cgoRange }))));
   t.mark("build+verify");
   if (plan.link === "dynamic") {
-    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, verified, resolveMode) });
+    // Only the entrypoint may be dynamic: included binaries are static (see makePlan).
+    const entrypoints = verified.filter((v) => v.bin.binaryName === plan.binaryName);
+    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, entrypoints, resolveMode) });
     t.mark("runtime libs");
   }
   const solved = await Promise.all(
     images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
   );
   const ranges = warningRanges(parsed);
-  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(plan, v.report, ranges))];
-  warnings.push(...(await upxWarnings(gw, caps, plan, images, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
+  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(v.bin, v.report, ranges))];
+  warnings.push(...(await upxWarnings(gw, caps, plan, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
   const unique = warnings.filter((w, i) => warnings.findIndex((x) => x.message === w.message) === i);
   if (!(await sendWarnings(gw, caps, specInput.vertex, { filename, data: specInput.data }, unique))) {
     for (const w of unique) log.warn({ rule: w.rule }, w.message);
@@ -108,8 +110,11 @@ export interface Loaded {
   readonly filename: string;
   readonly specInput: SpecInput;
   readonly context: ContextInput;
+  /** The spec narrowed to the target being built. */
   readonly parsed: ParsedSpec;
   readonly plan: Plan;
+  /** Every target's plan, in the order written (just this plan when the spec has no targets:). */
+  readonly targetPlans: () => Plan[];
 }
 
 async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms: readonly Platform[], sources: MutableSources): Promise<Loaded> {
@@ -121,29 +126,32 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
   sources.spec = { filename, data: specInput.data };
   if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
 
-  const parsed = parseSpec(new TextDecoder().decode(specInput.data), filename);
+  const target = env.opts.get(OPT.target) || undefined;
+  const parsed = selectTarget(parseSpec(new TextDecoder().decode(specInput.data), filename), target);
   const rootGoMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
   const workspace = context.goWork ? await readWorkspace(gw, caps, env.sessionId, context.goWork, sources) : undefined;
   const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
   const buildPlatform = workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" };
   const platformOpt = env.opts.get(OPT.platform) ?? "";
-  const plan = makePlan({
-    spec: parsed,
+  const input = {
     goMod,
     vendored: context.vendored,
     missingGoSum: context.goSum === undefined,
+    hasGit: context.git && !excludesGit(parseDockerignore(specInput.dockerignore ?? context.dockerignore)),
     ...(workspace ? { workspace } : {}),
-    options: {
-      platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
-      buildPlatform,
-      buildArgs: buildArgs(env.opts),
-      network: networkMode(env.opts),
-      noCache: env.opts.has(OPT.noCache),
-      ...(env.opts.get(OPT.target) ? { target: env.opts.get(OPT.target) as string } : {}),
-      namedContexts: localNamedContexts(env.opts),
-    },
-  });
-  return { filename, specInput, context, parsed, plan };
+  };
+  const options = {
+    platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
+    buildPlatform,
+    buildArgs: buildArgs(env.opts),
+    network: networkMode(env.opts),
+    noCache: env.opts.has(OPT.noCache),
+    namedContexts: localNamedContexts(env.opts),
+  };
+  const plan = makePlan({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } });
+  const targetPlans = () =>
+    parsed.targets.length === 0 ? [plan] : parsed.targets.map((t) => makePlan({ ...input, spec: selectTarget(parsed, t.name), options: { ...options, target: t.name } }));
+  return { filename, specInput, context, parsed, plan, targetPlans };
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ImageConfigJson>) {

@@ -20,6 +20,8 @@ export interface ContextInput {
   readonly dockerignore: Uint8Array | undefined;
   readonly vendored: boolean;
   readonly goWork: Uint8Array | undefined;
+  /** The context root has a .git directory (before .dockerignore is applied). */
+  readonly git: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: st
   const { ref } = await loadFiles(gw, caps, {
     name: LOCAL_CONTEXT,
     sessionId: opts.sessionId,
-    paths: ["go.mod", "go.sum", "go.work", ".dockerignore", "vendor/modules.txt"],
+    paths: ["go.mod", "go.sum", "go.work", ".dockerignore", "vendor/modules.txt", ".git/HEAD"],
     sharedKeyHint: "slimgo-context-meta",
     customName: "[internal] load go.mod and .dockerignore",
   });
@@ -87,6 +89,7 @@ export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: st
     goWork: await read("go.work"),
     dockerignore: await read(".dockerignore"),
     vendored,
+    git: names.has(".git"),
   };
 }
 

@@ -5,7 +5,7 @@
  * frontend/subrequests packages define them.
  */
 import type { ResultInit } from "../gateway/llb-bridge.js";
-import { PASSTHROUGH_BUILD_ARGS } from "../plan/index.js";
+import { DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, LDFLAGS_DEFAULTS, PASSTHROUGH_BUILD_ARGS, PLATFORM_VARS, ldflagsVars } from "../plan/index.js";
 import type { SpecRange } from "../plan/types.js";
 import { GoModError } from "../gomod/index.js";
 import { SpecErrors } from "../spec/index.js";
@@ -30,7 +30,7 @@ export async function answerSubrequest(id: string, load: () => Promise<Loaded>, 
         DESCRIBED.map((d) => `${d.name}\t${d.description}`).join("\n"),
       );
     case "frontend.outline":
-      return outline();
+      return outline(await load());
     case "frontend.targets":
       return targets(await load());
     case "frontend.lint":
@@ -40,26 +40,41 @@ export async function answerSubrequest(id: string, load: () => Promise<Loaded>, 
   }
 }
 
-function outline(): ResultInit {
+/** Build args slimgo reads: the Go proxy settings, the distroless override and every ${NAME} the ldflags use. */
+function outline({ parsed, specInput }: Loaded): ResultInit {
+  const specs = [parsed.spec.ldflags, ...parsed.targets.map((t) => t.fields.ldflags ?? "")];
+  const stamped = [...new Set(specs.flatMap(ldflagsVars))].filter((n) => !(PLATFORM_VARS as readonly string[]).includes(n));
   const args = [
+    ...stamped.map((name) => ({
+      name,
+      description: "used in ldflags",
+      ...(LDFLAGS_DEFAULTS[name] !== undefined ? { value: LDFLAGS_DEFAULTS[name] } : {}),
+      location: { sourceIndex: 0, ranges: [toRange(parsed.ranges.fields.ldflags ?? parsed.ranges.firstLine)] },
+    })),
     ...PASSTHROUGH_BUILD_ARGS.map((name) => ({ name, description: "passed to go mod download and go build" })),
-    { name: "SLIMGO_DISTROLESS_IMAGE", description: "image used for base: distroless", value: "gcr.io/distroless/static-debian12:nonroot" },
+    { name: DISTROLESS_BUILD_ARG, description: "image used for base: distroless", value: DISTROLESS_IMAGE },
   ];
   const width = Math.max(...args.map((a) => a.name.length));
   const text = ["BUILD ARG".padEnd(width + 2) + "VALUE", ...args.map((a) => `${a.name.padEnd(width + 2)}${"value" in a ? a.value : ""}`)].join("\n");
-  return result({ name: "slimgo", description: "a Go service as a small, static, verified image", args }, text);
+  // outline.Outline and targets.List carry their sources as raw bytes (base64 in JSON).
+  return result({ name: "slimgo", description: "a Go service as a small, static, verified image", args, sources: [b64(specInput.data)] }, text);
 }
 
-function targets({ plan, specInput }: Loaded): ResultInit {
-  const base = plan.base.kind === "image" ? plan.base.ref : plan.base.kind;
-  const target = {
-    name: plan.binaryName,
-    default: true,
-    description: `go build ${plan.main} into ${plan.binaryName} on ${base}`,
-    base: plan.builderImage,
-  };
-  const text = `TARGET${" ".repeat(Math.max(2, plan.binaryName.length - 4))}DESCRIPTION\n${plan.binaryName} (default)  ${target.description}`;
-  return result({ targets: [target], sources: [b64(specInput.data)] }, text);
+/** One row per target (or the one image), the default first; each points at its name in the spec. */
+function targets({ parsed, targetPlans, specInput }: Loaded): ResultInit {
+  const rows = targetPlans().map((p, i) => {
+    const where = parsed.targets[i]?.nameRange;
+    return {
+      name: p.target ?? p.binaryName,
+      ...(i === 0 ? { default: true } : {}),
+      description: p.description,
+      base: p.base.kind === "image" ? p.base.ref : p.base.kind,
+      ...(where ? { location: { sourceIndex: 0, ranges: [toRange(where)] } } : {}),
+    };
+  });
+  const width = Math.max("TARGET".length, ...rows.map((r) => r.name.length + (r.default ? " (default)".length : 0)));
+  const text = [`${"TARGET".padEnd(width + 2)}DESCRIPTION`, ...rows.map((r) => `${(r.default ? `${r.name} (default)` : r.name).padEnd(width + 2)}${r.description}`)].join("\n");
+  return result({ targets: rows, sources: [b64(specInput.data)] }, text);
 }
 
 async function lint(load: () => Promise<Loaded>, sources: ErrorSources): Promise<ResultInit> {

@@ -9,11 +9,13 @@ import { marshal, mkfile, scratch, type State } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { GO_LIST_REPORT } from "../graph/compile.js";
 import { platformId } from "../graph/go-env.js";
-import type { Plan, Platform, SpecRange } from "../plan/types.js";
+import type { BuiltBinary } from "../graph/go-recipe.js";
+import type { BinaryPlan, Plan, Platform, SpecRange } from "../plan/types.js";
 import { UserError } from "./errors.js";
 import { type GoListReport, parseGoListReport } from "./go-list-report.js";
 
 export interface Verified {
+  readonly bin: BinaryPlan;
   readonly platform: Platform;
   readonly summary: string;
   readonly report: GoListReport;
@@ -22,6 +24,8 @@ export interface Verified {
   readonly ref: string;
   /** Size of the binary in bytes. */
   readonly size: number;
+  /** With compress: upx, the packed binary's step. */
+  readonly packed?: State;
 }
 
 export interface VerifyInputs {
@@ -32,26 +36,27 @@ export interface VerifyInputs {
 }
 
 /** Build and check one platform's binary; throws a UserError naming cause and fix. */
-export async function verifyBinary(gw: Gateway, build: State, platform: Platform, inputs: VerifyInputs): Promise<Verified> {
+export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Platform, inputs: VerifyInputs): Promise<Verified> {
   const { plan, caps } = inputs;
-  const ref = await gw.solve(marshal(build, { caps: caps.llb, platform: plan.buildPlatform }));
+  const { bin } = built;
+  const ref = await gw.solve(marshal(built.build, { caps: caps.llb, platform: plan.buildPlatform }));
   const report = parseGoListReport(new TextDecoder().decode(await gw.readFile(ref, GO_LIST_REPORT)));
-  if (!plan.cgo && report.cgoInModule.length > 0) {
+  if (!bin.cgo && report.cgoInModule.length > 0) {
     throw new UserError(
       `cgo is off, but ${report.cgoInModule.join(", ")} ${report.cgoInModule.length === 1 ? "uses" : "use"} cgo (import "C"): ` +
         "set `cgo: true` (the image then ships the C libraries it needs), or remove the C code",
       { file: "spec", line: inputs.cgoRange.start.line, col: inputs.cgoRange.start.col },
     );
   }
-  const bytes = await gw.readWholeFile(ref, plan.binaryName);
+  const bytes = await gw.readWholeFile(ref, bin.binaryName);
   const elf = readElf(bytes);
   const info = readGoBuildInfo(bytes, elf);
-  const expect = { arch: platform.architecture, platform: platformId(platform), static: plan.link !== "dynamic" };
+  const expect = { arch: platform.architecture, platform: platformId(platform), static: bin.link !== "dynamic" };
   const problems = checkBinary(elf, platform.variant === undefined ? expect : { ...expect, variant: platform.variant }, info);
-  if (problems.length > 0) throw new UserError(`${plan.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new UserError(`${bin.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
-  const summary = `${plan.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
-  return { platform, summary, report, elf, ref, size: bytes.length };
+  const summary = `${bin.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
+  return { bin, platform, summary, report, elf, ref, size: bytes.length, ...(built.packed ? { packed: built.packed } : {}) };
 }
 
 /** Make the verdict a step in the progress output: a tiny file op named after it. */

@@ -3,7 +3,7 @@
  * that loaded the spec and in its summary, with the spec line.
  */
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
-import type { Plan, SpecRange } from "../plan/types.js";
+import type { BinaryPlan, Plan, SpecRange } from "../plan/types.js";
 import { type State, marshal } from "../llb/index.js";
 import type { ParsedSpec } from "../spec/index.js";
 import type { GoListReport } from "./go-list-report.js";
@@ -41,7 +41,7 @@ export function planWarnings(plan: Plan, ranges: WarningRanges): Warning[] {
 }
 
 /** What the build's go list report says a user should know. */
-export function reportWarnings(plan: Plan, report: GoListReport, ranges: WarningRanges): Warning[] {
+export function reportWarnings(plan: BinaryPlan, report: GoListReport, ranges: WarningRanges): Warning[] {
   const out: Warning[] = [];
   if (plan.cgo && plan.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
     const pkgs = [report.usesNet ? "net" : "", report.usesOsUser ? "os/user" : ""].filter(Boolean);
@@ -74,20 +74,18 @@ export async function upxWarnings(
   gw: Gateway,
   caps: Caps,
   plan: Plan,
-  images: ReadonlyArray<{ packed?: State }>,
-  verified: ReadonlyArray<{ size: number }>,
+  verified: ReadonlyArray<{ bin: BinaryPlan; size: number; packed?: State }>,
   range: SpecRange,
 ): Promise<Warning[]> {
   const out: Warning[] = [];
-  for (const [i, img] of images.entries()) {
-    const before = verified[i]?.size;
-    if (img.packed === undefined || before === undefined) continue;
-    const ref = await gw.solve(marshal(img.packed, { caps: caps.llb, platform: plan.buildPlatform }));
-    const after = (await gw.statFile(ref, plan.binaryName)).size;
+  for (const { bin, size: before, packed } of verified) {
+    if (packed === undefined) continue;
+    const ref = await gw.solve(marshal(packed, { caps: caps.llb, platform: plan.buildPlatform }));
+    const after = (await gw.statFile(ref, bin.binaryName)).size;
     const change = Math.round((100 * (after - before)) / before);
     out.push({
       rule: "UpxCompression",
-      message: `compress: upx packed ${plan.binaryName} from ${formatSize(before)} to ${formatSize(after)} (${change}%); every start now unpacks it in memory, scanners may flag it, and pprof loses its symbols`,
+      message: `compress: upx packed ${bin.binaryName} from ${formatSize(before)} to ${formatSize(after)} (${change}%); every start now unpacks it in memory, scanners may flag it, and pprof loses its symbols`,
       range,
     });
   }

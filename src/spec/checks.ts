@@ -165,3 +165,33 @@ export function parsePort(v: string): { port: string } | Problem {
   if (proto !== "tcp" && proto !== "udp" && proto !== "sctp") return problem(`unknown protocol "${m[2] ?? ""}"`, "use tcp, udp or sctp");
   return { port: `${number}/${proto}` };
 }
+
+/** A target name, as `--target` passes it: letters, digits, ".", "_" and "-". */
+export const checkTargetName: Check = (v) =>
+  /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v) ? undefined : problem(`"${v}" is not a target name`, `use letters, digits, ".", "_" and "-", like "api"`);
+
+/** `files[].src`: a path inside the build context. */
+export const checkContextPath: Check = (v) => {
+  if (v === "") return problem("src is empty", `name a file or directory of the build context, like "config/"`);
+  if (v.startsWith("/")) return problem(`"${v}" is an absolute path; src is relative to the build context`, `write "${v.replace(/^\/+/, "")}"`);
+  if (v.includes("\\")) return problem(`"${v}" uses backslashes`, `write "${v.replaceAll("\\", "/")}"`);
+  if (v.split("/").includes("..")) return problem(`"${v}" leaves the build context`, "only files inside the context can be copied");
+  return undefined;
+};
+
+/** `files[].mode`: octal, like "0644" or 755. */
+export function parseMode(v: string): number | Problem {
+  const m = /^0?o?([0-7]{3,4})$/.exec(v);
+  if (m === null) return problem(`"${v}" is not a file mode`, `write it in octal, like "0644"`);
+  return Number.parseInt(m[1] as string, 8);
+}
+
+/** `files[].owner`: numeric "uid:gid" or "uid". */
+export function parseOwner(v: string): { user: number; group: number } | Problem {
+  const m = /^([0-9]+)(?::([0-9]+))?$/.exec(v);
+  if (m === null) return problem(`"${v}" is not a numeric owner`, `like "65532:65532"; names cannot be looked up in a scratch image`);
+  const user = Number(m[1]);
+  const group = Number(m[2] ?? m[1]);
+  if (user > 0xffffffff || group > 0xffffffff) return problem(`"${v}" is out of range`);
+  return { user, group };
+}

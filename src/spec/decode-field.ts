@@ -1,6 +1,6 @@
 /** YAML node → typed field value, by the field's table type; problems go to a reporter, not exceptions. */
 import { type Node, type Pair, isMap, isScalar, isSeq } from "yaml";
-import { type Problem, parsePort } from "./checks.js";
+import { type Problem, checkContextPath, parseMode, parseOwner, parsePort } from "./checks.js";
 import type { AnyFieldDef } from "./fields.js";
 
 /** Receives problems at a node, with the value's path. */
@@ -44,7 +44,61 @@ export function decodeField(def: AnyFieldDef, node: Node, report: Report): unkno
     }
     case "string map":
       return decodeMap(def, node, report);
+    case "file list":
+      return decodeList(def, node, report, (item, path) => decodeFileCopy(item, path, report));
   }
+}
+
+const FILE_KEYS = ["src", "dest", "mode", "owner"];
+
+// {src, dest, mode?, owner?}; a problem in one key is reported on that key's value.
+function decodeFileCopy(node: Node, path: string, report: Report): unknown {
+  if (!isMap(node)) return fail(report, node, path, { message: `expected {src, dest}, got ${describe(node)}`, hint: `like {src: config/app.yaml, dest: /etc/app/app.yaml}` });
+  const values = new Map<string, { text: string; node: Node }>();
+  let ok = true;
+  for (const pair of node.items as Array<Pair<Node, Node | null>>) {
+    const key = scalarText(pair.key);
+    if (key === undefined || !FILE_KEYS.includes(key)) {
+      fail(report, pair.key, path, { message: `unknown key ${key === undefined ? describe(pair.key) : `"${key}"`}`, hint: "a files entry has src, dest, mode and owner" });
+      ok = false;
+      continue;
+    }
+    const text = scalarText(pair.value);
+    if (text === undefined) {
+      fail(report, (pair.value ?? pair.key) as Node, `${path}.${key}`, `expected a string, got ${describe(pair.value)}`);
+      ok = false;
+      continue;
+    }
+    values.set(key, { text, node: pair.value as Node });
+  }
+  if (!ok) return undefined;
+  const src = values.get("src");
+  const dest = values.get("dest");
+  if (src === undefined || dest === undefined) return fail(report, node, path, { message: `needs ${src === undefined ? "src" : "dest"}`, hint: `like {src: config/app.yaml, dest: /etc/app/app.yaml}` });
+  const srcProblem = checkContextPath(src.text);
+  if (srcProblem) return fail(report, src.node, `${path}.src`, srcProblem);
+  if (!dest.text.startsWith("/")) return fail(report, dest.node, `${path}.dest`, { message: `"${dest.text}" is not an absolute path`, hint: `like "/etc/app/"` });
+  const entry: { src: string; dest: string; mode?: number; owner?: { user: number; group: number } } = { src: cleanPath(src.text), dest: dest.text };
+  const mode = values.get("mode");
+  if (mode !== undefined) {
+    const parsed = parseMode(mode.text);
+    if (typeof parsed !== "number") return fail(report, mode.node, `${path}.mode`, parsed);
+    entry.mode = parsed;
+  }
+  const owner = values.get("owner");
+  if (owner !== undefined) {
+    const parsed = parseOwner(owner.text);
+    if (!("user" in parsed)) return fail(report, owner.node, `${path}.owner`, parsed);
+    entry.owner = parsed;
+  }
+  return entry;
+}
+
+// "./config//app/" → "config/app/": keeps a trailing slash, which asks to copy a directory's contents.
+function cleanPath(p: string): string {
+  const parts = p.split("/").filter((x) => x !== "" && x !== ".");
+  const joined = parts.join("/");
+  return joined === "" ? "." : p.endsWith("/") ? `${joined}/` : joined;
 }
 
 function decodeList(def: AnyFieldDef, node: Node, report: Report, item: (node: Node, path: string, index: number) => unknown): unknown[] | undefined {

@@ -17,17 +17,26 @@ import {
   checkMain,
   checkUser,
   checkWorkdir,
+  checkTargetName,
   cleanMain,
 } from "./checks.js";
 import type { FieldName, Spec } from "./types.js";
 
 /** How a field is written in YAML. */
-export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list";
+export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list" | "file list";
+
+/**
+ * Where a field may be written: `shared` fields shape the one download step
+ * all targets use, so only the top level sets them; `target` fields only
+ * make sense inside `targets:`; the rest may be set in both places.
+ */
+export type FieldScope = "shared" | "any" | "target";
 
 /** One row of the field table. */
 export interface FieldDef<K extends FieldName = FieldName> {
   readonly name: K;
   readonly type: FieldType;
+  readonly scope: FieldScope;
   /** The value when the field is absent, or undefined when it is derived (see defaultText). */
   readonly default: Spec[K] | undefined;
   /** The default as the docs state it. */
@@ -49,6 +58,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "main",
     type: "string",
+    scope: "any",
     default: ".",
     defaultText: `"."`,
     description: `Package to build, relative to go.mod's directory, like "./cmd/server".`,
@@ -58,6 +68,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "name",
     type: "string",
+    scope: "any",
     default: undefined,
     defaultText: `the last element of main, or of the module path when main is "."`,
     description: "File name of the binary, installed as /usr/local/bin/<name> and used as the entrypoint.",
@@ -66,6 +77,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "go",
     type: "string",
+    scope: "shared",
     default: undefined,
     defaultText: "go.mod's toolchain line, else its go line (major.minor)",
     description: `Go version of the builder, "1.24" or "1.24.3".`,
@@ -74,6 +86,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "builder",
     type: "string",
+    scope: "shared",
     default: undefined,
     defaultText: `"golang:<go>-bookworm"`,
     description: "Image that runs go mod download and go build.",
@@ -82,6 +95,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "cgo",
     type: "boolean",
+    scope: "any",
     default: false,
     defaultText: "false",
     description: "Build with CGO_ENABLED=1; see link for how the C libraries reach the image.",
@@ -89,6 +103,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "link",
     type: "string",
+    scope: "any",
     default: undefined,
     defaultText: `"dynamic" when cgo is true`,
     description:
@@ -98,6 +113,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "tags",
     type: "string list",
+    scope: "any",
     default: [],
     defaultText: "[]",
     description: "Go build tags (-tags).",
@@ -106,6 +122,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "ldflags",
     type: "string",
+    scope: "any",
     default: "",
     defaultText: `""`,
     description: `Extra linker flags, added after "-s -w".`,
@@ -113,6 +130,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "buildEnv",
     type: "string map",
+    scope: "shared",
     default: [],
     defaultText: "{}",
     description: "Environment for go mod download and go build; CGO_ENABLED, GOOS and GOARCH come from cgo and --platform.",
@@ -121,6 +139,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "base",
     type: "string",
+    scope: "any",
     default: "static",
     defaultText: `"static"`,
     description: "Final stage: static (scratch with CA certs, tzdata, nonroot user, /tmp), scratch (the binary alone), distroless, or an image reference.",
@@ -129,6 +148,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "user",
     type: "string",
+    scope: "any",
     default: "65532:65532",
     defaultText: `"65532:65532"`,
     description: "User the container runs as: uid[:gid] or a name.",
@@ -137,6 +157,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "env",
     type: "string map",
+    scope: "any",
     default: [],
     defaultText: "{}",
     description: "Environment of the running container.",
@@ -145,6 +166,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "ports",
     type: "port list",
+    scope: "any",
     default: [],
     defaultText: "[]",
     description: `Exposed ports: numbers (TCP) or strings like "53/udp".`,
@@ -152,6 +174,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "args",
     type: "string list",
+    scope: "any",
     default: [],
     defaultText: "[]",
     description: "Arguments passed to the binary (the image's Cmd).",
@@ -159,6 +182,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "labels",
     type: "string map",
+    scope: "any",
     default: [],
     defaultText: "{}",
     description: "Image labels.",
@@ -167,6 +191,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "workdir",
     type: "string",
+    scope: "any",
     default: "/",
     defaultText: `"/"`,
     description: "Working directory of the running container, an absolute path.",
@@ -175,11 +200,38 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
   {
     name: "compress",
     type: "string",
+    scope: "any",
     default: "none",
     defaultText: `"none"`,
     description:
       "upx packs the binary with UPX: smaller files, but slower start-up, scanner alerts and no pprof symbols; off unless asked for.",
     check: checkCompress,
+  },
+  {
+    name: "files",
+    type: "file list",
+    scope: "any",
+    default: [],
+    defaultText: "[]",
+    description:
+      'Files from the build context copied into the image: a list of {src, dest, mode, owner}, like {src: config/, dest: /etc/app/, mode: "0644", owner: "65532:65532"}.',
+  },
+  {
+    name: "description",
+    type: "string",
+    scope: "any",
+    default: undefined,
+    defaultText: `"go build <main> into <name> on <base>"`,
+    description: "What this image is; shown by docker buildx build --call targets.",
+  },
+  {
+    name: "include",
+    type: "string list",
+    scope: "target",
+    default: [],
+    defaultText: "[]",
+    description: "Names of other targets whose binaries this target's image also holds, each at /usr/local/bin/<name>; the entrypoint stays this target's.",
+    check: checkTargetName,
   },
 ];
 

@@ -4,6 +4,18 @@ import type { SpecRange } from "../plan/types.js";
 /** A string → string map in the order written (YAML keys are unique). */
 export type StringPairs = ReadonlyArray<readonly [string, string]>;
 
+/** A `files:` entry: a path of the build context copied into the image. */
+export interface FileCopy {
+  /** Relative to the build context, cleaned; a directory is copied with its contents. */
+  readonly src: string;
+  /** Absolute path in the image; ends with "/" to copy into a directory. */
+  readonly dest: string;
+  /** Mode of the copied files; unset keeps the context's. */
+  readonly mode?: number;
+  /** Numeric owner; unset means 0:0 (root), as with COPY. */
+  readonly owner?: { readonly user: number; readonly group: number };
+}
+
 /** slimgo.yaml v1. Fields left optional are derived later from go.mod or other fields. */
 export interface Spec {
   /** Package to build, cleaned: "." or "./cmd/x". */
@@ -30,6 +42,11 @@ export interface Spec {
   readonly workdir: string;
   /** "none" or "upx". */
   readonly compress: string;
+  readonly files: readonly FileCopy[];
+  /** What the image is, for --call targets. */
+  readonly description?: string;
+  /** Other targets whose binaries this image also holds (targets only). */
+  readonly include: readonly string[];
 }
 
 /** A spec field's name. */
@@ -41,11 +58,28 @@ export interface SpecRanges {
   readonly fields: { readonly [K in FieldName]?: SpecRange };
   /** The first line (the `# syntax=` line), for problems that belong to the whole file. */
   readonly firstLine: SpecRange;
+  /** The `targets:` key and value, when written. */
+  readonly targets?: SpecRange;
+}
+
+/** One entry of `targets:`: the fields it sets over the top-level ones. */
+export interface SpecTarget {
+  readonly name: string;
+  /** The target's own fields only; the rest come from the top level. */
+  readonly fields: Partial<Spec>;
+  readonly ranges: { readonly [K in FieldName]?: SpecRange };
+  /** The target's name in the file. */
+  readonly nameRange: SpecRange;
 }
 
 /** parseSpec's result: the spec and where its parts were written. */
 export interface ParsedSpec {
   readonly file: string;
+  /** The top-level fields; after selectTarget, the chosen target's fields over them. */
   readonly spec: Spec;
   readonly ranges: SpecRanges;
+  /** `targets:` in the order written; empty when the spec has none. */
+  readonly targets: readonly SpecTarget[];
+  /** Set by selectTarget: the target this spec was narrowed to. */
+  readonly target?: string;
 }

@@ -52,7 +52,10 @@ test("plan prints the plan as JSON", () => {
 
 test("schema covers every field and rejects unknown ones", () => {
   const schema = JSON.parse(cli("schema").stdout);
-  assert.deepEqual(Object.keys(schema.properties), [...FIELD_NAMES]);
+  assert.deepEqual(Object.keys(schema.properties), [...FIELD_NAMES.filter((n) => n !== "include"), "targets"]);
+  const target = schema.properties.targets.additionalProperties;
+  assert.equal(target.additionalProperties, false);
+  assert.ok("include" in target.properties && !("go" in target.properties) && !("builder" in target.properties));
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.properties.link.enum, ["static", "dynamic"]);
 });

@@ -16,6 +16,8 @@ const DEFAULTS = {
   labels: [],
   workdir: "/",
   compress: "none",
+  files: [],
+  include: [],
 };
 
 test("a spec with only the syntax line is all defaults", () => {
@@ -23,6 +25,7 @@ test("a spec with only the syntax line is all defaults", () => {
     file: "slimgo.yaml",
     spec: DEFAULTS,
     ranges: { fields: {}, firstLine: { start: { line: 1, col: 1 }, end: { line: 1, col: 31 } } },
+    targets: [],
   });
 });
 
@@ -55,6 +58,12 @@ args: ["serve", "--addr=:8080"]
 labels:
   org.opencontainers.image.source: https://github.com/acme/api
 workdir: /srv
+files:
+  - {src: ./config//, dest: /etc/app/, mode: "0640", owner: "65532"}
+  - src: LICENSE
+    dest: /LICENSE
+    mode: 644
+description: the API
 `;
 
 test("every field decodes to its typed value, as written", () => {
@@ -83,6 +92,12 @@ test("every field decodes to its typed value, as written", () => {
     labels: [["org.opencontainers.image.source", "https://github.com/acme/api"]],
     workdir: "/srv",
     compress: "none",
+    files: [
+      { src: "config/", dest: "/etc/app/", mode: 0o640, owner: { user: 65532, group: 65532 } },
+      { src: "LICENSE", dest: "/LICENSE", mode: 0o644 },
+    ],
+    description: "the API",
+    include: [],
   });
 });
 

@@ -1,0 +1,54 @@
+/**
+ * `${NAME}` in ldflags, for version stamping: build args, plus a few names
+ * slimgo always knows. The platform's names differ per target platform, so
+ * they stay in the plan and the graph fills them in for each build step.
+ */
+import type { Problem } from "../spec/checks.js";
+import type { Platform } from "./types.js";
+
+/** Filled in per target platform by expandPlatformVars. */
+export const PLATFORM_VARS = ["TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETPLATFORM"] as const;
+
+/** Names with a value even when no build arg sets them. */
+export const LDFLAGS_DEFAULTS: Readonly<Record<string, string>> = { VERSION: "dev", SOURCE_DATE_EPOCH: "0" };
+
+const REFERENCE = /\$\{([^}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The `${NAME}`s an ldflags value uses, in order, each once. */
+export function ldflagsVars(ldflags: string): string[] {
+  return [...new Set([...ldflags.matchAll(REFERENCE)].map((m) => m[1] as string))];
+}
+
+/** Build args and defaults filled in; platform names kept for expandPlatformVars. */
+export function resolveLdflags(ldflags: string, buildArgs: Readonly<Record<string, string>>): { ldflags: string } | { problem: Problem } {
+  for (const name of ldflagsVars(ldflags)) {
+    if (!NAME.test(name)) return { problem: { message: `"\${${name}}" is not a variable name`, hint: "variables are letters, digits and _, like ${VERSION}" } };
+    const known = Object.hasOwn(buildArgs, name) || Object.hasOwn(LDFLAGS_DEFAULTS, name) || (PLATFORM_VARS as readonly string[]).includes(name);
+    if (!known) {
+      return {
+        problem: {
+          message: `ldflags uses \${${name}}, which no build arg sets`,
+          hint: `pass --build-arg ${name}=..., or use one of ${[...PLATFORM_VARS, ...Object.keys(LDFLAGS_DEFAULTS)].join(", ")}`,
+        },
+      };
+    }
+  }
+  return {
+    ldflags: ldflags.replace(REFERENCE, (whole, name: string) => {
+      if ((PLATFORM_VARS as readonly string[]).includes(name)) return whole;
+      return (Object.hasOwn(buildArgs, name) ? buildArgs[name] : LDFLAGS_DEFAULTS[name]) ?? whole;
+    }),
+  };
+}
+
+/** The target platform's names filled in. */
+export function expandPlatformVars(ldflags: string, platform: Platform): string {
+  const values: Record<string, string> = {
+    TARGETOS: platform.os,
+    TARGETARCH: platform.architecture,
+    TARGETVARIANT: platform.variant ?? "",
+    TARGETPLATFORM: [platform.os, platform.architecture, platform.variant].filter((p) => p !== undefined && p !== "").join("/"),
+  };
+  return ldflags.replace(REFERENCE, (whole, name: string) => values[name] ?? whole);
+}
