@@ -6,17 +6,11 @@ import type { FieldName, ParsedSpec, Spec, SpecTarget } from "./types.js";
 
 /**
  * The spec for one target. Without targets the spec is returned as it is
- * (a `--target` must then be unset, or name the one image); with targets and
+ * (makePlan checks that a `--target` names its one image); with targets and
  * no `--target`, the first target is built, as `--call targets` marks it.
  */
-export function selectTarget(parsed: ParsedSpec, name: string | undefined, defaultName?: string): ParsedSpec {
-  if (parsed.targets.length === 0) {
-    if (name === undefined || name === "" || name === defaultName) return parsed;
-    throw errorAt(parsed, parsed.ranges.firstLine, "", {
-      message: `--target ${name}: this spec has no targets:`,
-      hint: `drop --target, or add "targets:" with ${name}: {main: ./cmd/${name}}`,
-    });
-  }
+export function selectTarget(parsed: ParsedSpec, name: string | undefined): ParsedSpec {
+  if (parsed.targets.length === 0) return parsed;
   const target = name === undefined || name === "" ? parsed.targets[0] : parsed.targets.find((t) => t.name === name);
   if (target === undefined) {
     const names = parsed.targets.map((t) => t.name);

@@ -19,7 +19,7 @@ const amd64 = { os: "linux", architecture: "amd64" };
 const CAPS = new Set(["exec.meta.setsdefaultpath", "file.base", "source.local.differ"]);
 const BUILDER_CONFIG = { config: { Env: ["PATH=/go/bin:/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go", "GOTOOLCHAIN=local"], WorkingDir: "/go" } };
 
-function recipe(fixture: string, specText: string, opts: { platforms?: string; buildArgs?: Record<string, string> } = {}): Definition[] {
+function recipe(fixture: string, specText: string, opts: { platforms?: string; buildArgs?: Record<string, string>; target?: string } = {}): Definition[] {
   const spec = parseSpec(specText);
   const goMod = parseGoMod(readFileSync(`${fixturePath(fixture)}/go.mod`, "utf8"));
   const plan = makePlan({
@@ -31,6 +31,7 @@ function recipe(fixture: string, specText: string, opts: { platforms?: string; b
       buildArgs: opts.buildArgs ?? {},
       network: "sandbox",
       noCache: false,
+      ...(opts.target ? { target: opts.target } : {}),
     },
   });
   const images = goRecipe(plan, {
@@ -55,10 +56,13 @@ function dump(def: Definition) {
   });
 }
 
+const MONOREPO_SPEC = readFileSync(`${fixturePath("monorepo")}/slimgo.yaml`, "utf8");
+
 const cases: Array<[string, string, string, Parameters<typeof recipe>[2]]> = [
   ["plain", "plain", "# syntax=slimgo:dev\nmain: ./cmd/plain\n", {}],
   ["replace-proxy-args", "replace", "# syntax=slimgo:dev\nmain: ./cmd/app\ntags: [netgo]\n", { buildArgs: { GOPROXY: "http://127.0.0.1:3000", GOSUMDB: "off" } }],
   ["two-platforms-scratch", "plain", "# syntax=slimgo:dev\nmain: ./cmd/plain\nbase: scratch\n", { platforms: "linux/amd64,linux/arm64" }],
+  ["monorepo-include-files", "monorepo", MONOREPO_SPEC, { target: "all", platforms: "linux/amd64,linux/arm64", buildArgs: { VERSION: "1.0.0" } }],
 ];
 
 for (const [name, fixture, spec, opts] of cases) {
@@ -84,4 +88,15 @@ test("download and build steps are shared between platforms; only the final stag
   const downloadDigest = (d: Definition | undefined) =>
     Object.entries(d?.metadata ?? {}).find(([, m]) => m.description["llb.customname"] === "go mod download")?.[0];
   assert.equal(downloadDigest(amd), downloadDigest(arm));
+});
+
+test("a target's build step is the same op in its own image and in one that includes it", () => {
+  const buildOf = (d: Definition | undefined, name: string) =>
+    Object.entries(d?.metadata ?? {}).find(([, m]) => m.description["llb.customname"] === name)?.[0];
+  const [worker] = recipe("monorepo", MONOREPO_SPEC, { target: "worker" });
+  const [all] = recipe("monorepo", MONOREPO_SPEC, { target: "all" });
+  const digest = buildOf(worker, "[worker] go build ./cmd/worker");
+  assert.ok(digest !== undefined);
+  assert.equal(buildOf(all, "[worker] go build ./cmd/worker"), digest);
+  assert.ok(buildOf(all, "[all] go build ./cmd/api") !== undefined);
 });
