@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen typecheck bundle image engine demo test test-unit test-e2e golden-llb bench clean
+.PHONY: all deps gen check-gen docs check-docs typecheck bundle image engine demo test test-unit test-e2e golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -15,6 +15,13 @@ gen:
 
 check-gen:
 	npm run check:generated
+
+# The JSON Schema (schema/) and README's spec reference, from the spec's field table.
+docs:
+	node --import tsx scripts/docs.ts
+
+check-docs:
+	node --import tsx scripts/docs.ts --check
 
 typecheck:
 	npm run typecheck

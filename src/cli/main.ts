@@ -4,21 +4,30 @@ import { GoModError } from "../gomod/index.js";
 import { ElfError } from "../elf/index.js";
 import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
-import { loadProject } from "./project.js";
+import { definitionsDot, definitionsJson, planDefinitions } from "./graph.js";
+import { InitError, initSpec } from "./init.js";
+import { type ProjectOptions, loadProject } from "./project.js";
 import { specJsonSchema } from "./schema.js";
 import { verifyFile } from "./verify.js";
 
 const USAGE = `usage: slimgo <command> [options]
 
 commands:
-  check [DIR]         validate DIR/slimgo.yaml and go.mod exactly as the frontend does (no build)
-  plan [DIR]          print the build plan as JSON
+  init [DIR]          write a commented slimgo.yaml from go.mod and the main packages found
+  check [DIR]         validate DIR/slimgo.yaml and go.mod exactly as the frontend does (no build);
+                      every target is checked
+  plan [DIR]          print the build plan as JSON (--llb: the LLB as JSON, --dot: as Graphviz)
   verify FILE         inspect a binary: static or dynamic, loader and libraries, architecture, Go build info
   schema              print the JSON Schema of slimgo.yaml
 
 options:
   -f, --file FILE     spec file, relative to DIR (default slimgo.yaml)
+  --target NAME       the target to plan (default: the first)
+  --build-arg K=V     a build arg, as docker buildx build --build-arg (repeatable)
   --platform LIST     target platforms, e.g. linux/amd64,linux/arm64 (check, plan)
+  --llb, --dot        plan: print the LLB graph instead of the plan
+  --syntax REF        init: the frontend image for the # syntax= line (default slimgo:dev)
+  --force             init: replace an existing spec
   --arch ARCH         verify: fail unless the binary is for ARCH
   --static            verify: fail unless the binary is static
   --json              verify: print the report as JSON
@@ -35,6 +44,12 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
       options: {
         file: { type: "string", short: "f", default: "slimgo.yaml" },
         platform: { type: "string" },
+        target: { type: "string" },
+        "build-arg": { type: "string", multiple: true },
+        llb: { type: "boolean" },
+        dot: { type: "boolean" },
+        syntax: { type: "string", default: "slimgo:dev" },
+        force: { type: "boolean" },
         arch: { type: "string" },
         static: { type: "boolean" },
         json: { type: "boolean" },
@@ -53,14 +68,28 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
   }
   try {
     switch (command) {
+      case "init": {
+        const written = initSpec({ dir: target ?? ".", specFile: values.file, syntax: values.syntax, force: values.force === true });
+        out(`wrote ${written.path} (${written.mains.length === 1 ? `main: ${written.mains[0]}` : `${written.mains.length} targets: ${written.mains.join(", ")}`})\n`);
+        return 0;
+      }
       case "check": {
-        const { plan } = loadProject({ dir: target ?? ".", specFile: values.file, ...(values.platform ? { platforms: values.platform } : {}) });
-        out(`${values.file}: ok (builds ${plan.main} as ${plan.binaryName} with ${plan.builderImage}${plan.cgo ? `, cgo ${plan.link}` : ""})\n`);
+        const { targetPlans } = loadProject(projectOptions(values, target));
+        for (const plan of targetPlans()) {
+          const what = `builds ${plan.main} as ${plan.binaryName} with ${plan.builderImage}${plan.cgo ? `, cgo ${plan.link}` : ""}`;
+          out(`${values.file}${plan.target ? ` [${plan.target}]` : ""}: ok (${what})\n`);
+        }
         return 0;
       }
       case "plan": {
-        const { plan } = loadProject({ dir: target ?? ".", specFile: values.file, ...(values.platform ? { platforms: values.platform } : {}) });
-        out(`${JSON.stringify(plan, null, 2)}\n`);
+        const options = projectOptions(values, target);
+        const { plan } = loadProject(options);
+        if (values.llb || values.dot) {
+          const defs = planDefinitions(plan, options.dir, options.specFile);
+          out(values.dot ? definitionsDot(defs, plan.target ?? plan.binaryName) : definitionsJson(defs));
+        } else {
+          out(`${JSON.stringify(plan, null, 2)}\n`);
+        }
         return 0;
       }
       case "verify":
@@ -77,7 +106,7 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
         return 2;
     }
   } catch (e) {
-    if (e instanceof SpecErrors || e instanceof GoModError || e instanceof PlatformError || e instanceof ElfError) {
+    if (e instanceof SpecErrors || e instanceof GoModError || e instanceof PlatformError || e instanceof ElfError || e instanceof InitError || e instanceof UsageError) {
       err(`${e.message}\n`);
       return 1;
     }
@@ -87,4 +116,27 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
     }
     throw e;
   }
+}
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function projectOptions(
+  values: { file: string; platform?: string | undefined; target?: string | undefined; "build-arg"?: string[] | undefined },
+  dir: string | undefined,
+): ProjectOptions {
+  const buildArgs: Record<string, string> = {};
+  for (const arg of values["build-arg"] ?? []) {
+    const eq = arg.indexOf("=");
+    if (eq <= 0) throw new UsageError(`slimgo: --build-arg ${arg}: write NAME=value`);
+    buildArgs[arg.slice(0, eq)] = arg.slice(eq + 1);
+  }
+  return {
+    dir: dir ?? ".",
+    specFile: values.file,
+    buildArgs,
+    ...(values.platform ? { platforms: values.platform } : {}),
+    ...(values.target ? { target: values.target } : {}),
+  };
 }

@@ -2,9 +2,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
-import { type WorkspaceInput, contextDir, makePlan, missingUseError, moduleForMain, parsePlatforms } from "../plan/index.js";
+import { type WorkspaceInput, contextDir, missingUseError, moduleForMain, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
-import { type ParsedSpec, parseSpec } from "../spec/index.js";
+import { excludesGit, parseDockerignore } from "../server/dockerignore.js";
+import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
 
 export interface ProjectOptions {
   /** The build context directory. */
@@ -13,11 +14,16 @@ export interface ProjectOptions {
   readonly specFile: string;
   readonly platforms?: string;
   readonly buildArgs?: Record<string, string>;
+  /** `--target`; the spec's first target when unset. */
+  readonly target?: string;
 }
 
 export interface Project {
+  /** The spec narrowed to the target. */
   readonly parsed: ParsedSpec;
   readonly plan: Plan;
+  /** Every target's plan, in the order written (just `plan` without targets:). */
+  readonly targetPlans: () => Plan[];
 }
 
 /** The build platform the CLI assumes; BuildKit's worker decides it in a real build. */
@@ -26,28 +32,29 @@ export const CLI_BUILD_PLATFORM: Platform = { os: "linux", architecture: "amd64"
 export function loadProject(opts: ProjectOptions): Project {
   const specPath = opts.specFile.startsWith("/") ? opts.specFile : join(opts.dir, opts.specFile);
   const filename = opts.specFile.slice(opts.specFile.lastIndexOf("/") + 1);
-  const parsed = parseSpec(readFileSync(specPath, "utf8"), filename);
+  const parsed = selectTarget(parseSpec(readFileSync(specPath, "utf8"), filename), opts.target);
   const read = (name: string) => (existsSync(join(opts.dir, name)) ? readFileSync(join(opts.dir, name), "utf8") : undefined);
   const goModText = read("go.mod");
   const rootGoMod = goModText === undefined ? undefined : parseGoMod(goModText, "go.mod");
   const goWorkText = read("go.work");
   const workspace = goWorkText === undefined ? undefined : readWorkspace(goWorkText, read);
   const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
-  const plan = makePlan({
-    spec: parsed,
+  const ignore = read(`${specPath.slice(specPath.lastIndexOf("/") + 1)}.dockerignore`) ?? read(".dockerignore");
+  const input = {
     goMod,
     vendored: existsSync(join(opts.dir, "vendor/modules.txt")),
     missingGoSum: read("go.sum") === undefined,
+    hasGit: existsSync(join(opts.dir, ".git")) && !excludesGit(parseDockerignore(ignore === undefined ? undefined : new TextEncoder().encode(ignore))),
     ...(workspace ? { workspace } : {}),
-    options: {
-      platforms: opts.platforms ? parsePlatforms(opts.platforms) : [],
-      buildPlatform: CLI_BUILD_PLATFORM,
-      buildArgs: opts.buildArgs ?? {},
-      network: "sandbox",
-      noCache: false,
-    },
-  });
-  return { parsed, plan };
+  };
+  const options = {
+    platforms: opts.platforms ? parsePlatforms(opts.platforms) : [],
+    buildPlatform: CLI_BUILD_PLATFORM,
+    buildArgs: opts.buildArgs ?? {},
+    network: "sandbox" as const,
+    noCache: false,
+  };
+  return { parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(opts.target ? { target: opts.target } : {}) } }) };
 }
 
 function readWorkspace(text: string, read: (name: string) => string | undefined): WorkspaceInput {

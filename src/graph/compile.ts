@@ -56,9 +56,9 @@ export function goBuildArgs(plan: Plan, bin: BinaryPlan, target: Platform): stri
   return args;
 }
 
-/** "[api linux/arm64] ": which target and platform a step is for, when there are several. */
-export function stepPrefix(bin: BinaryPlan, target: Platform, multiPlatform: boolean): string {
-  const parts = [bin.target, multiPlatform ? platformId(target) : undefined].filter((p) => p !== undefined);
+/** "[api linux/arm64] ": which binary or target, and which platform, a step is for when there are several. */
+export function stepPrefix(label: string | undefined, target: Platform, multiPlatform: boolean): string {
+  const parts = [label, multiPlatform ? platformId(target) : undefined].filter((p) => p !== undefined);
   return parts.length === 0 ? "" : `[${parts.join(" ")}] `;
 }
 
@@ -101,9 +101,14 @@ export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Pla
       { dest: OUT_DIR },
     ],
     network: "none",
-    customName: `${stepPrefix(bin, target, inputs.multiPlatform)}go build ${bin.main}`,
+    customName: `${stepPrefix(binaryLabel(bin), target, inputs.multiPlatform)}go build ${bin.main}`,
     ...(plan.noCache ? { ignoreCache: true } : {}),
     ...(source ? { source } : {}),
   });
   return step.getMount(OUT_DIR);
+}
+
+/** With targets, a binary's steps carry its name; a single-image spec needs no label. */
+export function binaryLabel(bin: BinaryPlan): string | undefined {
+  return bin.target === undefined ? undefined : bin.binaryName;
 }

@@ -5,7 +5,7 @@
  */
 import { scratch, type State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
-import { stepPrefix } from "./compile.js";
+import { binaryLabel, stepPrefix } from "./compile.js";
 
 const IN = "/slimgo-upx/in";
 const OUT = "/slimgo-upx/out";
@@ -31,7 +31,7 @@ export function upxPack(tool: State, build: State, bin: BinaryPlan, platform: Pl
         { dest: OUT, source: scratch() },
       ],
       network: "none",
-      customName: `${stepPrefix(bin, platform, multiPlatform)}upx ${bin.binaryName}`,
+      customName: `${stepPrefix(binaryLabel(bin), platform, multiPlatform)}upx ${bin.binaryName}`,
     })
     .getMount(OUT);
 }

@@ -16,6 +16,7 @@ export {
 } from "./file-action.js";
 export { SourceFile, type SourceLocation, type SourceRange, type Position } from "./source-map.js";
 export { marshal, definitionDigests, headDigest, type MarshalOptions } from "./marshal.js";
+export { toDot } from "./dot.js";
 export { digestOf } from "./digest.js";
 export { normalizeImageRef } from "./image-ref.js";
 export { goJsonStringArray } from "./go-json.js";

@@ -1,4 +1,4 @@
-export { makePlan } from "./make-plan.js";
+export { makePlan, planTargets } from "./make-plan.js";
 export type { PlanInput } from "./make-plan.js";
 export type { FrontendOptions } from "./options.js";
 export { PlatformError, isPlatformError, parsePlatform, parsePlatforms } from "./platforms.js";

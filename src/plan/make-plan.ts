@@ -95,6 +95,15 @@ export function makePlan(input: PlanInput): Plan {
   };
 }
 
+/** The plan for the chosen target, and every target's plan on demand (for listing and checking them all). */
+export function planTargets(input: PlanInput): { plan: Plan; targetPlans: () => Plan[] } {
+  const plan = makePlan(input);
+  const targets = (input.spec.root ?? input.spec).targets;
+  const targetPlans = () =>
+    targets.length === 0 ? [plan] : targets.map((t) => makePlan({ ...input, spec: selectTarget(input.spec, t.name), options: { ...input.options, target: t.name } }));
+  return { plan, targetPlans };
+}
+
 /** The binary a (target's) spec builds: package, name, cgo, tags and flags. */
 function binaryPlan(parsed: ParsedSpec, goMod: ParsedGoMod, buildArgs: Readonly<Record<string, string>>): BinaryPlan {
   const { spec, ranges } = parsed;

@@ -9,7 +9,7 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, localNamedContexts, networ
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { makePlan, moduleForMain, parsePlatforms } from "../plan/index.js";
+import { moduleForMain, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -148,10 +148,7 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
     noCache: env.opts.has(OPT.noCache),
     namedContexts: localNamedContexts(env.opts),
   };
-  const plan = makePlan({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } });
-  const targetPlans = () =>
-    parsed.targets.length === 0 ? [plan] : parsed.targets.map((t) => makePlan({ ...input, spec: selectTarget(parsed, t.name), options: { ...options, target: t.name } }));
-  return { filename, specInput, context, parsed, plan, targetPlans };
+  return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } }) };
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ImageConfigJson>) {

@@ -42,7 +42,7 @@ export async function answerSubrequest(id: string, load: () => Promise<Loaded>, 
 
 /** Build args slimgo reads: the Go proxy settings, the distroless override and every ${NAME} the ldflags use. */
 function outline({ parsed, specInput }: Loaded): ResultInit {
-  const specs = [parsed.spec.ldflags, ...parsed.targets.map((t) => t.fields.ldflags ?? "")];
+  const specs = [(parsed.root ?? parsed).spec.ldflags, ...parsed.targets.map((t) => t.fields.ldflags ?? "")];
   const stamped = [...new Set(specs.flatMap(ldflagsVars))].filter((n) => !(PLATFORM_VARS as readonly string[]).includes(n));
   const args = [
     ...stamped.map((name) => ({

@@ -125,7 +125,8 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     scope: "any",
     default: "",
     defaultText: `""`,
-    description: `Extra linker flags, added after "-s -w".`,
+    description:
+      'Extra linker flags, added after "-s -w". ${NAME} takes the build arg NAME; ${VERSION} (default "dev"), ${SOURCE_DATE_EPOCH} (default "0") and the target platform\'s ${TARGETOS}, ${TARGETARCH}, ${TARGETVARIANT}, ${TARGETPLATFORM} are always set. Like "-X main.version=${VERSION}".',
   },
   {
     name: "buildEnv",

@@ -9,7 +9,8 @@ import type { FieldName, ParsedSpec, Spec, SpecTarget } from "./types.js";
  * (makePlan checks that a `--target` names its one image); with targets and
  * no `--target`, the first target is built, as `--call targets` marks it.
  */
-export function selectTarget(parsed: ParsedSpec, name: string | undefined): ParsedSpec {
+export function selectTarget(spec: ParsedSpec, name: string | undefined): ParsedSpec {
+  const parsed = spec.root ?? spec;
   if (parsed.targets.length === 0) return parsed;
   const target = name === undefined || name === "" ? parsed.targets[0] : parsed.targets.find((t) => t.name === name);
   if (target === undefined) {
@@ -31,7 +32,7 @@ export function allTargets(parsed: ParsedSpec): ParsedSpec[] {
 function narrow(parsed: ParsedSpec, target: SpecTarget): ParsedSpec {
   const spec = { ...parsed.spec, ...target.fields } as Spec;
   const fields: { [K in FieldName]?: SpecRange } = { ...parsed.ranges.fields, ...target.ranges };
-  return { ...parsed, spec, ranges: { ...parsed.ranges, fields }, target: target.name };
+  return { ...parsed, spec, ranges: { ...parsed.ranges, fields }, target: target.name, root: parsed };
 }
 
 function checkIncludes(parsed: ParsedSpec, target: SpecTarget): void {

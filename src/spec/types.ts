@@ -82,4 +82,6 @@ export interface ParsedSpec {
   readonly targets: readonly SpecTarget[];
   /** Set by selectTarget: the target this spec was narrowed to. */
   readonly target?: string;
+  /** Set by selectTarget: the spec as written, which other targets are narrowed from. */
+  readonly root?: ParsedSpec;
 }

@@ -98,5 +98,5 @@ test("a target's build step is the same op in its own image and in one that incl
   const digest = buildOf(worker, "[worker] go build ./cmd/worker");
   assert.ok(digest !== undefined);
   assert.equal(buildOf(all, "[worker] go build ./cmd/worker"), digest);
-  assert.ok(buildOf(all, "[all] go build ./cmd/api") !== undefined);
+  assert.ok(buildOf(all, "[api] go build ./cmd/api") !== undefined);
 });

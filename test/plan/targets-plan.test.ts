@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseGoMod } from "../../src/gomod/index.js";
-import { type FrontendOptions, expandPlatformVars, ldflagsVars, makePlan, resolveLdflags } from "../../src/plan/index.js";
-import { SpecErrors, parseSpec } from "../../src/spec/index.js";
+import { type FrontendOptions, expandPlatformVars, ldflagsVars, makePlan, planTargets, resolveLdflags } from "../../src/plan/index.js";
+import { SpecErrors, parseSpec, selectTarget } from "../../src/spec/index.js";
 
 const AMD64 = { os: "linux", architecture: "amd64" };
 const options: FrontendOptions = { platforms: [], buildPlatform: AMD64, buildArgs: {}, network: "sandbox", noCache: false };
@@ -83,4 +83,12 @@ test("an ldflags variable no build arg sets fails on the ldflags line", () => {
 test("a target's ldflags error points at the target's line", () => {
   const text = "# syntax=slimgo:dev\ntargets:\n  api:\n    ldflags: -X x=${NOPE}\n";
   assert.match(error(text), /^slimgo\.yaml:4:5: ldflags: ldflags uses \$\{NOPE\}/);
+});
+
+test("other targets are narrowed from the spec as written, not from the chosen target", () => {
+  const text = "# syntax=slimgo:dev\nmain: ./cmd/default\ntargets:\n  api:\n    main: ./cmd/api\n    include: [plainworker]\n  plainworker:\n    name: worker\n";
+  const narrowed = selectTarget(parseSpec(text), "api");
+  const { plan: api, targetPlans } = planTargets({ spec: narrowed, goMod: GO_MOD, options: { ...options, target: "api" } });
+  assert.deepEqual(api.include?.map((b) => b.main), ["./cmd/default"]);
+  assert.deepEqual(targetPlans().map((p) => [p.target, p.main]), [["api", "./cmd/api"], ["plainworker", "./cmd/default"]]);
 });
