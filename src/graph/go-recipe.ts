@@ -5,7 +5,7 @@
  *            ├─ go build (context, modules) ×N ───┼─ final image ×N
  *            └─ static base ──────────────────────┘
  */
-import { type FileActionChain, copy, image, local, scratch, type SourceFile, type State } from "../llb/index.js";
+import { type FileActionChain, copy, image, local, mkdir, scratch, type SourceFile, type State } from "../llb/index.js";
 import type { ImageConfigJson } from "../gateway/llb-bridge.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { compile, stepPrefix } from "./compile.js";
@@ -128,8 +128,14 @@ function binaryCopy(from: State, bin: BinaryPlan): CopyArgs {
 
 // A "dir/" source copies the directory's contents, as COPY does; without the slash, the directory itself.
 function copyFiles(context: State, files: readonly FileCopy[]): FileActionChain {
-  return copyChain(
-    files.map((f): CopyArgs => [
+  let chain: FileActionChain | undefined;
+  for (const f of files) {
+    // BuildKit gives directories it creates for a copy the copy's mode too; 0640 would make them untraversable.
+    if (f.mode !== undefined && f.dest.endsWith("/")) {
+      const opts = { makeParents: true };
+      chain = chain ? chain.mkdir(f.dest, 0o755, opts) : mkdir(f.dest, 0o755, opts);
+    }
+    const args: CopyArgs = [
       context,
       f.src === "." ? "/" : `/${f.src.replace(/\/$/, "")}`,
       f.dest,
@@ -140,8 +146,11 @@ function copyFiles(context: State, files: readonly FileCopy[]): FileActionChain 
         ...(f.mode !== undefined ? { mode: f.mode } : {}),
         ...(f.owner !== undefined ? { owner: f.owner } : {}),
       },
-    ]),
-  );
+    ];
+    chain = chain ? chain.copy(...args) : copy(...args);
+  }
+  if (chain === undefined) throw new Error("copyFiles needs at least one file");
+  return chain;
 }
 
 function describeFiles(files: readonly FileCopy[]): string {

@@ -48,9 +48,7 @@ export function buildx(o: BuildOptions): Promise<Run> {
 
 /** Whether the step named `name` (e.g. "go mod download") was CACHED in a plain-progress log. */
 export function stepState(log: string, name: string): "cached" | "ran" | "absent" {
-  const ids = [...log.matchAll(/^#(\d+) \[[^\]]*\] (.*)$|^#(\d+) (.*)$/gm)]
-    .filter((m) => (m[2] ?? m[4] ?? "").trim().endsWith(name))
-    .map((m) => m[1] ?? m[3]);
+  const ids = [...log.matchAll(/^#(\d+) (.*)$/gm)].filter((m) => (m[2] ?? "").trim().endsWith(name)).map((m) => m[1]);
   if (ids.length === 0) return "absent";
   return ids.every((id) => new RegExp(`^#${id} CACHED$`, "m").test(log)) ? "cached" : "ran";
 }
@@ -60,6 +58,7 @@ export interface ImageFile {
   readonly mode: number;
   readonly type: string;
   readonly uid: number;
+  readonly gid: number;
   /** Contents of small files. */
   readonly text: string | undefined;
 }
@@ -78,13 +77,13 @@ export async function imageFiles(image: string): Promise<Map<string, ImageFile>>
     const stream = gz ? Readable.from([data]).pipe(createGunzip()) : Readable.from([data]);
     await untar(stream, async (name, body, header) => {
       const path = `/${name.replace(/^\.?\//, "").replace(/\/$/, "")}`;
-      files.set(path, { size: body.length, mode: header.mode ?? 0, type: header.type ?? "file", uid: header.uid ?? 0, text: body.length < 4096 ? body.toString("utf8") : undefined });
+      files.set(path, { size: body.length, mode: header.mode ?? 0, type: header.type ?? "file", uid: header.uid ?? 0, gid: header.gid ?? 0, text: body.length < 4096 ? body.toString("utf8") : undefined });
     });
   }
   return files;
 }
 
-type Header = { name: string; mode?: number; type?: string | null; uid?: number };
+type Header = { name: string; mode?: number; type?: string | null; uid?: number; gid?: number };
 
 function untar(stream: NodeJS.ReadableStream, onEntry: (name: string, data: Buffer, header: Header) => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
