@@ -5,7 +5,11 @@
  * mode; go:embed; --call targets listing all three.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readElf, readGoBuildInfo } from "../../src/elf/index.js";
 import { after, before, test } from "node:test";
 import { buildx, imageFiles, requireEngine, run, stepState } from "../support/docker.js";
 import { FRONTEND, copyFixture, fixturePath } from "../support/fixture.js";
@@ -80,4 +84,24 @@ test("an unknown --target fails on the targets line, naming the targets", async 
   const res = await build("wroker");
   assert.notEqual(res.code, 0);
   assert.match(res.stderr, /slimgo\.yaml:5:1: targets: --target wroker: no such target \(this spec has api, worker, all\) \(did you mean "worker"\?\)/);
+});
+
+test("with .git in the context, the binary carries the commit (-buildvcs)", async () => {
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], { cwd: project.dir });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-qm", "fixture");
+  const revision = git("rev-parse", "HEAD").toString().trim();
+  const out = mkdtempSync(join(tmpdir(), "slimgo-vcs-"));
+  try {
+    const res = await buildx({ dir: project.dir, tag: `${TAG}-vcs`, extra: ["--target", "worker", "--output", `type=local,dest=${out}`] });
+    assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+    const bytes = readFileSync(join(out, "usr/local/bin/worker"));
+    const info = readGoBuildInfo(bytes, readElf(bytes));
+    assert.equal(info?.settings["vcs.revision"], revision);
+    assert.equal(info?.settings["vcs.modified"], "false");
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(join(project.dir, ".git"), { recursive: true, force: true });
+  }
 });
