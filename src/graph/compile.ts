@@ -31,7 +31,7 @@ const SCRIPT = `set -eu
 mkdir -p "$(dirname "$SLIMGO_REPORT")"
 CGO_ENABLED=1 go list -deps -tags "$SLIMGO_TAGS" -f '${[
   "{{if .CgoFiles}}{{if .Standard}}{{else if and .Module .Module.Main}}cgo {{.ImportPath}}{{else}}cgo-dep {{.ImportPath}}{{end}}{{end}}",
-  '{{if or (eq .ImportPath "net") (eq .ImportPath "os/user")}}std {{.ImportPath}}{{end}}',
+  '{{if or (eq .ImportPath "net") (eq .ImportPath "os/user") (eq .ImportPath "crypto/x509")}}std {{.ImportPath}}{{end}}',
 ].join("")}' "$SLIMGO_MAIN" | sed '/^$/d' > "$SLIMGO_REPORT"
 if [ "$CGO_ENABLED" = 0 ] && grep -q '^cgo ' "$SLIMGO_REPORT"; then exit 0; fi
 exec "$@"

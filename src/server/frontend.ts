@@ -93,7 +93,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
     images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
   );
   const ranges = warningRanges(parsed);
-  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(v.bin, v.report, ranges))];
+  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(plan, v.bin, v.report, ranges))];
   warnings.push(...(await upxWarnings(gw, caps, plan, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
   const unique = warnings.filter((w, i) => warnings.findIndex((x) => x.message === w.message) === i);
   if (!(await sendWarnings(gw, caps, specInput.vertex, { filename, data: specInput.data }, unique))) {

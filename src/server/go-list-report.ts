@@ -8,6 +8,8 @@ export interface GoListReport {
   /** Standard packages that behave differently with cgo: net (resolver), os/user (NSS). */
   readonly usesNet: boolean;
   readonly usesOsUser: boolean;
+  /** crypto/x509 is linked: the program verifies TLS certificates, so it needs CA roots. */
+  readonly usesX509: boolean;
 }
 
 export function parseGoListReport(text: string): GoListReport {
@@ -15,12 +17,14 @@ export function parseGoListReport(text: string): GoListReport {
   const cgoInDeps: string[] = [];
   let usesNet = false;
   let usesOsUser = false;
+  let usesX509 = false;
   for (const line of text.split("\n")) {
     const [kind, pkg] = line.trim().split(/\s+/, 2);
     if (kind === "cgo" && pkg) cgoInModule.push(pkg);
     else if (kind === "cgo-dep" && pkg) cgoInDeps.push(pkg);
     else if (kind === "std" && pkg === "net") usesNet = true;
     else if (kind === "std" && pkg === "os/user") usesOsUser = true;
+    else if (kind === "std" && pkg === "crypto/x509") usesX509 = true;
   }
-  return { cgoInModule, cgoInDeps, usesNet, usesOsUser };
+  return { cgoInModule, cgoInDeps, usesNet, usesOsUser, usesX509 };
 }

@@ -20,6 +20,7 @@ export interface Warning {
 export interface WarningRanges {
   readonly cgo: SpecRange;
   readonly link: SpecRange;
+  readonly base: SpecRange;
   readonly firstLine: SpecRange;
 }
 
@@ -41,9 +42,16 @@ export function planWarnings(plan: Plan, ranges: WarningRanges): Warning[] {
 }
 
 /** What the build's go list report says a user should know. */
-export function reportWarnings(plan: BinaryPlan, report: GoListReport, ranges: WarningRanges): Warning[] {
+export function reportWarnings(plan: Plan, bin: BinaryPlan, report: GoListReport, ranges: WarningRanges): Warning[] {
   const out: Warning[] = [];
-  if (plan.cgo && plan.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
+  if (plan.base.kind === "scratch" && report.usesX509) {
+    out.push({
+      rule: "ScratchWithoutCerts",
+      message: `${bin.binaryName} links crypto/x509, but base: scratch has no CA certificates, so TLS connections fail with "x509: certificate signed by unknown authority": use base: static, or embed roots with golang.org/x/crypto/x509roots/fallback`,
+      range: ranges.base,
+    });
+  }
+  if (bin.cgo && bin.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
     const pkgs = [report.usesNet ? "net" : "", report.usesOsUser ? "os/user" : ""].filter(Boolean);
     const tags = [report.usesNet ? "netgo" : "", report.usesOsUser ? "osusergo" : ""].filter(Boolean);
     out.push({
@@ -52,7 +60,7 @@ export function reportWarnings(plan: BinaryPlan, report: GoListReport, ranges: W
       range: ranges.cgo,
     });
   }
-  if (!plan.cgo && report.cgoInDeps.length > 0) {
+  if (!bin.cgo && report.cgoInDeps.length > 0) {
     const shown = report.cgoInDeps.slice(0, 3).join(", ") + (report.cgoInDeps.length > 3 ? ", …" : "");
     out.push({
       rule: "CgoDependency",
@@ -66,7 +74,7 @@ export function reportWarnings(plan: BinaryPlan, report: GoListReport, ranges: W
 /** Where each warning points, from the parsed spec. */
 export function warningRanges(parsed: ParsedSpec): WarningRanges {
   const cgo = parsed.ranges.fields.cgo ?? parsed.ranges.firstLine;
-  return { cgo, link: parsed.ranges.fields.link ?? cgo, firstLine: parsed.ranges.firstLine };
+  return { cgo, link: parsed.ranges.fields.link ?? cgo, base: parsed.ranges.fields.base ?? parsed.ranges.firstLine, firstLine: parsed.ranges.firstLine };
 }
 
 /** What UPX did, measured: the size it saved and what it costs. */
