@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen docs check-docs typecheck bundle image engine demo test test-unit test-e2e golden-llb bench clean
+.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -60,3 +60,9 @@ bench: deps image
 
 clean:
 	rm -rf dist .cache
+
+# The LLB graph picture in the docs, drawn from `slimgo plan --dot` (needs Graphviz).
+graph:
+	node --import tsx src/cli/entry.ts plan --target all --platform linux/amd64,linux/arm64 --dot test/fixtures/projects/monorepo > docs/graph.dot
+	dot -Tsvg docs/graph.dot -o docs/graph.svg
+	dot -Tpng -Gdpi=110 docs/graph.dot -o docs/graph.png

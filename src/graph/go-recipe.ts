@@ -83,7 +83,8 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
     let root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
     // Files before binaries: a rebuilt binary then leaves the files' layer cached.
-    if (plan.files !== undefined) root = root.file(copyFiles(context, plan.files), { customName: `${stepPrefix(plan.target, platform, multiPlatform)}copy ${describeFiles(plan.files)}` });
+    // No platform in the name: on a static or scratch base this op is the same for every platform.
+    if (plan.files !== undefined) root = root.file(copyFiles(context, plan.files), { customName: `${stepPrefix(plan.target, platform, false)}copy ${describeFiles(plan.files)}` });
     const state = root.file(copyChain(binaries.map((b) => binaryCopy(b.packed ?? b.build, b.bin))), {
       customName: `${stepPrefix(plan.target, platform, multiPlatform)}copy ${bins.map((b) => b.binaryName).join(", ")} into the image`,
     });
