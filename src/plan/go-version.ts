@@ -28,8 +28,17 @@ function olderThan(a: GoVersion, b: GoVersion): boolean {
 }
 
 /**
+ * The oldest Go series slimgo picks by itself. go.mod's go line is a minimum,
+ * and older series have no -bookworm images and no security fixes; Go keeps
+ * old modules' semantics (loop variables, …) by their go line, so a newer
+ * toolchain builds them as written.
+ */
+export const OLDEST_DEFAULT_GO = "1.24";
+
+/**
  * The spec's version as written; otherwise the newer of go.mod's toolchain and
- * go lines as major.minor, so the builder image tag names a maintained series.
+ * go lines as major.minor (at least OLDEST_DEFAULT_GO), so the builder image tag
+ * names a maintained series.
  */
 export function chooseGoVersion(specGo: string | undefined, goMod: ParsedGoMod): GoVersionChoice {
   const goLine = goMod.go === undefined ? undefined : parseGoVersion(goMod.go);
@@ -50,7 +59,8 @@ export function chooseGoVersion(specGo: string | undefined, goMod: ParsedGoMod):
   const toolchain = goMod.toolchain === undefined ? undefined : parseGoVersion(goMod.toolchain);
   const candidates = [toolchain, goLine].filter((v): v is GoVersion => v !== undefined);
   const newest = candidates.reduce<GoVersion | undefined>((best, v) => (best === undefined || olderThan(best, v) ? v : best), undefined);
-  if (newest !== undefined) return { version: majorMinor(newest) };
+  const floor = parseGoVersion(OLDEST_DEFAULT_GO) as GoVersion;
+  if (newest !== undefined) return { version: majorMinor(olderThan(newest, floor) ? floor : newest) };
   return {
     field: undefined,
     problem: {

@@ -68,14 +68,16 @@ test("a spec go of the same series as go.mod's patch is fine: golang:1.24 is the
   assert.equal(plan("go: '1.24'\n", "module m\ngo 1.24.3\n").builderImage, "golang:1.24-bookworm");
 });
 
-test("the Go version: spec, else the newer of toolchain and go line, as major.minor", () => {
+test("the Go version: spec, else the newer of toolchain and go line, as major.minor, at least 1.24", () => {
   const cases: Array<[string, string, string]> = [
     ["go: '1.25'\n", "module m\ngo 1.24\n", "1.25"],
     ["go: 1.24.3\n", "module m\ngo 1.24\n", "1.24.3"],
-    ["", "module m\ngo 1.22.0\ntoolchain go1.24.3\n", "1.24"],
-    ["", "module m\ngo 1.23.4\n", "1.23"],
-    ["", "module m\ngo 1.23\ntoolchain default\n", "1.23"],
-    ["", "module m\ngo 1.25rc1\n", "1.25"],
+    ["go: '1.21'\n", "module m\ngo 1.13\n", "1.21"],
+    ["", "module m\ngo 1.22.0\ntoolchain go1.25.3\n", "1.25"],
+    ["", "module m\ngo 1.25.4\n", "1.25"],
+    ["", "module m\ngo 1.23\ntoolchain default\n", "1.24"],
+    ["", "module m\ngo 1.13\n", "1.24"],
+    ["", "module m\ngo 1.26rc1\n", "1.26"],
   ];
   for (const [spec, goMod, version] of cases) assert.equal(plan(spec, goMod).goVersion, version, `${spec} / ${goMod}`);
 });
