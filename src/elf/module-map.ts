@@ -5,7 +5,7 @@ import type { GoBuildInfo } from "./modinfo.js";
 export interface ModuleRef {
   /** Module path, "std" for the standard library, "unknown" when no module matches. */
   readonly path: string;
-  /** The version `go version -m` shows; a replacement's version (or path, for a local one) wins. */
+  /** The version `go version -m` shows; for a replaced module "=> PATH [VERSION]", the replacement. */
   readonly version?: string;
 }
 
@@ -16,7 +16,9 @@ export const UNKNOWN = "unknown";
 export function moduleResolver(info: GoBuildInfo | undefined): (pkg: string) => ModuleRef {
   const byPath = new Map<string, ModuleRef>();
   for (const m of [...(info?.deps ?? []), ...(info?.main ? [info.main] : [])]) {
-    const version = m.replace ? m.replace.version || m.replace.path : m.version;
+    const r = m.replace;
+    // A local replacement has no version of its own ("(devel)"): its directory says more.
+    const version = r ? `=> ${r.path}${r.version && r.version !== "(devel)" ? ` ${r.version}` : ""}` : m.version;
     byPath.set(m.path, version ? { path: m.path, version } : { path: m.path });
   }
   const main: ModuleRef = byPath.get(info?.main?.path ?? "") ?? { path: info?.main?.path || info?.path || UNKNOWN };

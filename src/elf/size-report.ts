@@ -4,7 +4,7 @@
  */
 import { ElfError } from "./elf-error.js";
 import { readGoBuildInfo } from "./go-build-info.js";
-import { type ModuleRef, moduleResolver } from "./module-map.js";
+import { type ModuleRef, STD, moduleResolver } from "./module-map.js";
 import { readPclntab } from "./pclntab.js";
 import { readElf } from "./read-elf.js";
 import { ByteReader } from "./reader.js";
@@ -228,10 +228,10 @@ export interface Contributor {
   readonly largestPackage: string | undefined;
 }
 
-/** The `n` largest modules other than the standard library and the main module. */
+/** The `n` largest modules other than the standard library, the main module and C/assembly without a package. */
 export function topContributors(report: SizeReport, n: number): Contributor[] {
   return report.modules
-    .filter((m) => m.path !== "std" && m.path !== report.mainModule)
+    .filter((m) => m.path !== STD && m.path !== NO_PACKAGE && m.path !== report.mainModule)
     .slice(0, Math.max(0, n))
     .map((m) => ({
       module: m.path,
