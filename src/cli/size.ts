@@ -89,10 +89,19 @@ export async function sizeCommand(file: string | undefined, opts: SizeOptions, o
       const image = await dockerSave(opts.image);
       const binary = entrypointBinary(image);
       const summary = summariseImage(image, binary);
-      const report = sizeReport(binary.data ?? new Uint8Array(0));
-      if (opts.json) out(`${JSON.stringify({ image: opts.image, ...summary, binaryReport: report }, null, 2)}\n`);
-      else out(`${formatImageSummary(summary, opts.image, top)}\n${formatSizeReport(report, { top, tree: opts.tree ?? false, colour: opts.colour ?? false })}`);
-      return 0;
+      // The files are worth showing even when the entrypoint is not a Go binary (a shell, a script).
+      let report: SizeReport | undefined;
+      let problem: string | undefined;
+      try {
+        report = sizeReport(binary.data ?? new Uint8Array(0));
+      } catch (e) {
+        if (!(e instanceof ElfError)) throw e;
+        problem = `${opts.image}: ${binary.path}: ${e.message}`;
+      }
+      if (opts.json) out(`${JSON.stringify({ image: opts.image, ...summary, binaryReport: report ?? null, ...(problem ? { problem } : {}) }, null, 2)}\n`);
+      else out(`${formatImageSummary(summary, opts.image, top)}${report ? `\n${formatSizeReport(report, { top, tree: opts.tree ?? false, colour: opts.colour ?? false })}` : ""}`);
+      if (problem) err(`${problem}\n`);
+      return problem ? 1 : 0;
     }
     if (file === undefined) throw new Error("unreachable: main checks FILE");
     const report: SizeReport = sizeReport(await readFile(file));
