@@ -1,4 +1,4 @@
 /** Process entry for the slimgo command. */
 import { run } from "./main.js";
 
-process.exitCode = run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+process.exitCode = await run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));

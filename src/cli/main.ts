@@ -8,6 +8,7 @@ import { definitionsDot, definitionsJson, planDefinitions } from "./graph.js";
 import { InitError, initSpec } from "./init.js";
 import { type ProjectOptions, loadProject } from "./project.js";
 import { specJsonSchema } from "./schema.js";
+import { sizeCommand } from "./size.js";
 import { verifyFile } from "./verify.js";
 
 const USAGE = `usage: slimgo <command> [options]
@@ -18,6 +19,8 @@ commands:
                       every target is checked
   plan [DIR]          print the build plan as JSON (--llb: the LLB as JSON, --dot: as Graphviz)
   verify FILE         inspect a binary: static or dynamic, loader and libraries, architecture, Go build info
+  size FILE           bytes per module and package of a Go binary (a tree on a terminal)
+  size --image REF    the same for an image's entrypoint binary, plus the image's largest files
   schema              print the JSON Schema of slimgo.yaml
 
 options:
@@ -30,12 +33,14 @@ options:
   --force             init: replace an existing spec
   --arch ARCH         verify: fail unless the binary is for ARCH
   --static            verify: fail unless the binary is static
-  --json              verify: print the report as JSON
+  --json              verify, size: print the report as JSON
+  --top N             size: list the N largest modules and packages (default 10)
+  --image REF         size: read the image with \`docker save REF\`
   -h, --help          show this help
 `;
 
-/** Runs one command; returns the process exit code (0 ok, 1 problems found, 2 usage). */
-export function run(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+/** Runs one command; returns the process exit code (0 ok, 1 problems found, 2 usage), a promise for commands that wait on docker. */
+export function run(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -53,6 +58,8 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
         arch: { type: "string" },
         static: { type: "boolean" },
         json: { type: "boolean" },
+        top: { type: "string" },
+        image: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -98,6 +105,16 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
           return 2;
         }
         return verifyFile(target, { ...(values.arch ? { arch: values.arch } : {}), ...(values.static ? { static: true } : {}), ...(values.json ? { json: true } : {}) }, out);
+      case "size": {
+        const top = values.top === undefined ? 10 : Number(values.top);
+        if ((target === undefined) === (values.image === undefined) || !Number.isInteger(top) || top < 1) {
+          err(`slimgo: size needs a FILE or --image REF${Number.isInteger(top) && top >= 1 ? "" : ", and --top a whole number ≥ 1"}\n\n${USAGE}`);
+          return 2;
+        }
+        const tty = process.stdout.isTTY === true && !values.json;
+        const colour = tty && process.env["NO_COLOR"] === undefined;
+        return sizeCommand(target, { ...(values.image ? { image: values.image } : {}), json: values.json ?? false, top, tree: tty, colour }, out, err);
+      }
       case "schema":
         out(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
         return 0;

@@ -7,3 +7,8 @@ export { readGoBuildInfo } from "./go-build-info.js";
 export { parseModinfo, type GoBuildInfo, type GoModule } from "./modinfo.js";
 export { checkBinary, type BinaryExpectation } from "./check-binary.js";
 export { archName } from "./machines.js";
+export { readPclntab, type GoPclntab, type GoFunc } from "./pclntab.js";
+export { symbolPackage, typePackage } from "./symbol-package.js";
+export { moduleResolver, type ModuleRef } from "./module-map.js";
+export { sizeReport, topContributors, isMeasured, NO_PACKAGE, type SizeReport, type SizeModule, type SizePackage, type SizeSection, type SizePart, type Contributor } from "./size-report.js";
+export { formatSizeReport, humanBytes, headline, type FormatOptions } from "./format-size-report.js";

@@ -25,7 +25,8 @@ export interface Built {
 
 const FILES: Readonly<Record<string, string>> = {
   "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
-  "lib/lib.go": 'package lib\n\n// Greeting is what the app prints.\nfunc Greeting() string { return "hello" }\n',
+  // Not inlined, so lib has code of its own in the binary.
+  "lib/lib.go": 'package lib\n\n// Greeting is what the app prints.\n//go:noinline\nfunc Greeting() string { return "hello" }\n',
   "app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n",
   // println, not fmt: with a cold build cache only the runtime is compiled for each GOARCH.
   "app/main.go": 'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Greeting()) }\n',
