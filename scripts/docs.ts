@@ -19,6 +19,7 @@ const TYPES: Record<AnyFieldDef["type"], string> = {
   "string map": "map",
   "port list": "list of ports",
   "file list": "list of {src, dest, mode, owner}",
+  "size policy": "{budget, warnModuleShare}",
 };
 const WHERE: Record<AnyFieldDef["scope"], string> = { shared: "top level", any: "top level, target", target: "target" };
 

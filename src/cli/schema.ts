@@ -33,6 +33,16 @@ function fieldSchema(f: AnyFieldDef): Record<string, unknown> {
           },
         },
       };
+    case "size policy":
+      return {
+        ...base,
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          budget: { type: ["string", "integer"], description: `Largest allowed binary: bytes, or like "12MB", "11.5MiB".` },
+          warnModuleShare: { type: ["string", "number"], description: `Warn when one third-party module is above this share of the binary: "25%" or 0.25.` },
+        },
+      };
     case "string": {
       const values = ENUMS[f.name];
       return values ? { ...base, type: "string", enum: [...values] } : { ...base, type: "string" };

@@ -104,6 +104,12 @@ export class Gateway {
     return out;
   }
 
+  /** The entries directly under `dir` with their stat: mode is Go's os.FileMode (directory 1<<31, symlink 1<<27). */
+  async readDirStats(ref: string, dir: string): Promise<Array<{ path: string; mode: number; size: number; linkname: string }>> {
+    const { entries } = await this.call("readDir", { Ref: ref, DirPath: dir });
+    return entries.map((e) => ({ path: e.path, mode: e.mode, size: Number(e.size), linkname: e.linkname }));
+  }
+
   /** Names of the entries directly under `dir` in a ref. */
   async readDir(ref: string, dir: string): Promise<string[]> {
     return (await this.call("readDir", { Ref: ref, DirPath: dir })).entries.map((e) => e.path);

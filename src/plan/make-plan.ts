@@ -76,6 +76,7 @@ export function makePlan(input: PlanInput): Plan {
     description: spec.description ?? `go build ${binary.main} into ${binary.binaryName} on ${baseName}`,
     ...(include.length > 0 ? { include } : {}),
     ...(spec.files.length > 0 ? { files: spec.files } : {}),
+    ...(spec.size !== undefined ? { size: spec.size } : {}),
     ...(hasGit ? { vcs: true } : {}),
     goVersion,
     builderImage: spec.builder ?? `golang:${goVersion}-bookworm`,

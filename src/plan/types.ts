@@ -1,5 +1,5 @@
 /** The decisions for one build, made from the spec, go.mod and frontend options. Plain data, no I/O. */
-import type { FileCopy } from "../spec/types.js";
+import type { FileCopy, SizePolicy } from "../spec/types.js";
 
 /** An OCI platform, as BuildKit's pb.Platform spells it. */
 export interface Platform {
@@ -63,6 +63,8 @@ export interface Plan extends BinaryPlan {
   readonly include?: readonly BinaryPlan[];
   /** Context paths copied into the image. */
   readonly files?: readonly FileCopy[];
+  /** `size:` limits checked on each binary of the image. */
+  readonly size?: SizePolicy;
   /** The context has .git: go build stamps VCS information (-buildvcs=true). */
   readonly vcs?: boolean;
   /** Go version the builder runs, "major.minor" (e.g. "1.24"). */

@@ -18,7 +18,9 @@ import { excludesGit, parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
 import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
-import { answerSubrequest } from "./subrequests.js";
+import { SIZE_REQUEST, answerSubrequest } from "./subrequests.js";
+import { checkSizePolicy } from "./size-policy.js";
+import { sizeResult } from "./size-request.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
 import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
@@ -48,7 +50,9 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   checkCaps(caps, env.product);
   const requestId = env.opts.get(OPT.requestId);
   const load = () => loadPlan(gw, caps, env, workerPlatforms, sources);
-  if (requestId !== undefined && requestId !== "") return answerSubrequest(requestId, load, sources);
+  // --call size needs the build; the other subrequests answer from the spec alone.
+  const sizeRequest = requestId === SIZE_REQUEST;
+  if (requestId !== undefined && requestId !== "" && !sizeRequest) return answerSubrequest(requestId, load, sources);
 
   const { filename, specInput, context, parsed, plan } = await load();
   t.mark("read+plan");
@@ -81,8 +85,13 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
 
   // The build runs now, before Return: a wrong binary must never become an image.
   const cgoRange = parsed.ranges.fields.cgo ?? parsed.ranges.firstLine;
-  const verified = await Promise.all(images.flatMap((img) => img.binaries.map((b) => verifyBinary(gw, b, img.platform, { plan, caps, cgoRange }))));
+  const attribute = sizeRequest || plan.size !== undefined;
+  const verified = await Promise.all(
+    images.flatMap((img) => img.binaries.map((b) => verifyBinary(gw, b, img.platform, { plan, caps, cgoRange, attribute }))),
+  );
   t.mark("build+verify");
+  if (attribute) t.set("size report", Math.max(...verified.map((v) => v.attributionMs ?? 0)));
+  const sizeWarnings = checkSizePolicy(plan, verified, parsed.ranges.fields.size ?? parsed.ranges.firstLine);
   if (plan.link === "dynamic") {
     // Only the entrypoint may be dynamic: included binaries are static (see makePlan).
     const entrypoints = verified.filter((v) => v.bin.binaryName === plan.binaryName);
@@ -92,8 +101,9 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const solved = await Promise.all(
     images.map(async (img) => ({ ...img, ref: await gw.solve(marshal(img.state, { caps: caps.llb, platform: plan.buildPlatform })) })),
   );
+  if (sizeRequest) return sizeResult(gw, plan, solved, verified);
   const ranges = warningRanges(parsed);
-  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(plan, v.bin, v.report, ranges))];
+  const warnings = [...planWarnings(plan, ranges), ...verified.flatMap((v) => reportWarnings(plan, v.bin, v.report, ranges)), ...sizeWarnings];
   warnings.push(...(await upxWarnings(gw, caps, plan, verified, parsed.ranges.fields.compress ?? parsed.ranges.firstLine)));
   const unique = warnings.filter((w, i) => warnings.findIndex((x) => x.message === w.message) === i);
   if (!(await sendWarnings(gw, caps, specInput.vertex, { filename, data: specInput.data }, unique))) {
@@ -198,6 +208,10 @@ function phaseTimer() {
       const now = performance.now();
       phases[name] = Math.round(now - last);
       last = now;
+    },
+    /** A figure measured inside a phase, logged beside the phases. */
+    set(name: string, ms: number) {
+      phases[name] = ms;
     },
   };
 }

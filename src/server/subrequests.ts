@@ -15,11 +15,15 @@ import { planWarnings, warningRanges } from "./warnings.js";
 
 const VERSION = "1.0.0";
 
+/** `--call size`: answered by the build itself (see frontend.ts), since it needs the binaries. */
+export const SIZE_REQUEST = "frontend.size";
+
 /** The subrequests slimgo answers, for `frontend.subrequests.describe`. */
 const DESCRIBED = [
   { name: "frontend.outline", description: "List the build arguments slimgo reads" },
   { name: "frontend.targets", description: "List the images this spec builds" },
   { name: "frontend.lint", description: "Check slimgo.yaml and go.mod without building" },
+  { name: SIZE_REQUEST, description: "Build, then show the bytes each module and package put into each binary, and each file of the image" },
 ];
 
 export async function answerSubrequest(id: string, load: () => Promise<Loaded>, sources: ErrorSources): Promise<ResultInit> {
@@ -36,7 +40,7 @@ export async function answerSubrequest(id: string, load: () => Promise<Loaded>, 
     case "frontend.lint":
       return lint(load, sources);
     default:
-      throw new UserError(`unsupported request ${id}: slimgo answers --call outline, targets and check`);
+      throw new UserError(`unsupported request ${id}: slimgo answers --call outline, targets, check and size`);
   }
 }
 

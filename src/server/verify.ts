@@ -4,7 +4,7 @@
  * The build is evaluated before Return so a wrong binary never becomes an
  * image; the verdict shows in the progress output as its own step.
  */
-import { type ElfInfo, checkBinary, readElf, readGoBuildInfo } from "../elf/index.js";
+import { type ElfInfo, type SizeReport, checkBinary, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
 import { marshal, mkfile, scratch, type State } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { GO_LIST_REPORT } from "../graph/compile.js";
@@ -26,6 +26,10 @@ export interface Verified {
   readonly size: number;
   /** With compress: upx, the packed binary's step. */
   readonly packed?: State;
+  /** Bytes per module and package, when asked for (size: or --call size). */
+  readonly attribution?: SizeReport;
+  /** Milliseconds the attribution took. */
+  readonly attributionMs?: number;
 }
 
 export interface VerifyInputs {
@@ -33,6 +37,8 @@ export interface VerifyInputs {
   readonly caps: Caps;
   /** Where to point errors about cgo: the spec's `cgo` field, else its first line. */
   readonly cgoRange: SpecRange;
+  /** Attribute the binary's bytes to modules and packages. */
+  readonly attribute?: boolean;
 }
 
 /** Build and check one platform's binary; throws a UserError naming cause and fix. */
@@ -56,7 +62,10 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
   if (problems.length > 0) throw new UserError(`${bin.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
   const summary = `${bin.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
-  return { bin, platform, summary, report, elf, ref, size: bytes.length, ...(built.packed ? { packed: built.packed } : {}) };
+  const started = performance.now();
+  const attribution = inputs.attribute ? sizeReport(bytes) : undefined;
+  const attributed = attribution ? { attribution, attributionMs: Math.round(performance.now() - started) } : {};
+  return { bin, platform, summary, report, elf, ref, size: bytes.length, ...(built.packed ? { packed: built.packed } : {}), ...attributed };
 }
 
 /** Make the verdict a step in the progress output: a tiny file op named after it. */

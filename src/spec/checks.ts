@@ -195,3 +195,23 @@ export function parseOwner(v: string): { user: number; group: number } | Problem
   if (user > 0xffffffff || group > 0xffffffff) return problem(`"${v}" is out of range`);
   return { user, group };
 }
+
+const UNITS: Record<string, number> = { "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** `size.budget`: "12MB", "11.5 MiB", "800KB" or a number of bytes. */
+export function parseBytes(v: string): number | Problem {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)$/.exec(v.trim());
+  const unit = m?.[2]?.toLowerCase() ?? "";
+  const factor = UNITS[unit];
+  if (m === null || factor === undefined) return problem(`"${v}" is not a size`, `like "12MB", "11.5MiB" or 800KB`);
+  const bytes = Math.round(Number(m[1]) * factor);
+  return bytes > 0 ? bytes : problem("a size budget must be more than 0");
+}
+
+/** `size.warnModuleShare`: "25%" or 0.25. */
+export function parseShare(v: string): number | Problem {
+  const pct = /^([0-9]+(?:\.[0-9]+)?)\s*%$/.exec(v.trim());
+  const share = pct ? Number(pct[1]) / 100 : /^0?\.[0-9]+$|^1(\.0+)?$/.test(v.trim()) ? Number(v) : Number.NaN;
+  if (Number.isNaN(share)) return problem(`"${v}" is not a share`, `like "25%" or 0.25`);
+  return share > 0 && share <= 1 ? share : problem(`"${v}" is not between 0 and 100%`);
+}

@@ -1,6 +1,6 @@
 /** YAML node → typed field value, by the field's table type; problems go to a reporter, not exceptions. */
 import { type Node, type Pair, isMap, isScalar, isSeq } from "yaml";
-import { type Problem, checkContextPath, parseMode, parseOwner, parsePort } from "./checks.js";
+import { type Problem, checkContextPath, parseBytes, parseMode, parseOwner, parsePort, parseShare } from "./checks.js";
 import type { AnyFieldDef } from "./fields.js";
 
 /** Receives problems at a node, with the value's path. */
@@ -46,7 +46,36 @@ export function decodeField(def: AnyFieldDef, node: Node, report: Report): unkno
       return decodeMap(def, node, report);
     case "file list":
       return decodeList(def, node, report, (item, path) => decodeFileCopy(item, path, report));
+    case "size policy":
+      return decodeSizePolicy(node, report);
   }
+}
+
+const SIZE_KEYS: Record<string, (v: string) => number | Problem> = { budget: parseBytes, warnModuleShare: parseShare };
+
+// {budget: 12MB, warnModuleShare: 25%}; each key checked on its own value.
+function decodeSizePolicy(node: Node, report: Report): unknown {
+  if (!isMap(node)) return fail(report, node, "size", { message: `expected {budget, warnModuleShare}, got ${describe(node)}`, hint: "like size: {budget: 12MB, warnModuleShare: 25%}" });
+  const out: Record<string, number> = {};
+  let ok = true;
+  for (const pair of node.items as Array<Pair<Node, Node | null>>) {
+    const key = scalarText(pair.key);
+    const parse = key === undefined ? undefined : SIZE_KEYS[key];
+    if (key === undefined || parse === undefined) {
+      fail(report, pair.key, "size", { message: `unknown key ${key === undefined ? describe(pair.key) : `"${key}"`}`, hint: "size has budget and warnModuleShare" });
+      ok = false;
+      continue;
+    }
+    const text = scalarText(pair.value);
+    const value = text === undefined ? ({ message: `expected a value, got ${describe(pair.value)}` } as Problem) : parse(text);
+    if (typeof value !== "number") {
+      fail(report, (pair.value ?? pair.key) as Node, `size.${key}`, value);
+      ok = false;
+      continue;
+    }
+    out[key] = value;
+  }
+  return ok ? out : undefined;
 }
 
 const FILE_KEYS = ["src", "dest", "mode", "owner"];

@@ -23,7 +23,7 @@ import {
 import type { FieldName, Spec } from "./types.js";
 
 /** How a field is written in YAML. */
-export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list" | "file list";
+export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list" | "file list" | "size policy";
 
 /**
  * Where a field may be written: `shared` fields shape the one download step
@@ -216,6 +216,15 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     defaultText: "[]",
     description:
       'Files from the build context copied into the image: a list of {src, dest, mode, owner}, like {src: config/, dest: /etc/app/, mode: "0644", owner: "65532:65532"}.',
+  },
+  {
+    name: "size",
+    type: "size policy",
+    scope: "any",
+    default: undefined,
+    defaultText: "no budget",
+    description:
+      'Size limits, checked on the built binary: {budget: 12MB} fails the build when a binary is larger, naming its largest modules; {warnModuleShare: 25%} warns about any third-party module above that share of the binary.',
   },
   {
     name: "description",

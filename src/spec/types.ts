@@ -47,6 +47,15 @@ export interface Spec {
   readonly description?: string;
   /** Other targets whose binaries this image also holds (targets only). */
   readonly include: readonly string[];
+  readonly size?: SizePolicy;
+}
+
+/** `size:`: a budget for each binary, and a share above which one module gets a warning. */
+export interface SizePolicy {
+  /** Largest allowed binary, in bytes. */
+  readonly budget?: number;
+  /** 0..1: a third-party module above this share of the binary gets a warning. */
+  readonly warnModuleShare?: number;
 }
 
 /** A spec field's name. */

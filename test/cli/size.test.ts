@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { run } from "../../src/cli/main.js";
 import { ImageError, entrypointBinary, readSavedImage, resolveInImage } from "../../src/cli/image-files.js";
-import { formatImageSummary, summariseImage } from "../../src/cli/size.js";
+import { formatImageSummary, summariseImage } from "../../src/report/image-summary.js";
 import { sizeReport } from "../../src/elf/index.js";
 import { type Built, goBuildAll, writeSources } from "../elf/go-fixtures.js";
 
