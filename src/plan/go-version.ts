@@ -60,12 +60,6 @@ export function chooseGoVersion(specGo: string | undefined, goMod: ParsedGoMod):
   const candidates = [toolchain, goLine].filter((v): v is GoVersion => v !== undefined);
   const newest = candidates.reduce<GoVersion | undefined>((best, v) => (best === undefined || olderThan(best, v) ? v : best), undefined);
   const floor = parseGoVersion(OLDEST_DEFAULT_GO) as GoVersion;
-  if (newest !== undefined) return { version: majorMinor(olderThan(newest, floor) ? floor : newest) };
-  return {
-    field: undefined,
-    problem: {
-      message: `go.mod has no "go" line, so the Go version is unknown`,
-      hint: `run "go mod edit -go=1.24" or set go: "1.24" in the spec`,
-    },
-  };
+  // Without a go line, go assumes "go 1.16", which the floor covers.
+  return { version: majorMinor(newest === undefined || olderThan(newest, floor) ? floor : newest) };
 }

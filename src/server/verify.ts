@@ -11,6 +11,7 @@ import { GO_LIST_REPORT } from "../graph/compile.js";
 import { platformId } from "../graph/go-env.js";
 import type { BuiltBinary } from "../graph/go-recipe.js";
 import type { BinaryPlan, Plan, Platform, SpecRange } from "../plan/types.js";
+import { RpcError } from "../gateway/rpc.js";
 import { UserError } from "./errors.js";
 import { type GoListReport, parseGoListReport } from "./go-list-report.js";
 
@@ -45,8 +46,15 @@ export interface VerifyInputs {
 export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Platform, inputs: VerifyInputs): Promise<Verified> {
   const { plan, caps } = inputs;
   const { bin } = built;
-  const ref = await gw.solve(marshal(built.build, { caps: caps.llb, platform: plan.buildPlatform }));
-  const report = parseGoListReport(new TextDecoder().decode(await gw.readFile(ref, GO_LIST_REPORT)));
+  let ref: string;
+  let reportText: Uint8Array;
+  try {
+    ref = await gw.solve(marshal(built.build, { caps: caps.llb, platform: plan.buildPlatform }));
+    reportText = await gw.readFile(ref, GO_LIST_REPORT);
+  } catch (err) {
+    throw buildFailed(err, bin, platform, plan);
+  }
+  const report = parseGoListReport(new TextDecoder().decode(reportText));
   if (!bin.cgo && report.cgoInModule.length > 0) {
     throw new UserError(
       `cgo is off, but ${report.cgoInModule.join(", ")} ${report.cgoInModule.length === 1 ? "uses" : "use"} cgo (import "C"): ` +
@@ -66,6 +74,24 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
   const attribution = inputs.attribute ? sizeReport(bytes) : undefined;
   const attributed = attribution ? { attribution, attributionMs: Math.round(performance.now() - started) } : {};
   return { bin, platform, summary, report, elf, ref, size: bytes.length, ...(built.packed ? { packed: built.packed } : {}), ...attributed };
+}
+
+// BuildKit prints the step's output; the error says which step, in words, on the spec line that made it.
+function buildFailed(err: unknown, bin: BinaryPlan, platform: Platform, plan: Plan): unknown {
+  if (!(err instanceof RpcError) || !/did not complete successfully/.test(err.details)) return err;
+  const exit = /exit code: (\d+)/.exec(err.details)?.[1];
+  const code = exit ? ` (exit code ${exit})` : "";
+  // The failed process is named in the details: our build script runs as "go-build", the download as "go mod download".
+  const [step, where] = err.details.includes(" go-build go build ")
+    ? [`go build ${bin.main} for ${platformId(platform)}`, bin.locations.build ?? plan.locations.build]
+    : err.details.includes("go mod download")
+      ? ["go mod download", plan.locations.download]
+      : [undefined, undefined];
+  if (step === undefined) return err;
+  return new UserError(
+    `${step} failed${code}: Go's messages are in the step's output above`,
+    where ? { file: "spec", line: where.start.line, col: where.start.col } : undefined,
+  );
 }
 
 /** Make the verdict a step in the progress output: a tiny file op named after it. */

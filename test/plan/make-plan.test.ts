@@ -22,13 +22,6 @@ const errors: Array<{ name: string; spec: string; goMod: string | undefined; err
     span: [1, 1, 1, 20],
   },
   {
-    name: "go.mod without a go line and no go field",
-    spec: SYNTAX,
-    goMod: "module example.com/old\n",
-    error: 'slimgo.yaml:1:1: go.mod has no "go" line, so the Go version is unknown (run "go mod edit -go=1.24" or set go: "1.24" in the spec)',
-    span: [1, 1, 1, 20],
-  },
-  {
     name: "spec go older than go.mod's go line",
     spec: `${SYNTAX}main: .\ngo: "1.22"\n`,
     goMod: "module example.com/app\n\ngo 1.24.0\n",
@@ -170,4 +163,17 @@ test("a replace target outside the build context fails on its go.mod line with t
       return true;
     },
   );
+});
+
+test("vendor/ is used only from go 1.14 on, as go itself does", () => {
+  const vendoredPlan = (goMod: string) =>
+    makePlan({ spec: parseSpec("main: .\n"), goMod: parseGoMod(goMod), vendored: true, options }).vendored === true;
+  assert.equal(vendoredPlan("module m\ngo 1.14\n"), true);
+  assert.equal(vendoredPlan("module m\ngo 1.22.1\n"), true);
+  assert.equal(vendoredPlan("module m\ngo 1.13\n"), false);
+  assert.equal(vendoredPlan("module m\n"), true, "no go line means go 1.16");
+});
+
+test("a go.mod without a go line builds with the oldest default Go, as go reads it as go 1.16", () => {
+  assert.equal(plan(SYNTAX, "module example.com/old\n").goVersion, "1.24");
 });
