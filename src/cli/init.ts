@@ -7,6 +7,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseGoMod } from "../gomod/index.js";
 import { chooseGoVersion, defaultBinaryName } from "../plan/index.js";
+import { inLinuxBuild } from "./build-constraints.js";
 
 export interface InitOptions {
   readonly dir: string;
@@ -92,7 +93,9 @@ export function scanModule(root: string): { mains: string[]; cgo: boolean } {
     for (const e of entries) {
       if (!e.isFile() || !e.name.endsWith(".go") || e.name.endsWith("_test.go")) continue;
       const src = readFileSync(join(dir, e.name), "utf8");
-      if (/^package\s+main\b/m.test(src) && /^func\s+main\s*\(\s*\)/m.test(src)) isMain = true;
+      // Files for other systems (or go:build ignore generators) are not part of a Linux build.
+      if (!inLinuxBuild(e.name, src, true)) continue;
+      if (inLinuxBuild(e.name, src, false) && /^package\s+main\b/m.test(src) && /^func\s+main\s*\(\s*\)/m.test(src)) isMain = true;
       if (/^import\s+(\(\s*)?"C"/m.test(src) || /^\s+"C"\s*$/m.test(src)) cgo = true;
     }
     if (isMain) mains.push(rel === "" ? "." : `./${rel}`);

@@ -30,6 +30,8 @@ test("init finds every main package, skips tests, testdata, vendor and nested mo
     "cmd/api/main.go": MAIN,
     "cmd/worker/main.go": MAIN,
     "internal/lib/lib.go": "package lib\n",
+    "internal/lib/gen.go": `//go:build ignore\n\n${MAIN}`,
+    "internal/lib/pse_freebsd_cgo.go": '//go:build freebsd && cgo\n\npackage lib\n\nimport "C"\n',
     "tools/gen/main_test.go": MAIN,
     "testdata/x/main.go": MAIN,
     "vendor/a/main.go": MAIN,
@@ -44,6 +46,7 @@ test("init finds every main package, skips tests, testdata, vendor and nested mo
     assert.match(spec, /^# syntax=slimgo:dev\n# yaml-language-server: \$schema=.*schema\/slimgo\.schema\.json\n/);
     assert.match(spec, /targets:\n {2}api:\n {4}main: \.\/cmd\/api\n {2}worker:\n {4}main: \.\/cmd\/worker\n$/);
     assert.match(spec, /# Go 1\.24 comes from go\.mod/);
+    assert.doesNotMatch(spec, /^cgo: true$/m, "a FreeBSD-only cgo file must not turn cgo on");
     // What init writes is a spec check accepts, for every target.
     const check = cli("check", dir);
     assert.equal(check.code, 0, check.stderr);
