@@ -12,3 +12,4 @@ export { symbolPackage, typePackage } from "./symbol-package.js";
 export { moduleResolver, type ModuleRef } from "./module-map.js";
 export { sizeReport, topContributors, isMeasured, NO_PACKAGE, type SizeReport, type SizeModule, type SizePackage, type SizeSection, type SizePart, type Contributor } from "./size-report.js";
 export { formatSizeReport, humanBytes, headline, type FormatOptions } from "./format-size-report.js";
+export { loadForInspection, type RangeReader } from "./sparse-load.js";

@@ -92,14 +92,18 @@ export class Gateway {
     return { size: Number(stat?.size ?? 0n), mode: stat?.mode ?? 0, linkname: stat?.linkname ?? "" };
   }
 
-  /** A whole file of any size, in pieces below every daemon's message limit (4 MiB before BuildKit 0.14). */
+  /** A whole file of any size (pieces stay below 4 MiB, the message limit before BuildKit 0.14). */
   async readWholeFile(ref: string, path: string): Promise<Uint8Array> {
     const { size } = await this.statFile(ref, path);
-    const out = new Uint8Array(size);
+    return this.readRange(ref, path, 0, size);
+  }
+
+  /** `length` bytes at `offset`, read in pieces below every daemon's message limit. */
+  async readRange(ref: string, path: string, offset: number, length: number): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
     const piece = 3 << 20;
-    for (let offset = 0; offset < size; offset += piece) {
-      const data = await this.readFile(ref, path, { offset, length: Math.min(piece, size - offset) });
-      out.set(data, offset);
+    for (let at = 0; at < length; at += piece) {
+      out.set(await this.readFile(ref, path, { offset: offset + at, length: Math.min(piece, length - at) }), at);
     }
     return out;
   }

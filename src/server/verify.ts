@@ -4,7 +4,7 @@
  * The build is evaluated before Return so a wrong binary never becomes an
  * image; the verdict shows in the progress output as its own step.
  */
-import { type ElfInfo, type SizeReport, checkBinary, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
+import { type ElfInfo, type SizeReport, checkBinary, loadForInspection, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
 import { marshal, mkfile, scratch, type State } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { GO_LIST_REPORT } from "../graph/compile.js";
@@ -62,18 +62,27 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
       { file: "spec", line: inputs.cgoRange.start.line, col: inputs.cgoRange.start.col },
     );
   }
-  const bytes = await gw.readWholeFile(ref, bin.binaryName);
-  const elf = readElf(bytes);
-  const info = readGoBuildInfo(bytes, elf);
+  // Attribution needs the whole file; the checks need only its headers and small sections.
+  const { size } = await gw.statFile(ref, bin.binaryName);
+  const read = (offset: number, length: number) => gw.readRange(ref, bin.binaryName, offset, length);
+  let { bytes, whole } = inputs.attribute ? { bytes: await gw.readWholeFile(ref, bin.binaryName), whole: true } : await loadForInspection(size, read);
+  let elf = readElf(bytes);
+  let info = readGoBuildInfo(bytes, elf);
+  if (info === undefined && !whole) {
+    // Old binaries keep build info behind pointers into data sections: read everything.
+    bytes = await gw.readWholeFile(ref, bin.binaryName);
+    elf = readElf(bytes);
+    info = readGoBuildInfo(bytes, elf);
+  }
   const expect = { arch: platform.architecture, platform: platformId(platform), static: bin.link !== "dynamic" };
   const problems = checkBinary(elf, platform.variant === undefined ? expect : { ...expect, variant: platform.variant }, info);
   if (problems.length > 0) throw new UserError(`${bin.binaryName} for ${platformId(platform)}: ${problems.join("; ")}`);
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
-  const summary = `${bin.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(bytes.length)}`;
+  const summary = `${bin.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(size)}`;
   const started = performance.now();
   const attribution = inputs.attribute ? sizeReport(bytes) : undefined;
   const attributed = attribution ? { attribution, attributionMs: Math.round(performance.now() - started) } : {};
-  return { bin, platform, summary, report, elf, ref, size: bytes.length, ...(built.packed ? { packed: built.packed } : {}), ...attributed };
+  return { bin, platform, summary, report, elf, ref, size, ...(built.packed ? { packed: built.packed } : {}), ...attributed };
 }
 
 // BuildKit prints the step's output; the error says which step, in words, on the spec line that made it.
