@@ -23,7 +23,7 @@ COPY dist/frontend.mjs /slimgo/frontend.mjs
 # The frontend talks to BuildKit over stdio only and needs no network.
 LABEL moby.buildkit.frontend.network.none="true"
 # --build-context supplies replace targets that live outside the build context;
-# --call check|outline|targets are answered as subrequests.
+# --call check|outline|targets|size are answered as subrequests.
 LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts,moby.buildkit.frontend.subrequests"
 ENV NODE_ENV=production
 # A 1 MB young generation: the frontend lives for a second and allocates little; V8's default reserves 16 MB
