@@ -7,8 +7,13 @@ export interface StepReport {
   readonly seconds?: number;
 }
 
+/** Progress ids of the steps whose name ends with `name`. */
+function stepIds(log: string, name: string): Set<string> {
+  return new Set([...log.matchAll(/^#(\d+) (.*)$/gm)].filter((m) => (m[2] ?? "").trim().endsWith(name)).map((m) => m[1] ?? ""));
+}
+
 export function stepReport(log: string, name: string): StepReport {
-  const ids = [...new Set([...log.matchAll(/^#(\d+) (.*)$/gm)].filter((m) => (m[2] ?? "").trim().endsWith(name)).map((m) => m[1] ?? ""))];
+  const ids = [...stepIds(log, name)];
   if (ids.length === 0) return { state: "absent" };
   const fromCache = (id: string) => new RegExp(`^#${id} (CACHED$|extracting sha256:)`, "m").test(log);
   if (ids.every(fromCache)) return { state: "cached" };
@@ -22,9 +27,9 @@ export function describeStep(r: StepReport): string {
 
 /** Every progress line of the steps named `name`, for failure messages. */
 export function stepLog(log: string, name: string): string {
-  const ids = new Set([...log.matchAll(/^#(\d+) (.*)$/gm)].filter((m) => (m[2] ?? "").trim().endsWith(name)).map((m) => m[1]));
+  const ids = stepIds(log, name);
   return log
     .split("\n")
-    .filter((line) => ids.has(/^#(\d+) /.exec(line)?.[1]))
+    .filter((line) => ids.has(/^#(\d+) /.exec(line)?.[1] ?? ""))
     .join("\n");
 }
