@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e golden-llb bench clean
+.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -49,6 +49,16 @@ test-unit:
 
 test-e2e:
 	npm run test:e2e
+
+# slimgo on standalone buildkitd nodes over mTLS, a buildx farm sharing a registry
+# cache, a fresh node built from that cache, and the arm64 binary under qemu-user.
+# Installs what it needs (apt, buildkitd); see docs/remote.md.
+test-remote: deps image buildkit
+	SLIMGO_IMAGE=$(IMAGE) npm run test:remote
+
+# buildkitd and buildctl v0.34.2 in .cache/buildkit/bin, plus runc, docker-registry, qemu-user.
+buildkit:
+	bash scripts/buildkit/setup.sh
 
 # Re-run BuildKit's Go marshaller and compare with the committed LLB goldens.
 golden-llb:

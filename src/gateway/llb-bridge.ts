@@ -5,6 +5,7 @@ import { LLBBridge, type ResultSchema, type WarnRequestSchema } from "../gen/gat
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Definition, Platform as PbPlatform, PlatformSchema } from "../gen/pb/ops_pb.js";
 import type { Platform } from "../plan/types.js";
+import type { CacheImport } from "./options.js";
 import { type UnaryCaller, unaryClient } from "./rpc.js";
 import { bridgeStdio, type StdioBridge } from "./stdio-transport.js";
 
@@ -41,6 +42,8 @@ export type ResultInit = MessageInitShape<typeof ResultSchema>;
 
 /** One frontend run's connection to BuildKit. */
 export class Gateway {
+  private caches: CacheImport[] = [];
+
   private constructor(
     private readonly call: UnaryCaller<(typeof LLBBridge)["method"]>,
     private readonly bridge: StdioBridge | undefined,
@@ -67,10 +70,16 @@ export class Gateway {
     return { caps: { frontend: enabled(pong.FrontendAPICaps), llb: enabled(pong.LLBCaps) }, platforms };
   }
 
+  /** Caches every later solve may import from (`--cache-from`). */
+  importCaches(caches: readonly CacheImport[]): void {
+    this.caches = [...caches];
+  }
+
   /** Solve a definition lazily and return its result ref id ("" for an empty result). */
   async solve(definition: Definition, opts: { evaluate?: boolean } = {}): Promise<string> {
     const res = await this.call("solve", {
       Definition: definition,
+      CacheImports: this.caches.map((c) => ({ Type: c.type, Attrs: { ...c.attrs } })),
       allowResultReturn: true,
       allowResultArrayRef: true,
       Evaluate: opts.evaluate ?? false,

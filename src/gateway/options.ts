@@ -16,6 +16,10 @@ export const OPT = {
   requestId: "requestid",
   localSessionPrefix: "local-sessionid:",
   namedContextPrefix: "context:",
+  /** `--cache-from` entries as JSON `[{"Type":"registry","Attrs":{"ref":…}}]`; a frontend must pass them to its solves. */
+  cacheImports: "cache-imports",
+  /** The older form: comma-separated registry refs. */
+  cacheFrom: "cache-from",
   /** Return the multi-platform result form even for one platform. */
   multiPlatform: "multi-platform",
 } as const;
@@ -117,4 +121,41 @@ export function localNamedContexts(opts: ReadonlyMap<string, string>): string[] 
 /** The session that owns local source `name` (named contexts may come from another session). */
 export function sessionFor(env: LaunchEnv, name: string): string {
   return env.opts.get(OPT.localSessionPrefix + name) ?? env.sessionId;
+}
+
+/** One `--cache-from` source, as the SolveRequest carries it. */
+export interface CacheImport {
+  readonly type: string;
+  readonly attrs: Readonly<Record<string, string>>;
+}
+
+/**
+ * The caches `--cache-from` names. BuildKit hands them to the frontend as an
+ * option and applies them only to solves that carry them, so without this a
+ * registry cache never reaches slimgo's steps.
+ */
+export function cacheImports(opts: ReadonlyMap<string, string>): CacheImport[] {
+  const imports: CacheImport[] = [];
+  const json = opts.get(OPT.cacheImports) ?? "";
+  if (json !== "") {
+    let data: unknown;
+    try {
+      data = JSON.parse(json);
+    } catch {
+      throw new LaunchError(`frontend option ${OPT.cacheImports} is not valid JSON: ${json.slice(0, 80)}; check the --cache-from values`);
+    }
+    if (!Array.isArray(data)) throw new LaunchError(`frontend option ${OPT.cacheImports} must be a JSON array, got: ${json.slice(0, 80)}`);
+    for (const entry of data as Array<Record<string, unknown>>) {
+      const type = entry?.["Type"] ?? entry?.["type"];
+      const attrs = entry?.["Attrs"] ?? entry?.["attrs"] ?? {};
+      if (typeof type !== "string" || type === "" || typeof attrs !== "object" || attrs === null) {
+        throw new LaunchError(`frontend option ${OPT.cacheImports} has an entry without a type: ${JSON.stringify(entry).slice(0, 80)}`);
+      }
+      imports.push({ type, attrs: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)])) });
+    }
+  }
+  for (const ref of (opts.get(OPT.cacheFrom) ?? "").split(",")) {
+    if (ref.trim() !== "") imports.push({ type: "registry", attrs: { ref: ref.trim() } });
+  }
+  return imports;
 }

@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
 import type { Caps, Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
-import { type LaunchEnv, LaunchError, OPT, buildArgs, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
+import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
@@ -48,6 +48,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const { caps, platforms: workerPlatforms } = await gw.ping();
   t.mark("ping");
   checkCaps(caps, env.product);
+  if (caps.frontend.has("importcaches")) gw.importCaches(cacheImports(env.opts));
   const requestId = env.opts.get(OPT.requestId);
   const load = () => loadPlan(gw, caps, env, workerPlatforms, sources);
   // --call size needs the build; the other subrequests answer from the spec alone.
