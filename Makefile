@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit golden-llb bench clean
+.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit compat golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -59,6 +59,10 @@ test-remote: deps image buildkit
 # buildkitd and buildctl v0.34.2 in .cache/buildkit/bin, plus runc, docker-registry, qemu-user.
 buildkit:
 	bash scripts/buildkit/setup.sh
+
+# examples/hello on Debian's Docker 20.10 (BuildKit v0.8), beside the running engine.
+compat: deps image
+	bash scripts/buildkit/compat.sh $(IMAGE)
 
 # Re-run BuildKit's Go marshaller and compare with the committed LLB goldens.
 golden-llb:

@@ -20,7 +20,7 @@ const LLB_CAPS: ReadonlyArray<[string, string]> = [
   ["source.local.followpaths", "local follow paths"],
 ];
 
-/** Throws one message naming every missing feature and the fix. */
+/** Throws one message naming every missing feature and the fix. Docker 20.10 (BuildKit v0.8) builds and runs examples/hello: `make compat`. */
 export function checkCaps(caps: Caps, product: string): void {
   const missing = [
     ...FRONTEND_CAPS.filter(([id]) => !caps.frontend.has(id)),
@@ -28,5 +28,5 @@ export function checkCaps(caps: Caps, product: string): void {
   ];
   if (missing.length === 0) return;
   const list = missing.map(([id, what]) => `${what} (${id})`).join(", ");
-  throw new LaunchError(`this ${product} BuildKit lacks features slimgo needs: ${list}; upgrade to BuildKit 0.10 or later (Docker 23+)`);
+  throw new LaunchError(`this ${product} BuildKit lacks features slimgo needs: ${list}; upgrade to BuildKit 0.8 or later (Docker 20.10+)`);
 }

@@ -115,8 +115,8 @@ test("a one-line change on a fresh node fetches no module but compiles from an e
   const main = join(dir, "cmd/plain/main.go");
   writeFileSync(main, readFileSync(main, "utf8").replace('"hello from plain"', JSON.stringify(`hello from plain ${Date.now()}`)));
   // A second fresh node: the first one's go-build cache mount is warm by now.
-  const third = nodes.pop();
-  await third?.destroy();
+  const used = nodes.findIndex((n) => n.name === "node3");
+  if (used >= 0) await nodes.splice(used, 1)[0]?.destroy(); // frees port 5203
   const fresh = await builder("slimgo-fresh2", [{ node: await node("node3b", 5203) }]);
   const args = ["--network=host", "--platform", "linux/amd64", "--cache-from", `type=registry,ref=${cacheRef}`, "--output", "type=cacheonly"];
   suite.proxy.reset();

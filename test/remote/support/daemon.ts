@@ -25,7 +25,10 @@ export function startDaemon(cmd: string, args: readonly string[], log: string): 
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       signal(pid, "SIGTERM");
-      const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<boolean>((ok) => (timer = setTimeout(() => ok(true), 15_000)));
+      const timedOut = await Promise.race([exited.then(() => false), deadline]);
+      clearTimeout(timer); // a pending timer would hold the test process open
       if (timedOut) {
         signal(pid, "SIGKILL");
         await exited;
