@@ -3,11 +3,11 @@
  * bench directory, so "cold" means empty) and puts the binary on a base image
  * it pulls from the bench registry.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../test/support/docker.js";
 import { REGISTRY } from "./registry.js";
+import { runChecked } from "./runners.js";
 
 /** scratch + the CA bundle, for amd64 and arm64, the base the expert Dockerfile also uses. */
 export const KO_BASE = `${REGISTRY}/bench/ko-base:latest`;
@@ -68,23 +68,13 @@ export class Ko {
   async build(target: KoTarget): Promise<void> {
     const platform = target.output === "amd64+arm64" ? "linux/amd64,linux/arm64" : "linux/amd64";
     const args = ["build", "--bare", `--platform=${platform}`, ...(target.output === "local" ? ["--local"] : []), "./cmd/server"];
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
+    const stdout = await runChecked(this.ko, args, this.workload, {
       KO_DOCKER_REPO: target.output === "local" ? "ko.local" : `${REGISTRY}/bench/ko-app`,
       KO_DEFAULTBASEIMAGE: KO_BASE,
-      GOTOOLCHAIN: "local",
       GOCACHE: join(this.cache, "go-build"),
       GOMODCACHE: join(this.cache, "mod"),
       GOPROXY: this.goproxy,
-      GOSUMDB: "off",
-      GOFLAGS: "-mod=mod",
-    };
-    const res = await new Promise<{ code: number; stdout: string; stderr: string }>((ok) =>
-      execFile(this.ko, args, { cwd: this.workload, env, maxBuffer: 64 << 20, encoding: "utf8" }, (err, stdout, stderr) =>
-        ok({ code: err === null ? 0 : 1, stdout, stderr }),
-      ),
-    );
-    if (res.code !== 0) throw new Error(`ko ${args.join(" ")} failed in ${this.workload}:\n${res.stderr.slice(-3000)}`);
-    if (target.output === "local") this.lastImage = res.stdout.trim().split("\n").pop() ?? "";
+    });
+    if (target.output === "local") this.lastImage = stdout.trim().split("\n").pop() ?? "";
   }
 }

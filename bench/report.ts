@@ -79,7 +79,7 @@ export function writeReport(rows: Row[], meta: Meta): void {
   const lines = [
     "# slimgo build benchmark",
     "",
-    `Reproduce: \`make bench\` (${meta.minutes.toFixed(0)} minutes for this run). ${meta.runs} runs per warm cell, ${meta.freshRuns} per cold and registry-cache cell; median (min–max) of the whole build command; "zips" = module zips fetched from the loopback GOPROXY in the worst run. Workload: a generated service with ${meta.modules} modules in go.sum (chi, Prometheus client, gRPC, protobuf, zap, cobra). 2 cores, shared with other users of the same engine while this ran, so expect noise.`,
+    `Reproduce: \`make bench\` (${meta.minutes.toFixed(0)} minutes for this run). ${meta.runs} runs per warm cell (one when the first takes over 20 s: the seed's full recompiles), ${meta.freshRuns} per cold and registry-cache cell; median (min–max) of the whole build command; "zips" = module zips fetched from the loopback GOPROXY in the worst run. Workload: a generated service with ${meta.modules} modules in go.sum (chi, Prometheus client, gRPC, protobuf, zap, cobra). 2 cores, shared with other users of the same engine while this ran, so expect noise.`,
     "",
     "![seconds per scenario and contender](results.png)",
     "",
@@ -90,7 +90,7 @@ export function writeReport(rows: Row[], meta: Meta): void {
     "How each row is built:",
     "",
     "- **BuildKit contenders** (seed, expert, slimgo) run `docker buildx build --load` on the engine's own builder for the warm rows, after one unmeasured build of the same target.",
-    "- **cold**: a fresh standalone `buildkitd` v0.34.2 (bench/fresh-builder.ts: empty state directory, attached with `docker buildx create --driver remote`) that has pulled the builder image and the slimgo frontend from a loopback registry and built nothing; the engine's shared builder is never pruned. ko and the host: empty `GOCACHE` and `GOMODCACHE`.",
+    "- **cold**: a fresh standalone `buildkitd` v0.34.2 (bench/fresh-builder.ts: empty state directory, attached with `docker buildx create --driver remote`) that has pulled the builder image and the slimgo frontend from a loopback registry and built nothing (one per round, shared by the BuildKit contenders, whose steps and cache ids differ); the engine's shared builder is never pruned. ko and the host: empty `GOCACHE` and `GOMODCACHE`.",
     "- **fresh builder + registry cache**: a one-line change built on the engine's builder with `--cache-to type=registry,ref=127.0.0.1:5000/bench-cache/…,mode=max`, then another one-line change on a new fresh builder with `--cache-from` that ref. \"go build step\" is that step's time in the progress log: close to the cold compile means every package was compiled again (the `go-build` cache is a cache mount, which no registry cache carries).",
     "- **ko** v0.19.1 builds on the host with its own Go caches, `ldflags: -s -w` in `.ko.yaml`, and a scratch + CA bundle base (amd64 and arm64) from the loopback registry; `--local` loads into the engine, the platform rows push to the loopback registry instead of an OCI export.",
     "- **host go build**: `go build -trimpath -ldflags \"-s -w\"` with its own caches; amd64+arm64 is two builds in a row; its size is the binary alone.",

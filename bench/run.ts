@@ -19,7 +19,7 @@ import { KO_CONFIG_FILE, Ko, pushKoBase } from "./ko.js";
 import { pushLocalImages, startRegistry } from "./registry.js";
 import { type FrontendSample, type Row, SCENARIOS, writeReport } from "./report.js";
 import { startFreshBuilder } from "./fresh-builder.js";
-import { type Runner, type Sample, buildKitRunner, hostRunner, koRunner } from "./runners.js";
+import { type BuildKitSetup, type Runner, type Sample, buildKitRunner, hostRunner, koRunner } from "./runners.js";
 import { ensureAptPackages, ensureBuildkitd, ensureKo } from "./tools.js";
 import { MODULE_CHANGES, addModule, moduleCount, oneLineChange, writeWorkload } from "./workload.js";
 
@@ -32,6 +32,8 @@ const { values } = parseArgs({
   },
 });
 const RUNS = Number(values.runs);
+/** Slow cells (a full recompile, as the seed does on every change) run once: their spread is noise, not design. */
+const SLOW_SECONDS = 20;
 const FRESH_RUNS = Math.min(Number(values["fresh-runs"]), RUNS);
 const only = values.only?.split(",").map((s) => s.trim().toLowerCase());
 const wanted = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
@@ -61,6 +63,7 @@ for (const v of variants) rmSync(v, { recursive: true, force: true });
 
 const registry = await startRegistry();
 const rows: Row[] = [];
+const spans: BuildKitSetup["spans"] = [];
 let edit = 0;
 const change = () => oneLineChange(dir, edit++);
 try {
@@ -68,7 +71,7 @@ try {
   await pushLocalImages([BUILDER, SLIMGO_IMAGE]);
   await pushKoBase(join(scratch, "ko-base"));
   const runners: Runner[] = [
-    ...CONTENDERS.map((c) => buildKitRunner(c, { dir, proxy })),
+    ...CONTENDERS.map((c) => buildKitRunner(c, { dir, proxy, spans })),
     koRunner(new Ko(koBin, dir, scratch, proxy.url), proxy),
     hostRunner(dir, scratch, proxy),
   ].filter((r) => wanted(r.name));
@@ -154,9 +157,6 @@ async function warmRows(r: Runner): Promise<void> {
   rows.push({ scenario: SCENARIOS.size, contender: r.name, seconds: [], zips: [], note: size.note, size: size.bytes });
 }
 
-/** Slow cells (a full recompile, as the seed does on every change) run once: their spread is noise, not design. */
-const SLOW_SECONDS = 20;
-
 async function repeat(n: number, prepare: (i: number) => unknown, body: () => Promise<Sample>): Promise<Sample[]> {
   const out: Sample[] = [];
   for (let i = 0; i < n; i++) {
@@ -167,16 +167,22 @@ async function repeat(n: number, prepare: (i: number) => unknown, body: () => Pr
   return out;
 }
 
-// The frontend logs its phases, then its uptime and peak RSS at Return (daemon log; fresh builders log elsewhere).
+// The frontend logs its plan, phases, then uptime and peak RSS at Return to the daemon log. Other users of the
+// engine build with slimgo too: keep entries logged during this bench's slimgo builds, after a plan for ./cmd/server.
 const frontend: FrontendSample[] = [];
+const ours = (ms: number) => spans.some((s) => s.contender === "slimgo" && s.start <= ms && ms <= s.end);
 let buildMs = 0;
+let planned = false;
 for (const line of readFileSync("/tmp/dockerd.log", "utf8").slice(logStart).split("\n")) {
   if (!line.startsWith("{") || !line.includes('"name":"slimgo"')) continue;
-  const entry = JSON.parse(line) as { msg: string; phases?: Record<string, number>; uptimeMs?: number; maxRssKb?: number };
+  const entry = JSON.parse(line) as { time: number; msg: string; plan?: { main?: string }; phases?: Record<string, number>; uptimeMs?: number; maxRssKb?: number };
+  if (!ours(entry.time)) continue;
+  if (entry.plan) planned = entry.plan.main === "./cmd/server";
   if (entry.phases) buildMs = (entry.phases["build+verify"] ?? 0) + (entry.phases["runtime libs"] ?? 0);
-  if (entry.msg === "returned to BuildKit" && entry.uptimeMs !== undefined) {
+  if (entry.msg === "returned to BuildKit" && entry.uptimeMs !== undefined && planned) {
     frontend.push({ uptimeMs: entry.uptimeMs, buildMs, maxRssKb: entry.maxRssKb ?? 0 });
     buildMs = 0;
+    planned = false;
   }
 }
 

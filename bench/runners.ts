@@ -3,7 +3,7 @@
  * through buildx), ko, and the host's `go build` (the limit). Each method times
  * only the build; preparation (a fresh builder, emptied caches) is outside.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../test/support/docker.js";
@@ -40,7 +40,7 @@ export interface Runner {
   readonly registryCache: { exportCache(): Promise<Sample>; buildFrom(freshBuilder: string): Promise<Sample> } | string;
 }
 
-async function timed(proxy: GoProxy, body: () => Promise<void> | void): Promise<{ seconds: number; zips: number }> {
+async function timed(proxy: GoProxy, body: () => unknown): Promise<{ seconds: number; zips: number }> {
   proxy.reset();
   const t0 = performance.now();
   await body();
@@ -58,9 +58,24 @@ export function compileSeconds(log: string): number {
   return Math.round(total * 10) / 10;
 }
 
+/**
+ * Run a Go tool with extra environment; throws with its stderr on failure.
+ * Asynchronous on purpose: the GOPROXY it fetches from is served by this process.
+ */
+export function runChecked(cmd: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<string> {
+  const fullEnv = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOSUMDB: "off", ...env };
+  return new Promise((ok, fail) =>
+    execFile(cmd, args, { cwd, env: fullEnv, maxBuffer: 64 << 20, encoding: "utf8" }, (err, stdout, stderr) =>
+      err === null ? ok(stdout) : fail(new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${stderr.slice(-3000)}`)),
+    ),
+  );
+}
+
 export interface BuildKitSetup {
   readonly dir: string;
   readonly proxy: GoProxy;
+  /** Wall-clock spans (ms since the epoch) of each build on the engine's builder, per contender. */
+  readonly spans: Array<{ contender: string; start: number; end: number }>;
 }
 
 /** Image tags must be lowercase; one per contender. */
@@ -74,7 +89,9 @@ export function buildKitRunner(c: Contender, s: BuildKitSetup): Runner {
     args.push("--build-arg", `GOPROXY=${s.proxy.url}`, "--build-arg", "GOSUMDB=off");
     const output = extra.includes("--platform") ? ["--output", "type=oci,dest=/dev/null"] : ["-t", imageTag(c), "--load"];
     let res = { code: 0, stdout: "", stderr: "" };
+    const start = Date.now();
     const t = await timed(s.proxy, async () => void (res = await run("docker", [...args, ...output, ...extra, s.dir])));
+    if (builder === "default") s.spans.push({ contender: c.name, start, end: Date.now() });
     if (res.code !== 0) throw new Error(`${c.name} build failed (docker ${[...args, ...extra].join(" ")}):\n${res.stderr.slice(-3000)}`);
     return { ...t, compile: compileSeconds(res.stderr) };
   }
@@ -120,22 +137,14 @@ export function koRunner(ko: Ko, proxy: GoProxy): Runner {
 export function hostRunner(dir: string, cacheRoot: string, proxy: GoProxy): Runner {
   const cache = join(cacheRoot, "host-go");
   const out = join(cacheRoot, "host-bin");
-  const goBuild = (goarch: string): void =>
-    void execFileSync("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(out, goarch, "app"), "./cmd/server"], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GOTOOLCHAIN: "local",
-        CGO_ENABLED: "0",
-        GOOS: "linux",
-        GOARCH: goarch,
-        GOCACHE: join(cache, "go-build"),
-        GOMODCACHE: join(cache, "mod"),
-        GOFLAGS: "-mod=mod",
-        GOPROXY: proxy.url,
-        GOSUMDB: "off",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const goBuild = (goarch: string) =>
+    runChecked("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", join(out, goarch, "app"), "./cmd/server"], dir, {
+      CGO_ENABLED: "0",
+      GOOS: "linux",
+      GOARCH: goarch,
+      GOCACHE: join(cache, "go-build"),
+      GOMODCACHE: join(cache, "mod"),
+      GOPROXY: proxy.url,
     });
   const amd64 = () => timed(proxy, () => goBuild("amd64"));
   return {
@@ -147,9 +156,13 @@ export function hostRunner(dir: string, cacheRoot: string, proxy: GoProxy): Runn
     },
     build: amd64,
     amd64: "n/a: no image",
-    multi: () => timed(proxy, () => (goBuild("amd64"), goBuild("arm64"))),
+    multi: () =>
+      timed(proxy, async () => {
+        await goBuild("amd64");
+        await goBuild("arm64");
+      }),
     async size() {
-      goBuild("amd64");
+      await goBuild("amd64");
       return { bytes: statSync(join(out, "amd64", "app")).size, note: "the binary alone" };
     },
     registryCache: "n/a: no builder",
