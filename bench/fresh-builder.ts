@@ -43,6 +43,8 @@ export async function startFreshBuilder(buildkitd: string, buildctl: string, war
     join(root, "buildkitd.toml"),
     [
       `root = "${state}"`,
+      // Builds reach the loopback GOPROXY with --network=host, as on the engine.
+      'insecure-entitlements = ["network.host"]',
       "[grpc]",
       `  address = ["${socket}"]`,
       "[worker.oci]",
