@@ -21,7 +21,14 @@ const SHORT: Record<string, string> = {
   [SCENARIOS.fresh]: "fresh builder\\n+ registry cache",
 };
 
-const COLORS = ["#9e9e9e", "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"];
+/** Fixed per contender, so charts of partial runs (--only) keep the colours. */
+const COLORS: Record<string, string> = {
+  "seed Dockerfile": "#9e9e9e",
+  "expert Dockerfile": "#1f77b4",
+  slimgo: "#d62728",
+  ko: "#2ca02c",
+  "host go build": "#ff7f0e",
+};
 
 /** gnuplot quotes strings with double quotes; labels here hold none. */
 const q = (s: string) => `"${s.replace(/"/g, "'")}"`;
@@ -50,8 +57,8 @@ export function drawChart(jsonPath: string, pngPath: string): void {
     // Two blank lines between blocks: gnuplot's `index`.
     writeFileSync(data, blocks.map((b) => b || "NaN NaN \"\"").join("\n\n\n") + "\n");
     const plots = contenders.flatMap((c, j) => [
-      `${q(data)} index ${j} using 1:2 with boxes lc rgb ${q(COLORS[j % COLORS.length] as string)} title ${q(c)}`,
-      `${q(data)} index ${j} using 1:2:3 with labels offset 0,0.6 font ",8" notitle`,
+      `${q(data)} index ${j} using 1:2 with boxes lc rgb ${q(COLORS[c] ?? "#9467bd")} title ${q(c)}`,
+      `${q(data)} index ${j} using 1:2:3 with labels offset 0,0.6 font ",9" notitle`,
     ]);
     const script = [
       `set terminal pngcairo size 1500,720 font "sans,12"`,
@@ -66,6 +73,7 @@ export function drawChart(jsonPath: string, pngPath: string): void {
       `set xrange [-0.6:${(scenarios.length - 0.4).toFixed(1)}]`,
       `set xtics (${scenarios.map((s, i) => `${q(SHORT[s] ?? s)} ${i}`).join(", ")}) scale 0`,
       "set key top left horizontal",
+      "set bmargin 4",
       "set datafile missing \"NaN\"",
       `plot ${plots.join(", \\\n  ")}`,
       "",
