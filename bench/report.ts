@@ -79,7 +79,7 @@ export function writeReport(rows: Row[], meta: Meta): void {
   const lines = [
     "# slimgo build benchmark",
     "",
-    `Reproduce: \`make bench\` (${meta.minutes.toFixed(0)} minutes for this run). ${meta.runs} runs per warm cell (one when the first takes over 20 s: the seed's full recompiles), ${meta.freshRuns} per cold and registry-cache cell; median (min–max) of the whole build command; "zips" = module zips fetched from the loopback GOPROXY in the worst run. Workload: a generated service with ${meta.modules} modules in go.sum (chi, Prometheus client, gRPC, protobuf, zap, cobra). 2 cores, shared with other users of the same engine while this ran, so expect noise.`,
+    `Reproduce: \`make bench\` (${meta.minutes.toFixed(0)} minutes for this run). ${meta.runs} run${meta.runs === 1 ? "" : "s"} per warm cell (one when the first takes over 20 s: the seed's full recompiles), ${meta.freshRuns} per cold and registry-cache cell; median (min–max) of the whole build command; "zips" = module zips fetched from the loopback GOPROXY in the worst run. Workload: a generated service with ${meta.modules} modules in go.sum (chi, Prometheus client, gRPC, protobuf, zap, cobra). 2 cores, shared with other users of the same engine while this ran, so expect noise.`,
     "",
     "![seconds per scenario and contender](results.png)",
     "",
