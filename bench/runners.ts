@@ -49,10 +49,11 @@ async function timed(proxy: GoProxy, body: () => unknown): Promise<{ seconds: nu
 
 /** Durations of the steps whose name holds `go build`, from a plain-progress log. */
 export function compileSeconds(log: string): number {
+  // A step's output lines start with its id too ("#10 0.512 …"): count each step once.
+  const ids = new Set([...log.matchAll(/^#(\d+) (?:\[[^\]]*\] )?(.*)$/gm)].filter((m) => (m[2] ?? "").includes("go build")).map((m) => m[1]));
   let total = 0;
-  for (const m of log.matchAll(/^#(\d+) (?:\[[^\]]*\] )?(.*)$/gm)) {
-    if (!(m[2] ?? "").includes("go build")) continue;
-    const done = new RegExp(`^#${m[1]} DONE ([0-9.]+)s$`, "m").exec(log);
+  for (const id of ids) {
+    const done = new RegExp(`^#${id} DONE ([0-9.]+)s$`, "m").exec(log);
     total += done ? Number(done[1]) : 0;
   }
   return Math.round(total * 10) / 10;
