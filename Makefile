@@ -68,9 +68,9 @@ compat: deps image
 golden-llb:
 	bash test/llb-oracle/run.sh
 
-# Side-by-side build benchmark; writes bench/results.md and bench/results.json.
+# Side-by-side build benchmark of the frontend image $(IMAGE); writes bench/results.{md,json,png}.
 bench: deps image
-	node --import tsx bench/run.ts --runs 3
+	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --runs 3
 
 clean:
 	rm -rf dist .cache

@@ -10,7 +10,8 @@ export interface Contender {
   readonly note: string;
 }
 
-const BUILDER = "golang:1.26-bookworm";
+/** Also pushed to the bench registry for the fresh builders. */
+export const BUILDER = "golang:1.26-bookworm";
 
 /** The article's Dockerfile: modules first, then the source, static build, scratch. */
 const SEED = `FROM ${BUILDER} AS build
@@ -51,7 +52,10 @@ USER 65532:65532
 ENTRYPOINT ["/app"]
 `;
 
-const SLIMGO = `# syntax=slimgo:dev
+/** The frontend image under test: env SLIMGO_IMAGE, as in the end-to-end tests. */
+export const SLIMGO_IMAGE = process.env["SLIMGO_IMAGE"] ?? "slimgo:dev";
+
+const SLIMGO = `# syntax=${SLIMGO_IMAGE}
 main: ./cmd/server
 `;
 
