@@ -6,7 +6,8 @@
  * CLI: node --import tsx scripts/goproxy.ts DIR... (prints the URL, serves until killed)
  */
 import { execFileSync } from "node:child_process";
-import { createReadStream, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, normalize, resolve } from "node:path";
@@ -26,11 +27,20 @@ export function prefetchModules(cacheDir: string, projectDirs: readonly string[]
   const modcache = resolve(cacheDir, "mod");
   mkdirSync(modcache, { recursive: true });
   for (const dir of projectDirs) {
-    execFileSync("go", ["mod", "download", "all"], {
-      cwd: dir,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, GOMODCACHE: modcache, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" },
-    });
+    // -mod=mod may add missing go.sum lines: on a copy (-modfile), so the project is never edited.
+    const scratch = existsSync(join(dir, "go.work")) ? undefined : mkdtempSync(join(tmpdir(), "slimgo-prefetch-"));
+    try {
+      if (scratch !== undefined) {
+        for (const f of ["go.mod", "go.sum"]) if (existsSync(join(dir, f))) copyFileSync(join(dir, f), join(scratch, f));
+      }
+      execFileSync("go", ["mod", "download", ...(scratch ? [`-modfile=${join(scratch, "go.mod")}`] : []), "all"], {
+        cwd: dir,
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, GOMODCACHE: modcache, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" },
+      });
+    } finally {
+      if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    }
   }
   return join(modcache, "cache", "download");
 }
