@@ -60,9 +60,10 @@ test-remote: deps image buildkit
 buildkit:
 	bash scripts/buildkit/setup.sh
 
-# examples/hello on Debian's Docker 20.10 (BuildKit v0.8), beside the running engine.
+# examples/hello on Debian's Docker 20.10 (bookworm, BuildKit v0.8) and Docker 26 (trixie), beside the running engine.
 compat: deps image
-	bash scripts/buildkit/compat.sh $(IMAGE)
+	bash scripts/buildkit/compat.sh $(IMAGE) bookworm
+	bash scripts/buildkit/compat.sh $(IMAGE) trixie
 
 # Re-run BuildKit's Go marshaller and compare with the committed LLB goldens.
 golden-llb:

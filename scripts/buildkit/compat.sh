@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
-# Builds and runs examples/hello with slimgo on Debian bookworm's Docker 20.10
-# (BuildKit v0.8) beside the running engine: its own containerd and dockerd,
-# unpacked from the .debs (nothing installed), with their own sockets, state
-# and data dirs, no bridge and no iptables rules. Everything is removed at exit.
-# Usage: scripts/buildkit/compat.sh [FRONTEND_IMAGE]   (default slimgo:dev)
+# Builds and runs examples/hello with slimgo on an older Docker from Debian
+# beside the running engine: bookworm's Docker 20.10 (BuildKit v0.8) or
+# trixie's Docker 26. Its own containerd and dockerd, unpacked from the .debs
+# (nothing installed), with their own sockets, state and data dirs, a bridge
+# of its own and no iptables rules. Everything is removed at exit.
+# Usage: scripts/buildkit/compat.sh [FRONTEND_IMAGE] [bookworm|trixie]   (default slimgo:dev bookworm)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 image=${1:-slimgo:dev}
+release=${2:-bookworm}
 builder=golang:1.24-bookworm # what examples/hello's `go 1.24` selects
-name=slimgo-compat-docker20
-opt=$PWD/.cache/compat/docker-20.10
+name=slimgo-compat-$release
+opt=$PWD/.cache/compat/$release
 run=/run/$name
 data=/var/lib/$name
 export PATH=$opt/usr/bin:$opt/usr/sbin:$PATH
 
 if [[ ! -x $opt/usr/sbin/dockerd ]]; then
-  mkdir -p .cache/compat/debs "$opt"
-  (cd .cache/compat/debs && apt-get download -qq docker.io/bookworm containerd/bookworm)
-  for deb in .cache/compat/debs/*.deb; do dpkg-deb -x "$deb" "$opt"; done
+  debs=$PWD/.cache/compat/debs-$release
+  mkdir -p "$debs" "$opt"
+  # A private package list for the release, so the machine's apt sources stay as they are.
+  lists=$(mktemp -d)
+  chmod 755 "$lists" "$debs" # apt fetches as _apt
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || awk '/^deb /{print $2; exit}' /etc/apt/sources.list)
+  echo "deb $mirror $release main" >"$lists/sources.list"
+  mkdir -p "$lists/lists/partial"
+  apt=(-o Dir::Etc::SourceList="$lists/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$lists/lists" -o Debug::NoLocking=1)
+  apt-get "${apt[@]}" update -qq
+  pkgs="docker.io containerd"
+  apt-cache "${apt[@]}" show docker-cli >/dev/null 2>&1 && pkgs="$pkgs docker-cli"
+  (cd "$debs" && apt-get "${apt[@]}" download -qq $pkgs)
+  rm -rf "$lists"
+  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$opt"; done
 fi
 
 pids=()
@@ -48,7 +62,7 @@ containerd --config "$run/containerd.toml" >"$run/containerd.log" 2>&1 &
 pids+=($!)
 echo '{}' >"$run/daemon.json" # not /etc/docker/daemon.json, which belongs to the running engine
 # A bridge of its own: with --bridge=none dockerd deletes docker0, which the running engine's containers need.
-bridge=slimgo-compat0
+bridge=slimgo-compat0 # one compat run at a time
 ip link add "$bridge" type bridge 2>/dev/null || true
 ip addr add 172.31.254.1/24 dev "$bridge" 2>/dev/null || true
 ip link set "$bridge" up
