@@ -28,7 +28,8 @@ export function prefetchModules(cacheDir: string, projectDirs: readonly string[]
   mkdirSync(modcache, { recursive: true });
   for (const dir of projectDirs) {
     // -mod=mod may add missing go.sum lines: on a copy (-modfile), so the project is never edited.
-    const scratch = existsSync(join(dir, "go.work")) ? undefined : mkdtempSync(join(tmpdir(), "slimgo-prefetch-"));
+    // In workspace mode (a go.work here or above) -modfile is refused; go.work itself pins nothing to rewrite.
+    const scratch = inWorkspace(dir) ? undefined : mkdtempSync(join(tmpdir(), "slimgo-prefetch-"));
     try {
       if (scratch !== undefined) {
         for (const f of ["go.mod", "go.sum"]) if (existsSync(join(dir, f))) copyFileSync(join(dir, f), join(scratch, f));
@@ -43,6 +44,11 @@ export function prefetchModules(cacheDir: string, projectDirs: readonly string[]
     }
   }
   return join(modcache, "cache", "download");
+}
+
+function inWorkspace(dir: string): boolean {
+  const gowork = execFileSync("go", ["env", "GOWORK"], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: "local" } }).toString().trim();
+  return gowork !== "" && gowork !== "off";
 }
 
 /** Serve a module download tree on 127.0.0.1 (port 0 = any free port). */
