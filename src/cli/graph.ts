@@ -3,14 +3,11 @@
  * A real build resolves the builder image's config through BuildKit; here the
  * official golang image's PATH and GOPATH stand in for it.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { toJson } from "@bufbuild/protobuf";
 import { type Definition, DefinitionSchema } from "../gen/pb/ops_pb.js";
 import { goRecipe } from "../graph/go-recipe.js";
-import { SourceFile, marshal, toDot } from "../llb/index.js";
-import type { Plan } from "../plan/types.js";
-import { parseDockerignore } from "../server/dockerignore.js";
+import { SourceFile, marshal } from "../llb/index.js";
+import type { Project } from "./project.js";
 
 const GOLANG_IMAGE_CONFIG = {
   config: { Env: ["PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GOPATH=/go"], WorkingDir: "/go" },
@@ -19,29 +16,19 @@ const GOLANG_IMAGE_CONFIG = {
 const CAPS = new Set(["exec.meta.setsdefaultpath", "file.base", "source.local.differ"]);
 
 /** One definition per target platform, as the frontend would solve them. */
-export function planDefinitions(plan: Plan, dir: string, specFile: string): Definition[] {
-  let ignore: Uint8Array | undefined;
-  try {
-    ignore = readFileSync(join(dir, ".dockerignore"));
-  } catch {
-    ignore = undefined;
-  }
+export function planDefinitions({ plan, specFile, contextExcludes }: Project): Definition[] {
   const images = goRecipe(plan, {
     sessionId: "slimgo-plan",
-    contextExcludes: parseDockerignore(ignore),
+    contextExcludes,
     builderConfig: GOLANG_IMAGE_CONFIG,
     baseConfigs: new Map(),
     resolveMode: "default",
     extraLabels: [],
-    specFile: new SourceFile(specFile.slice(specFile.lastIndexOf("/") + 1), readFileSync(specFile.startsWith("/") ? specFile : join(dir, specFile)), "YAML"),
+    specFile: new SourceFile(specFile.filename, specFile.data, "YAML"),
   });
   return images.map((img) => marshal(img.state, { caps: CAPS, platform: plan.buildPlatform }));
 }
 
 export function definitionsJson(defs: readonly Definition[]): string {
   return `${JSON.stringify(defs.map((d) => toJson(DefinitionSchema, d)), null, 2)}\n`;
-}
-
-export function definitionsDot(defs: readonly Definition[], title: string): string {
-  return toDot(defs, title);
 }

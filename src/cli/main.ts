@@ -4,7 +4,8 @@ import { GoModError } from "../gomod/index.js";
 import { ElfError } from "../elf/index.js";
 import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
-import { definitionsDot, definitionsJson, planDefinitions } from "./graph.js";
+import { toDot } from "../llb/index.js";
+import { definitionsJson, planDefinitions } from "./graph.js";
 import { InitError, initSpec } from "./init.js";
 import { type ProjectOptions, loadProject } from "./project.js";
 import { specJsonSchema } from "./schema.js";
@@ -89,11 +90,11 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
         return 0;
       }
       case "plan": {
-        const options = projectOptions(values, target);
-        const { plan } = loadProject(options);
+        const project = loadProject(projectOptions(values, target));
+        const { plan } = project;
         if (values.llb || values.dot) {
-          const defs = planDefinitions(plan, options.dir, options.specFile);
-          out(values.dot ? definitionsDot(defs, plan.target ?? plan.binaryName) : definitionsJson(defs));
+          const defs = planDefinitions(project);
+          out(values.dot ? toDot(defs, plan.target ?? plan.binaryName) : definitionsJson(defs));
         } else {
           out(`${JSON.stringify(plan, null, 2)}\n`);
         }

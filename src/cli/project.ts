@@ -19,6 +19,10 @@ export interface ProjectOptions {
 }
 
 export interface Project {
+  /** The spec file as read, for LLB source locations. */
+  readonly specFile: { readonly filename: string; readonly data: Uint8Array };
+  /** The build context's exclude patterns: `<spec>.dockerignore`, else `.dockerignore`, as the frontend picks them. */
+  readonly contextExcludes: readonly string[];
   /** The spec narrowed to the target. */
   readonly parsed: ParsedSpec;
   readonly plan: Plan;
@@ -32,19 +36,21 @@ export const CLI_BUILD_PLATFORM: Platform = { os: "linux", architecture: "amd64"
 export function loadProject(opts: ProjectOptions): Project {
   const specPath = opts.specFile.startsWith("/") ? opts.specFile : join(opts.dir, opts.specFile);
   const filename = opts.specFile.slice(opts.specFile.lastIndexOf("/") + 1);
-  const parsed = selectTarget(parseSpec(readFileSync(specPath, "utf8"), filename), opts.target);
+  const data = readFileSync(specPath);
+  const parsed = selectTarget(parseSpec(new TextDecoder().decode(data), filename), opts.target);
   const read = (name: string) => (existsSync(join(opts.dir, name)) ? readFileSync(join(opts.dir, name), "utf8") : undefined);
   const goModText = read("go.mod");
   const rootGoMod = goModText === undefined ? undefined : parseGoMod(goModText, "go.mod");
   const goWorkText = read("go.work");
   const workspace = goWorkText === undefined ? undefined : readWorkspace(goWorkText, read);
   const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
-  const ignore = read(`${specPath.slice(specPath.lastIndexOf("/") + 1)}.dockerignore`) ?? read(".dockerignore");
+  const ignore = read(`${filename}.dockerignore`) ?? read(".dockerignore");
+  const contextExcludes = parseDockerignore(ignore === undefined ? undefined : new TextEncoder().encode(ignore));
   const input = {
     goMod,
     vendored: existsSync(join(opts.dir, "vendor/modules.txt")),
     missingGoSum: read("go.sum") === undefined,
-    hasGit: existsSync(join(opts.dir, ".git")) && !excludesGit(parseDockerignore(ignore === undefined ? undefined : new TextEncoder().encode(ignore))),
+    hasGit: existsSync(join(opts.dir, ".git")) && !excludesGit(contextExcludes),
     ...(workspace ? { workspace } : {}),
   };
   const options = {
@@ -54,7 +60,7 @@ export function loadProject(opts: ProjectOptions): Project {
     network: "sandbox" as const,
     noCache: false,
   };
-  return { parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(opts.target ? { target: opts.target } : {}) } }) };
+  return { specFile: { filename, data }, contextExcludes, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(opts.target ? { target: opts.target } : {}) } }) };
 }
 
 function readWorkspace(text: string, read: (name: string) => string | undefined): WorkspaceInput {

@@ -125,7 +125,7 @@ export class Gateway {
 
   /** Names of the entries directly under `dir` in a ref. */
   async readDir(ref: string, dir: string): Promise<string[]> {
-    return (await this.call("readDir", { Ref: ref, DirPath: dir })).entries.map((e) => e.path);
+    return (await this.readDirStats(ref, dir)).map((e) => e.path);
   }
 
   async resolveImageConfig(

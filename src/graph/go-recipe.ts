@@ -106,11 +106,10 @@ function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined
 
 /** The loader and shared libraries a dynamic cgo binary needs, at the paths the loader looks in. */
 function withRuntimeFiles(root: State, builder: State, files: readonly string[] | undefined): State {
-  const [first, ...rest] = files ?? [];
-  if (first === undefined) return root;
+  if (files === undefined || files.length === 0) return root;
   const opts = { followSymlinks: true, createDestPath: true };
-  const chain = rest.reduce((c, path) => c.copy(builder, path, path, opts), copy(builder, first, first, opts));
-  const names = (files ?? []).map((f) => f.slice(f.lastIndexOf("/") + 1)).join(", ");
+  const chain = copyChain(files.map((path): CopyArgs => [builder, path, path, opts]));
+  const names = files.map((f) => f.slice(f.lastIndexOf("/") + 1)).join(", ");
   return root.file(chain, { customName: `runtime libraries: ${names}` });
 }
 

@@ -63,3 +63,10 @@ export function chooseGoVersion(specGo: string | undefined, goMod: ParsedGoMod):
   // Without a go line, go assumes "go 1.16", which the floor covers.
   return { version: majorMinor(newest === undefined || olderThan(newest, floor) ? floor : newest) };
 }
+
+/** True when go.mod's go line is older than `version`; a missing go line reads as "go 1.16", as go itself does. */
+export function goLineBefore(goMod: ParsedGoMod, version: string): boolean {
+  const line = parseGoVersion(goMod.go ?? "1.16");
+  const than = parseGoVersion(version);
+  return line === undefined || than === undefined || olderThan(line, than);
+}

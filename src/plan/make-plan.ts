@@ -9,7 +9,7 @@ import { cgoCrossProblem, cgoPlan } from "./cgo-plan.js";
 import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { goEnv } from "./go-env.js";
-import { chooseGoVersion, parseGoVersion } from "./go-version.js";
+import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
 import type { FrontendOptions } from "./options.js";
 import { resolveLdflags } from "./ldflags.js";
@@ -44,7 +44,7 @@ export function makePlan(input: PlanInput): Plan {
   }
 
   // Go uses vendor/ by itself only from "go 1.14" on; older modules ignore it (and it is often stale there).
-  const vendored = (input.vendored ?? false) && !goLineBefore(goMod, 1, 14);
+  const vendored = (input.vendored ?? false) && !goLineBefore(goMod, "1.14");
   const choice = chooseGoVersion(spec.go, goMod);
   if ("problem" in choice) throw errorAt(parsed, choice.field, choice.problem);
   const goVersion = choice.version;
@@ -105,12 +105,6 @@ export function planTargets(input: PlanInput): { plan: Plan; targetPlans: () => 
   const targetPlans = () =>
     targets.length === 0 ? [plan] : targets.map((t) => makePlan({ ...input, spec: selectTarget(input.spec, t.name), options: { ...input.options, target: t.name } }));
   return { plan, targetPlans };
-}
-
-// A go.mod without a go line is read as "go 1.16", as go itself does.
-function goLineBefore(goMod: ParsedGoMod, major: number, minor: number): boolean {
-  const v = parseGoVersion(goMod.go ?? "1.16");
-  return v === undefined || v.major < major || (v.major === major && v.minor < minor);
 }
 
 /** The binary a (target's) spec builds: package, name, cgo, tags and flags. */

@@ -65,12 +65,12 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
   // Attribution needs the whole file; the checks need only its headers and small sections.
   const { size } = await gw.statFile(ref, bin.binaryName);
   const read = (offset: number, length: number) => gw.readRange(ref, bin.binaryName, offset, length);
-  let { bytes, whole } = inputs.attribute ? { bytes: await gw.readWholeFile(ref, bin.binaryName), whole: true } : await loadForInspection(size, read);
+  let { bytes, whole } = inputs.attribute ? { bytes: await read(0, size), whole: true } : await loadForInspection(size, read);
   let elf = readElf(bytes);
   let info = readGoBuildInfo(bytes, elf);
   if (info === undefined && !whole) {
     // Old binaries keep build info behind pointers into data sections: read everything.
-    bytes = await gw.readWholeFile(ref, bin.binaryName);
+    bytes = await read(0, size);
     elf = readElf(bytes);
     info = readGoBuildInfo(bytes, elf);
   }
