@@ -1,5 +1,5 @@
 /** YAML node → typed field value, by the field's table type; problems go to a reporter, not exceptions. */
-import { type Node, type Pair, isMap, isScalar, isSeq } from "yaml";
+import { type Node, type Pair, type YAMLMap, isMap, isScalar, isSeq } from "yaml";
 import { type Problem, checkContextPath, parseBytes, parseMode, parseOwner, parsePort, parseShare } from "./checks.js";
 import type { AnyFieldDef } from "./fields.js";
 
@@ -51,29 +51,58 @@ export function decodeField(def: AnyFieldDef, node: Node, report: Report): unkno
   }
 }
 
-const SIZE_KEYS: Record<string, (v: string) => number | Problem> = { budget: parseBytes, warnModuleShare: parseShare };
+interface ScalarEntry {
+  readonly text: string;
+  readonly node: Node;
+}
 
-// {budget: 12MB, warnModuleShare: 25%}; each key checked on its own value.
-function decodeSizePolicy(node: Node, report: Report): unknown {
-  if (!isMap(node)) return fail(report, node, "size", { message: `expected {budget, warnModuleShare}, got ${describe(node)}`, hint: "like size: {budget: 12MB, warnModuleShare: 25%}" });
-  const out: Record<string, number> = {};
+/**
+ * A mapping of known keys to scalars, as `size:` and `files:` entries are
+ * written: each key's text, with every unknown key and non-scalar value
+ * reported (`ok` is then false).
+ */
+function scalarEntries(
+  node: YAMLMap,
+  path: string,
+  keys: readonly string[],
+  o: { keysHint: string; expected: string },
+  report: Report,
+): { entries: Map<string, ScalarEntry>; ok: boolean } {
+  const entries = new Map<string, ScalarEntry>();
   let ok = true;
   for (const pair of node.items as Array<Pair<Node, Node | null>>) {
     const key = scalarText(pair.key);
-    const parse = key === undefined ? undefined : SIZE_KEYS[key];
-    if (key === undefined || parse === undefined) {
-      fail(report, pair.key, "size", { message: `unknown key ${key === undefined ? describe(pair.key) : `"${key}"`}`, hint: "size has budget and warnModuleShare" });
+    if (key === undefined || !keys.includes(key)) {
+      fail(report, pair.key, path, { message: `unknown key ${key === undefined ? describe(pair.key) : `"${key}"`}`, hint: o.keysHint });
       ok = false;
       continue;
     }
     const text = scalarText(pair.value);
-    const value = text === undefined ? ({ message: `expected a value, got ${describe(pair.value)}` } as Problem) : parse(text);
-    if (typeof value !== "number") {
-      fail(report, (pair.value ?? pair.key) as Node, `size.${key}`, value);
+    if (text === undefined) {
+      fail(report, (pair.value ?? pair.key) as Node, `${path}.${key}`, `expected ${o.expected}, got ${describe(pair.value)}`);
       ok = false;
       continue;
     }
-    out[key] = value;
+    entries.set(key, { text, node: pair.value as Node });
+  }
+  return { entries, ok };
+}
+
+const SIZE_KEYS: Record<string, (v: string) => number | Problem> = { budget: parseBytes, warnModuleShare: parseShare };
+
+// {budget: 12MB, warnModuleShare: 25%}; each key checked on its own value, all problems reported.
+function decodeSizePolicy(node: Node, report: Report): unknown {
+  if (!isMap(node)) return fail(report, node, "size", { message: `expected {budget, warnModuleShare}, got ${describe(node)}`, hint: "like size: {budget: 12MB, warnModuleShare: 25%}" });
+  const { entries, ok: keysOk } = scalarEntries(node, "size", Object.keys(SIZE_KEYS), { keysHint: "size has budget and warnModuleShare", expected: "a value" }, report);
+  const out: Record<string, number> = {};
+  let ok = keysOk;
+  for (const [key, { text, node: value }] of entries) {
+    const parsed = (SIZE_KEYS[key] as (v: string) => number | Problem)(text);
+    if (typeof parsed === "number") out[key] = parsed;
+    else {
+      fail(report, value, `size.${key}`, parsed);
+      ok = false;
+    }
   }
   return ok ? out : undefined;
 }
@@ -83,23 +112,7 @@ const FILE_KEYS = ["src", "dest", "mode", "owner"];
 // {src, dest, mode?, owner?}; a problem in one key is reported on that key's value.
 function decodeFileCopy(node: Node, path: string, report: Report): unknown {
   if (!isMap(node)) return fail(report, node, path, { message: `expected {src, dest}, got ${describe(node)}`, hint: `like {src: config/app.yaml, dest: /etc/app/app.yaml}` });
-  const values = new Map<string, { text: string; node: Node }>();
-  let ok = true;
-  for (const pair of node.items as Array<Pair<Node, Node | null>>) {
-    const key = scalarText(pair.key);
-    if (key === undefined || !FILE_KEYS.includes(key)) {
-      fail(report, pair.key, path, { message: `unknown key ${key === undefined ? describe(pair.key) : `"${key}"`}`, hint: "a files entry has src, dest, mode and owner" });
-      ok = false;
-      continue;
-    }
-    const text = scalarText(pair.value);
-    if (text === undefined) {
-      fail(report, (pair.value ?? pair.key) as Node, `${path}.${key}`, `expected a string, got ${describe(pair.value)}`);
-      ok = false;
-      continue;
-    }
-    values.set(key, { text, node: pair.value as Node });
-  }
+  const { entries: values, ok } = scalarEntries(node, path, FILE_KEYS, { keysHint: "a files entry has src, dest, mode and owner", expected: "a string" }, report);
   if (!ok) return undefined;
   const src = values.get("src");
   const dest = values.get("dest");
