@@ -1,65 +1,51 @@
 /** The `go build` step for one target platform, cross-compiled on the build platform. */
-import { type SourceFile, type State, local } from "../llb/index.js";
+import type { State } from "../llb/index.js";
 import { expandPlatformVars } from "../plan/ldflags.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
-import { mergeEnv } from "./env.js";
-import { goPlatformEnv, platformId } from "./go-env.js";
-import { GOCACHE_DIR, GOSUM_DIR, MODULES_DIR, OUT_DIR, SRC_DIR, goBuildCacheId } from "./paths.js";
+import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, sourceMounts } from "./go-step.js";
+import { LIST_REPORT } from "./list-packages.js";
+import { DEPENDENCY_CACHE_DIR, DEPENDENCY_CACHE_STAMP, GOCACHE_DIR, OUT_DIR, PACKAGES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
+import { stepPrefix } from "./step-name.js";
 
-export interface CompileInputs {
-  readonly context: State;
-  /** Session that owns the local sources (named contexts included). */
-  readonly sessionId: string;
-  /** The module layer; undefined when building from vendor/. */
-  readonly modules: State | undefined;
-  /** go.mod + computed go.sum when the context has no go.sum. */
-  readonly goSum?: State | undefined;
-  readonly specFile: SourceFile | undefined;
-  /** Prefix step names with the platform when building several. */
-  readonly multiPlatform: boolean;
-}
-
-/**
- * Before compiling, `go list` records which packages of the main module use
- * cgo (`import "C"`), which dependencies do, and whether `net` or `os/user`
- * are linked. With cgo off and cgo code in the module it stops without
- * building, and the frontend turns the report into a one-line error on the
- * spec; `go build` would otherwise drop those files or fail obscurely.
- */
-const SCRIPT = `set -eu
-mkdir -p "$(dirname "$SLIMGO_REPORT")"
-CGO_ENABLED=1 go list -deps -tags "$SLIMGO_TAGS" -f '${[
-  "{{if .CgoFiles}}{{if .Standard}}{{else if and .Module .Module.Main}}cgo {{.ImportPath}}{{else}}cgo-dep {{.ImportPath}}{{end}}{{end}}",
-  '{{if or (eq .ImportPath "net") (eq .ImportPath "os/user") (eq .ImportPath "crypto/x509")}}std {{.ImportPath}}{{end}}',
-].join("")}' "$SLIMGO_MAIN" | sed '/^$/d' > "$SLIMGO_REPORT"
-if [ "$CGO_ENABLED" = 0 ] && grep -q '^cgo ' "$SLIMGO_REPORT"; then exit 0; fi
-exec "$@"
-`;
-
-/** Where the build step leaves its go list report, inside the output mount. */
+/** Where the build step leaves the go list report, inside the output mount. */
 export const GO_LIST_REPORT = ".slimgo/go-list.txt";
 
-/** Flags added to the user's GOFLAGS so go list and go build both see them: vendor/, or the computed go.sum. */
-function goFlags(plan: Plan): Array<[string, string]> {
-  const extra = [...(plan.vendored ? ["-mod=vendor"] : []), ...(plan.missingGoSum && !plan.vendored ? [`-modfile=${GOSUM_DIR}/go.mod`] : [])];
-  if (extra.length === 0) return [];
-  const user = plan.goEnv.find(([k]) => k === "GOFLAGS")?.[1] ?? "";
-  return [["GOFLAGS", [user, ...extra].filter((f) => f !== "").join(" ")]];
-}
+// 1. Keep the go list report beside the binary for the frontend. With cgo
+//    off and cgo code in the module, stop without building: the frontend
+//    turns the report into a one-line error on the spec, where go build would
+//    drop those files or fail obscurely.
+// 2. Copy the dependency layer into the cache mount, once per layer: on a
+//    fresh builder this is what spares compiling the dependencies again.
+// 3. Build, and say how many packages were compiled rather than taken from
+//    the cache.
+const SCRIPT = `set -eu
+mkdir -p "$(dirname "$SLIMGO_REPORT")"
+cp ${PACKAGES_DIR}/${LIST_REPORT} "$SLIMGO_REPORT"
+if [ "$CGO_ENABLED" = 0 ] && grep -q '^cgo ' "$SLIMGO_REPORT"; then exit 0; fi
+if [ -f ${DEPENDENCY_CACHE_DIR}/${DEPENDENCY_CACHE_STAMP} ]; then
+  seeded="${GOCACHE_DIR}/${DEPENDENCY_CACHE_STAMP}-$(cat ${DEPENDENCY_CACHE_DIR}/${DEPENDENCY_CACHE_STAMP})"
+  if [ ! -e "$seeded" ]; then
+    cp -R ${DEPENDENCY_CACHE_DIR}/. ${GOCACHE_DIR}/
+    touch "$seeded"
+    echo "slimgo: go-build cache filled from the dependency layer"
+  fi
+fi
+# -v names each package go build compiles, and none it takes from the cache.
+set +e
+"$@" 2> /tmp/slimgo-go-build.log
+status=$?
+set -e
+cat /tmp/slimgo-go-build.log >&2
+if [ "$status" != 0 ]; then exit "$status"; fi
+n=$(grep -cv '[ :#]' /tmp/slimgo-go-build.log || true)
+if [ "$n" = 1 ]; then w=package; else w=packages; fi
+echo "slimgo: compiled $n $w; the others came from the go-build cache"
+`;
 
 /** `go build` arguments for one platform; the binary lands in /out/<name>. */
 export function goBuildArgs(plan: Plan, bin: BinaryPlan, target: Platform): string[] {
-  const args = ["go", "build", "-trimpath", `-buildvcs=${plan.vcs ? "true" : "false"}`, "-ldflags", expandPlatformVars(bin.ldflags, target)];
-  if (bin.tags.length > 0) args.push("-tags", bin.tags.join(","));
-  args.push("-o", `${OUT_DIR}/${bin.binaryName}`, bin.main);
-  return args;
-}
-
-/** "[api linux/arm64] ": which binary or target, and which platform, a step is for when there are several. */
-export function stepPrefix(label: string | undefined, target: Platform, multiPlatform: boolean): string {
-  const parts = [label, multiPlatform ? platformId(target) : undefined].filter((p) => p !== undefined);
-  return parts.length === 0 ? "" : `[${parts.join(" ")}] `;
+  return ["go", "build", "-v", ...compileFlags(bin), `-buildvcs=${plan.vcs ? "true" : "false"}`, "-ldflags", expandPlatformVars(bin.ldflags, target), "-o", `${OUT_DIR}/${bin.binaryName}`, bin.main];
 }
 
 // git refuses a repository owned by another user (the context's files are not root's).
@@ -69,46 +55,32 @@ const GIT_SAFE_DIRECTORY: Array<[string, string]> = [
   ["GIT_CONFIG_VALUE_0", "*"],
 ];
 
+export interface BuildInputs extends GoStepInputs {
+  /** The go list step's output (report and dependency list). */
+  readonly packages: State;
+  /** The dependency step's go-build cache entries; undefined when building from vendor/. */
+  readonly dependencies: State | undefined;
+}
+
 /** A state whose root holds the binary at /<name>. */
-export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, inputs: CompileInputs): State {
-  // The module set is complete (download step), so the build needs no network.
-  const env = mergeEnv(plan.goEnv, goPlatformEnv(target), [
-    ["CGO_ENABLED", bin.cgo ? "1" : "0"],
-    ["GOCACHE", GOCACHE_DIR],
-    ["GOMODCACHE", MODULES_DIR],
-    ["GOPROXY", "off"],
-    ...goFlags(plan),
-    ["SLIMGO_MAIN", bin.main],
-    ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
-    ["SLIMGO_TAGS", bin.tags.join(",")],
-    ...(plan.vcs ? GIT_SAFE_DIRECTORY : []),
-  ]);
+export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, label: string | undefined, inputs: BuildInputs): State {
+  const env = goStepEnv(plan, bin, target, [["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`], ...(plan.vcs ? GIT_SAFE_DIRECTORY : [])]);
   const source = specLocation(inputs.specFile, bin.locations.build);
   const step = builder.run({
     args: ["/bin/sh", "-c", SCRIPT, "go-build", ...goBuildArgs(plan, bin, target)],
     env,
     dir: SRC_DIR,
     mounts: [
-      { dest: SRC_DIR, source: inputs.context, readonly: true },
-      ...(plan.externalReplaces ?? []).map((e) => ({
-        dest: e.mountPath,
-        source: local(e.context, { sessionId: inputs.sessionId, sharedKeyHint: e.context, customName: `[context ${e.context}] load build context` }),
-        readonly: true,
-      })),
-      ...(inputs.modules ? [{ dest: MODULES_DIR, source: inputs.modules, readonly: true }] : []),
-      ...(inputs.goSum ? [{ dest: GOSUM_DIR, source: inputs.goSum, readonly: true }] : []),
-      { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, bin.cgo), sharing: "shared" } },
+      ...sourceMounts(plan, inputs),
+      { dest: PACKAGES_DIR, source: inputs.packages, readonly: true },
+      ...(inputs.dependencies ? [{ dest: DEPENDENCY_CACHE_DIR, source: inputs.dependencies, readonly: true }] : []),
+      goBuildCacheMount(bin, target),
       { dest: OUT_DIR },
     ],
     network: "none",
-    customName: `${stepPrefix(binaryLabel(bin), target, inputs.multiPlatform)}go build ${bin.main}`,
+    customName: `${stepPrefix(label, target, inputs.multiPlatform)}go build ${bin.main}`,
     ...(plan.noCache ? { ignoreCache: true } : {}),
     ...(source ? { source } : {}),
   });
   return step.getMount(OUT_DIR);
-}
-
-/** With targets, a binary's steps carry its name; a single-image spec needs no label. */
-export function binaryLabel(bin: BinaryPlan): string | undefined {
-  return bin.target === undefined ? undefined : bin.binaryName;
 }

@@ -5,7 +5,7 @@
  * step can never hand `go build` an empty cache mount. A shared cache mount
  * sits behind it as a fetch cache, so a go.mod change fetches only new modules.
  */
-import { local, scratch, type SourceFile, type State } from "../llb/index.js";
+import { local, type MountOptions, scratch, type SourceFile, type State } from "../llb/index.js";
 import type { Plan } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { FETCH_CACHE_DIR, FETCH_CACHE_ID, GOSUM_DIR, MODULES_DIR, SRC_DIR } from "./paths.js";
@@ -43,6 +43,29 @@ export function goModFiles(plan: Plan): string[] {
   return dirs.flatMap((d) => (d === "." ? ["go.mod", "go.sum"] : [`${d}/go.mod`, `${d}/go.sum`]));
 }
 
+/** go.mod and go.sum at the module root, and those of named-context replaces where go expects them. */
+export function goModMounts(plan: Plan, sessionId: string): MountOptions[] {
+  const goMod = local("context", {
+    sessionId,
+    includePatterns: goModFiles(plan),
+    sharedKeyHint: "slimgo-go-mod",
+    customName: "[context] load go.mod and go.sum",
+  });
+  return [
+    { dest: SRC_DIR, source: goMod, readonly: true },
+    ...(plan.externalReplaces ?? []).map((e) => ({
+      dest: e.mountPath,
+      source: local(e.context, {
+        sessionId,
+        includePatterns: ["go.mod", "go.sum"],
+        sharedKeyHint: `slimgo-go-mod-${e.context}`,
+        customName: `[context ${e.context}] load go.mod and go.sum`,
+      }),
+      readonly: true,
+    })),
+  ];
+}
+
 export interface Downloaded {
   /** A state whose root is a GOMODCACHE with exactly this module set. */
   readonly modules: State;
@@ -52,29 +75,13 @@ export interface Downloaded {
 
 /** The module set for this go.mod/go.sum. */
 export function downloadModules(builder: State, plan: Plan, inputs: DownloadInputs): Downloaded {
-  const goMod = local("context", {
-    sessionId: inputs.sessionId,
-    includePatterns: goModFiles(plan),
-    sharedKeyHint: "slimgo-go-mod",
-    customName: "[context] load go.mod and go.sum",
-  });
   const source = specLocation(inputs.specFile, plan.locations.download);
   const step = builder.run({
     args: ["/bin/sh", "-c", plan.missingGoSum ? SCRIPT_WITHOUT_GOSUM : SCRIPT],
     env: mergeEnv(plan.goEnv, [["GOMODCACHE", FETCH_CACHE_DIR]]),
     dir: SRC_DIR,
     mounts: [
-      { dest: SRC_DIR, source: goMod, readonly: true },
-      ...(plan.externalReplaces ?? []).map((e) => ({
-        dest: e.mountPath,
-        source: local(e.context, {
-          sessionId: inputs.sessionId,
-          includePatterns: ["go.mod", "go.sum"],
-          sharedKeyHint: `slimgo-go-mod-${e.context}`,
-          customName: `[context ${e.context}] load go.mod and go.sum`,
-        }),
-        readonly: true,
-      })),
+      ...goModMounts(plan, inputs.sessionId),
       { dest: FETCH_CACHE_DIR, cache: { id: FETCH_CACHE_ID, sharing: "shared" } },
       { dest: MODULES_DIR, source: scratch() },
       ...(plan.missingGoSum ? [{ dest: GOSUM_DIR, source: scratch() }] : []),

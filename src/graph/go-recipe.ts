@@ -1,14 +1,19 @@
 /**
  * The Go recipe: plan → LLB states, one final image per target platform.
  *
- *   builder ─┬─ go mod download (go.mod, go.sum) ─┐
- *            ├─ go build (context, modules) ×N ───┼─ final image ×N
- *            └─ static base ──────────────────────┘
+ *   builder ─┬─ go mod download (go.mod, go.sum) ──────────────────┐
+ *            ├─ go list -deps (context, modules) ─┬─ compile the   │
+ *            │                   dependency list ─┘  dependencies ─┤
+ *            ├─ go build (context, modules, dependency layer) ×N ──┼─ final image ×N
+ *            └─ static base ───────────────────────────────────────┘
  */
 import { type FileActionChain, copy, image, local, mkdir, scratch, type SourceFile, type State } from "../llb/index.js";
 import type { ImageConfigJson } from "../gateway/llb-bridge.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
-import { compile, stepPrefix } from "./compile.js";
+import { compile } from "./compile.js";
+import { compileDependencies } from "./compile-deps.js";
+import { listPackages } from "./list-packages.js";
+import { binaryLabel, stepPrefix } from "./step-name.js";
 import type { FileCopy } from "../spec/types.js";
 import { downloadModules } from "./download.js";
 import { parseEnvList } from "./env.js";
@@ -69,14 +74,19 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   const bins: readonly BinaryPlan[] = [plan, ...(plan.include ?? [])];
   return plan.targetPlatforms.map((platform) => {
     const binaries = bins.map((bin): BuiltBinary => {
-      const build = compile(builder, plan, bin, platform, {
+      const goInputs = {
         context,
         sessionId: inputs.sessionId,
         modules: downloaded?.modules,
         goSum: downloaded?.goSum,
         specFile: inputs.specFile,
         multiPlatform,
-      });
+      };
+      const label = binaryLabel(bin);
+      const packages = listPackages(builder, plan, bin, platform, label, goInputs);
+      // Vendored dependencies are source: the build step compiles them.
+      const dependencies = downloaded ? compileDependencies(builder, plan, bin, platform, label, { ...goInputs, packages }) : undefined;
+      const build = compile(builder, plan, bin, platform, label, { ...goInputs, packages, dependencies });
       const packed = upx && bin.compress === "upx" ? upxPack(upx, build, bin, platform, multiPlatform) : undefined;
       return { bin, build, ...(packed ? { packed } : {}) };
     });

@@ -8,6 +8,12 @@ export const FETCH_CACHE_DIR = "/var/cache/slimgo/gomod";
 export const GOSUM_DIR = "/slimgo-gosum";
 export const GOCACHE_DIR = "/root/.cache/go-build";
 export const OUT_DIR = "/out";
+/** Where the build step sees the go list step's output. */
+export const PACKAGES_DIR = "/slimgo-packages";
+/** Where the build step sees the dependency step's go-build cache entries. */
+export const DEPENDENCY_CACHE_DIR = "/slimgo-dependencies";
+/** Names the entry set of a dependency layer; a copy in the cache mount says it was copied there. */
+export const DEPENDENCY_CACHE_STAMP = "slimgo-dependencies";
 export const BIN_DIR = "/usr/local/bin";
 
 /** Cache mount ids: stable across builds so BuildKit reuses them. */

@@ -5,7 +5,7 @@
  */
 import { scratch, type State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
-import { binaryLabel, stepPrefix } from "./compile.js";
+import { binaryLabel, stepPrefix } from "./step-name.js";
 
 const IN = "/slimgo-upx/in";
 const OUT = "/slimgo-upx/out";

@@ -82,7 +82,7 @@ test("the image holds only the binary and the static essentials: no shell", asyn
   assert.match(files.get("/etc/passwd")?.text ?? "", /^nonroot:x:65532:65532:nonroot:\/home\/nonroot:/m);
 });
 
-test("a one-line source change rebuilds without running go mod download", async () => {
+test("a one-line source change rebuilds only main, without go mod download or the dependency step", async () => {
   const main = join(dir, "cmd/plain/main.go");
   // A greeting no earlier run built, so BuildKit's cache cannot already hold this compile.
   const greeting = `hello again from plain ${Date.now()}`;
@@ -92,6 +92,9 @@ test("a one-line source change rebuilds without running go mod download", async 
   assert.equal(res.code, 0, `rebuild failed:\n${res.stderr.slice(-4000)}`);
   assert.equal(stepState(res.stderr, "go mod download"), "cached", "go mod download ran again after a .go edit");
   assert.equal(stepState(res.stderr, "go build ./cmd/plain"), "ran");
+  // The import set did not change, so neither did the dependency layer; only main is compiled.
+  assert.equal(stepState(res.stderr, "compile the dependencies of ./cmd/plain"), "cached", "the dependency step ran again after an edit that imports nothing new");
+  assert.match(res.stderr, /slimgo: compiled 1 package; the others came from the go-build cache/);
   assert.deepEqual(proxy.fetched, [], "the rebuild fetched modules");
   assert.ok((await runImage(TAG)).startsWith(`${greeting} id=`));
 });

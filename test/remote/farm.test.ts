@@ -2,7 +2,7 @@
  * A build farm: two standalone buildkitd nodes joined into one buildx builder
  * split a two-platform build and export a registry cache; then a fresh node
  * (empty state dir) builds the same commit from that cache and fetches no
- * module. The figures (modules fetched, compile seconds) are printed as test
+ * module, and after a one-line change compiles only the changed package. The figures (modules fetched, compile seconds) are printed as test
  * diagnostics; docs/remote.md records them.
  */
 import assert from "node:assert/strict";
@@ -111,21 +111,39 @@ test("a fresh node builds the same commit from the registry cache without fetchi
   assert.ok(compiles.some((c) => c.state === "cached"), `no compile came from the registry cache: ${compiles.map(describeStep).join(", ")}`);
 });
 
-test("a one-line change on a fresh node fetches no module but compiles from an empty go-build cache", async (t) => {
+/** "compiled 3 packages" from the build step's own output line; undefined when the step did not run. */
+function compiledPackages(log: string, step: string): number | undefined {
+  const lines = stepLog(log, step);
+  const m = /slimgo: compiled (\d+) packages?;/.exec(lines);
+  return m ? Number(m[1]) : undefined;
+}
+
+test("a one-line change on a fresh node compiles only the changed package", async (t) => {
+  // One cache ref per platform: buildx hands a farm's nodes one --cache-to
+  // ref and the last node's manifest replaces the others (docker/buildx#1044).
+  const amd64Cache = `${cacheRef}-amd64`;
+  const seed = await farm.build(dir, suite.goArgs, ["--network=host", "--platform", "linux/amd64", "--cache-to", `type=registry,ref=${amd64Cache},mode=max`, "--output", "type=cacheonly"]);
+  assert.equal(seed.code, 0, fail("amd64 cache export", seed.stderr));
+
   const main = join(dir, "cmd/plain/main.go");
   writeFileSync(main, readFileSync(main, "utf8").replace('"hello from plain"', JSON.stringify(`hello from plain ${Date.now()}`)));
   // A second fresh node: the first one's go-build cache mount is warm by now.
   const used = nodes.findIndex((n) => n.name === "node3");
   if (used >= 0) await nodes.splice(used, 1)[0]?.destroy(); // frees port 5203
   const fresh = await builder("slimgo-fresh2", [{ node: await node("node3b", 5203) }]);
-  const args = ["--network=host", "--platform", "linux/amd64", "--cache-from", `type=registry,ref=${cacheRef}`, "--output", "type=cacheonly"];
+  const args = ["--network=host", "--platform", "linux/amd64", "--cache-from", `type=registry,ref=${amd64Cache}`, "--output", "type=cacheonly"];
   suite.proxy.reset();
   const cold = await fresh.build(dir, suite.goArgs, args);
   assert.equal(cold.code, 0, fail("fresh node rebuild", cold.stderr));
   assert.deepEqual(suite.proxy.zips(), [], `a .go change on a fresh node fetched modules:\n${stepLog(cold.stderr, "go mod download")}`);
+  const deps = stepReport(cold.stderr, "compile the dependencies of ./cmd/plain");
+  assert.equal(deps.state, "cached", `the dependency layer did not come from the registry cache:\n${stepLog(cold.stderr, "compile the dependencies of ./cmd/plain")}`);
+  const freshCompiled = compiledPackages(cold.stderr, "go build ./cmd/plain");
+  // The fixture's main module is one package: the one that changed.
+  assert.equal(freshCompiled, 1, `the fresh node compiled more than the changed package:\n${stepLog(cold.stderr, "go build ./cmd/plain")}`);
+
   const warm = await farm.build(dir, suite.goArgs, args);
   assert.equal(warm.code, 0, fail("farm rebuild", warm.stderr));
   const compile = (log: string) => describeStep(stepReport(log, "go build ./cmd/plain"));
-  t.diagnostic(`one-line change, go build linux/amd64: fresh node ${compile(cold.stderr)}, farm node1 (warm go-build cache) ${compile(warm.stderr)}`);
+  t.diagnostic(`one-line change, go build linux/amd64: fresh node ${compile(cold.stderr)}, ${freshCompiled} package compiled; farm node1 (warm go-build cache) ${compile(warm.stderr)}, ${compiledPackages(warm.stderr, "go build ./cmd/plain")} compiled`);
 });
-
