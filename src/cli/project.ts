@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { type WorkspaceInput, contextDir, missingUseError, moduleForMain, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
-import { excludesGit, parseDockerignore } from "../server/dockerignore.js";
+import { contextFacts, parseDockerignore } from "../plan/index.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
 
 export interface ProjectOptions {
@@ -48,9 +48,12 @@ export function loadProject(opts: ProjectOptions): Project {
   const contextExcludes = parseDockerignore(ignore === undefined ? undefined : new TextEncoder().encode(ignore));
   const input = {
     goMod,
-    vendored: existsSync(join(opts.dir, "vendor/modules.txt")),
-    missingGoSum: read("go.sum") === undefined,
-    hasGit: existsSync(join(opts.dir, ".git")) && !excludesGit(contextExcludes),
+    ...contextFacts({
+      goSum: existsSync(join(opts.dir, "go.sum")),
+      vendorModules: existsSync(join(opts.dir, "vendor/modules.txt")),
+      gitHead: existsSync(join(opts.dir, ".git/HEAD")),
+      excludes: contextExcludes,
+    }),
     ...(workspace ? { workspace } : {}),
   };
   const options = {

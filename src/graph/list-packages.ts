@@ -35,11 +35,13 @@ const DEPENDENCY_TEMPLATE = [
 
 // -e: a broken package is go build's to report, with its own message, in
 // the build step. The report is listed with cgo on, so that `import "C"`
-// files are seen even when the build turns cgo off.
+// files are seen even when the build turns cgo off; the two lists run side
+// by side, as this step is on the path of every rebuild.
 const SCRIPT = `set -u
 list() { go list -e -deps "$@" "$SLIMGO_MAIN" | sed '/^$/d'; }
-CGO_ENABLED=1 list ${"$"}SLIMGO_FLAGS -f '${REPORT_TEMPLATE}' > ${OUT_DIR}/${LIST_REPORT}
+CGO_ENABLED=1 list ${"$"}SLIMGO_FLAGS -f '${REPORT_TEMPLATE}' > ${OUT_DIR}/${LIST_REPORT} &
 list ${"$"}SLIMGO_FLAGS -f '${DEPENDENCY_TEMPLATE}' > ${OUT_DIR}/${DEPENDENCY_LIST}
+wait
 exit 0
 `;
 

@@ -11,3 +11,5 @@ export type { BasePlan, BinaryPlan, ImageConfigPlan, Plan, Platform, SpecRange }
 export { LDFLAGS_DEFAULTS, PLATFORM_VARS, expandPlatformVars, ldflagsVars, resolveLdflags } from "./ldflags.js";
 export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs } from "./local-replaces.js";
 export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, workspaceModuleFiles } from "./workspace.js";
+export { type ContextFiles, contextFacts } from "./context-facts.js";
+export { isExcluded, parseDockerignore } from "./dockerignore.js";

@@ -9,12 +9,11 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedCo
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { moduleForMain, parsePlatforms, planTargets } from "../plan/index.js";
+import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
 import { parseSpec, selectTarget } from "../spec/index.js";
-import { excludesGit, parseDockerignore } from "./dockerignore.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
 import { checkCaps } from "./required-caps.js";
 import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
@@ -146,9 +145,12 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
   const platformOpt = env.opts.get(OPT.platform) ?? "";
   const input = {
     goMod,
-    vendored: context.vendored,
-    missingGoSum: context.goSum === undefined,
-    hasGit: context.git && !excludesGit(parseDockerignore(specInput.dockerignore ?? context.dockerignore)),
+    ...contextFacts({
+      goSum: context.goSum !== undefined,
+      vendorModules: context.vendored,
+      gitHead: context.gitHead,
+      excludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
+    }),
     ...(workspace ? { workspace } : {}),
   };
   const options = {

@@ -20,8 +20,8 @@ export interface ContextInput {
   readonly dockerignore: Uint8Array | undefined;
   readonly vendored: boolean;
   readonly goWork: Uint8Array | undefined;
-  /** The context root has a .git directory (before .dockerignore is applied). */
-  readonly git: boolean;
+  /** The context root has .git/HEAD (before .dockerignore is applied). */
+  readonly gitHead: boolean;
 }
 
 /**
@@ -82,15 +82,15 @@ export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: st
   });
   const names = new Set(await gw.readDir(ref, "/"));
   const read = async (name: string) => (names.has(name) ? gw.readFile(ref, name) : undefined);
-  const vendored = names.has("vendor") && (await gw.readDir(ref, "vendor")).includes("modules.txt");
-  return {
-    goMod: await read("go.mod"),
-    goSum: await read("go.sum"),
-    goWork: await read("go.work"),
-    dockerignore: await read(".dockerignore"),
-    vendored,
-    git: names.has(".git"),
-  };
+  // Side by side: each read is a round trip to BuildKit.
+  const [goMod, goSum, goWork, dockerignore, vendored] = await Promise.all([
+    read("go.mod"),
+    read("go.sum"),
+    read("go.work"),
+    read(".dockerignore"),
+    names.has("vendor") ? gw.readDir(ref, "vendor").then((v) => v.includes("modules.txt")) : false,
+  ]);
+  return { goMod, goSum, goWork, dockerignore, vendored, gitHead: names.has(".git") };
 }
 
 /** go.work and the go.mod of each module it uses, read through BuildKit; records the files for error framing. */

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseGoMod } from "../../src/gomod/index.js";
 import { makePlan } from "../../src/plan/index.js";
-import { excludesGit } from "../../src/server/dockerignore.js";
 import { parseGoListReport } from "../../src/server/go-list-report.js";
 import { reportWarnings, warningRanges } from "../../src/server/warnings.js";
 import { parseSpec } from "../../src/spec/index.js";
@@ -23,11 +22,4 @@ test("base: scratch with crypto/x509 linked warns on the base line", () => {
 
 test("cgo dependencies left out with cgo off warn on the first line when cgo is not written", () => {
   assert.deepEqual(warnings("# syntax=slimgo:dev\n", "cgo-dep github.com/mattn/go-sqlite3\n"), [["CgoDependency", 1]]);
-});
-
-test(".dockerignore spellings that leave out .git, and a negation that brings it back", () => {
-  assert.equal(excludesGit([".git"]), true);
-  assert.equal(excludesGit(["**/.git/**"]), true);
-  assert.equal(excludesGit(["*", "!.git"]), false);
-  assert.equal(excludesGit(["bin", "*.test"]), false);
 });
