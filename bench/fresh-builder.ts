@@ -1,16 +1,15 @@
 /**
  * A builder with an empty BuildKit cache, without pruning the engine's shared
- * builder: a standalone buildkitd with its own state directory, attached to
- * buildx with the remote driver. It pulls images from the bench registry
- * (docker.io is mirrored there), so it starts with the base and frontend images
- * already pulled and nothing else: a CI runner with its images cached.
- *
- * Only what the benchmark needs; not a general way to run BuildKit.
+ * builder: a standalone buildkitd (state on tmpfs, no garbage collection)
+ * attached to buildx with the remote driver. It pulls images from the bench
+ * registry (docker.io is mirrored there), so it starts with the base and
+ * frontend images already pulled and nothing else: a CI runner with its
+ * images cached.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startNode } from "../test/support/buildkit/buildkitd.js";
 import { run } from "../test/support/docker.js";
 import { REGISTRY } from "./registry.js";
 
@@ -31,62 +30,20 @@ export interface Warmup {
 
 let count = 0;
 
-export async function startFreshBuilder(buildkitd: string, buildctl: string, warm: Warmup): Promise<FreshBuilder> {
-  const root = mkdtempSync(join(tmpdir(), "slimgo-bench-buildkitd-"));
-  const socket = `unix://${root}/buildkitd.sock`;
-  // Its state on tmpfs: deleting an unpacked builder image from this disk took 90 s.
-  const state = join(root, "state");
-  mkdirSync(state);
-  const onTmpfs = (await run("mount", ["-t", "tmpfs", "-o", "size=16g,mode=0700", "slimgo-bench-buildkitd", state])).code === 0;
+export async function startFreshBuilder(warm: Warmup): Promise<FreshBuilder> {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-bench-buildkitd-"));
   const name = `slimgo-bench-fresh-${process.pid}-${count++}`;
-  writeFileSync(
-    join(root, "buildkitd.toml"),
-    [
-      `root = "${state}"`,
-      // Builds reach the loopback GOPROXY with --network=host, as on the engine.
-      'insecure-entitlements = ["network.host"]',
-      "[grpc]",
-      `  address = ["${socket}"]`,
-      "[worker.oci]",
-      "  enabled = true",
-      // No garbage collection during a measurement.
-      "  gc = false",
-      "[worker.containerd]",
-      "  enabled = false",
-      '[registry."docker.io"]',
-      `  mirrors = ["${REGISTRY}"]`,
-      `[registry."${REGISTRY}"]`,
-      "  http = true",
-      "",
-    ].join("\n"),
-  );
-  const log = join(root, "buildkitd.log");
-  const fd = openSync(log, "w");
-  const proc: ChildProcess = spawn(buildkitd, ["--config", join(root, "buildkitd.toml")], { stdio: ["ignore", fd, fd] });
-  closeSync(fd);
-  const exited = new Promise<void>((ok) => proc.once("exit", () => ok()));
-  const fail = (what: string, detail: string) => {
-    proc.kill("SIGTERM");
-    if (onTmpfs) void exited.then(() => run("umount", ["--lazy", state]));
-    return new Error(`fresh builder: ${what}: ${detail.trim().slice(-1500)}\nbuildkitd log: ${readFileSync(log, "utf8").slice(-1500)}`);
-  };
-  for (let i = 0; ; i++) {
-    const res = await run(buildctl, ["--addr", socket, "debug", "workers"], { timeoutMs: 5000 });
-    if (res.code === 0) break;
-    if (i === 50 || proc.exitCode !== null) throw fail("buildkitd did not answer", res.stderr);
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-  const create = await run("docker", ["buildx", "create", "--name", name, "--driver", "remote", socket]);
-  if (create.code !== 0) throw fail("docker buildx create", create.stderr);
+  let node: Awaited<ReturnType<typeof startNode>> | undefined;
   const stop = async () => {
     await run("docker", ["buildx", "rm", name]);
-    proc.kill("SIGTERM");
-    await exited;
-    if (onTmpfs) await run("umount", ["--lazy", state]);
-    rmSync(root, { recursive: true, force: true });
+    await node?.destroy();
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await warmUp(name, root, warm);
+    node = await startNode({ name: "fresh", dir, registry: REGISTRY, tmpfs: true, noGc: true });
+    const create = await run("docker", ["buildx", "create", "--name", name, "--driver", "remote", node.socket]);
+    if (create.code !== 0) throw new Error(`fresh builder: docker buildx create: ${create.stderr.trim()}\nbuildkitd log:\n${node.daemon.tail()}`);
+    await warmUp(name, dir, warm);
   } catch (err) {
     await stop();
     throw err;

@@ -16,7 +16,7 @@ import { run } from "../test/support/docker.js";
 import { drawChart } from "./chart.js";
 import { BUILDER, CONTENDERS, SLIMGO_IMAGE } from "./contenders.js";
 import { KO_CONFIG_FILE, Ko, pushKoBase } from "./ko.js";
-import { pushLocalImages, startRegistry } from "./registry.js";
+import { startBenchRegistry } from "./registry.js";
 import { type FrontendSample, type Row, SCENARIOS, writeReport } from "./report.js";
 import { startFreshBuilder } from "./fresh-builder.js";
 import { type BuildKitSetup, type Runner, type Sample, buildKitRunner, hostRunner, koRunner } from "./runners.js";
@@ -42,7 +42,7 @@ if (RUNS > MODULE_CHANGES) process.stderr.write(`bench: only ${MODULE_CHANGES} d
 const started = performance.now();
 ensureAptPackages();
 const koBin = ensureKo();
-const { buildkitd, buildctl } = ensureBuildkitd();
+ensureBuildkitd();
 
 const dir = mkdtempSync(join(tmpdir(), "slimgo-bench-"));
 const scratch = mkdtempSync(join(tmpdir(), "slimgo-bench-scratch-"));
@@ -61,14 +61,14 @@ const variants = Array.from({ length: MODULE_CHANGES }, (_, n) => {
 const proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [dir, ...variants]));
 for (const v of variants) rmSync(v, { recursive: true, force: true });
 
-const registry = await startRegistry();
+const registry = await startBenchRegistry();
 const rows: Row[] = [];
 const spans: BuildKitSetup["spans"] = [];
 let edit = 0;
 const change = () => oneLineChange(dir, edit++);
 try {
   process.stderr.write("bench: filling the registry (builder and frontend images, ko's base)\n");
-  await pushLocalImages([BUILDER, SLIMGO_IMAGE]);
+  await registry.pushAsDockerHub([BUILDER, SLIMGO_IMAGE]);
   await pushKoBase(join(scratch, "ko-base"));
   const runners: Runner[] = [
     ...CONTENDERS.map((c) => buildKitRunner(c, { dir, proxy, spans })),
@@ -79,7 +79,7 @@ try {
   // Contenders share each fresh builder: their steps and cache mount ids differ, so none warms another.
   const warmup = { dir, images: [BUILDER], frontends: CONTENDERS.filter((c) => c.text.startsWith("# syntax=")).map((c) => c.file) };
   const withFreshBuilder = async (body: (name: string) => Promise<void>) => {
-    const fresh = await startFreshBuilder(buildkitd, buildctl, warmup);
+    const fresh = await startFreshBuilder(warmup);
     try {
       await body(fresh.name);
     } finally {

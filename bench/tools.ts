@@ -37,9 +37,7 @@ export function ensureKo(): string {
   return ko;
 }
 
-/** buildkitd and buildctl for the fresh builders: the pinned build the remote suite uses (scripts/buildkit). */
-export function ensureBuildkitd(): { buildkitd: string; buildctl: string } {
-  const dir = resolve(".cache/buildkit/bin");
-  execFileSync("bash", ["scripts/buildkit/build.sh", dir], { stdio: ["ignore", "ignore", "inherit"] });
-  return { buildkitd: join(dir, "buildkitd"), buildctl: join(dir, "buildctl") };
+/** buildkitd, buildctl and runc for the fresh builders: the pinned build and set-up the remote suite uses (scripts/buildkit). */
+export function ensureBuildkitd(): void {
+  execFileSync("bash", ["scripts/buildkit/setup.sh"], { stdio: ["ignore", "ignore", "inherit"] });
 }

@@ -10,12 +10,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { describeStep, stepLog, stepReport } from "../support/progress.js";
-import { type BuildkitNode, startNode } from "./support/buildkitd.js";
+import { type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
 import { type BuilderNode, type RemoteBuilder, createRemoteBuilder } from "./support/buildx.js";
 import { type RemoteSuite, setUpSuite } from "./support/suite.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 const goBuild = (platform: string) => `[${platform}] go build ./cmd/plain`;
+const DEPENDENCIES = "compile the dependencies of ./cmd/plain";
 
 let suite: RemoteSuite;
 const nodes: BuildkitNode[] = [];
@@ -38,7 +39,7 @@ after(async () => {
 });
 
 async function node(name: string, port: number, platforms?: readonly string[]): Promise<BuildkitNode> {
-  const started = await startNode({ name, dir: suite.dir, port, certs: suite.certs, registry: suite.registry.host, ...(platforms ? { platforms } : {}) });
+  const started = await startNode({ name, dir: suite.dir, tcp: { port, certs: suite.certs }, registry: suite.registry.host, ...(platforms ? { platforms } : {}) });
   nodes.push(started);
   return started;
 }
@@ -85,7 +86,7 @@ test("two nodes split linux/amd64,linux/arm64 and export a registry cache", asyn
   // Each node runs its own download step: the module set is fetched once per node.
   t.diagnostic(`farm: modules fetched ${suite.proxy.zips().length} (${[...new Set(suite.proxy.zips())].join(", ")})`);
   // Each node builds one platform, so its steps carry no platform prefix.
-  t.diagnostic(`farm: go build ./cmd/plain (one platform per node) ${describeStep(stepReport(res.stderr, "go build ./cmd/plain"))}`);
+  t.diagnostic(`farm: ${DEPENDENCIES} (one platform per node) ${describeStep(stepReport(res.stderr, DEPENDENCIES))}, go build ./cmd/plain ${describeStep(stepReport(res.stderr, "go build ./cmd/plain"))}`);
 });
 
 test("a fresh node builds the same commit from the registry cache without fetching a module", async (t) => {
@@ -107,7 +108,10 @@ test("a fresh node builds the same commit from the registry cache without fetchi
   // finish overwrites the other's cache manifest: one platform's compile comes
   // from the cache, the other is compiled again with an empty go-build cache.
   const compiles = PLATFORMS.map((p) => stepReport(res.stderr, goBuild(p)));
-  for (const [i, p] of PLATFORMS.entries()) t.diagnostic(`fresh node, same commit: ${goBuild(p)} ${describeStep(compiles[i]!)}`);
+  for (const [i, p] of PLATFORMS.entries()) {
+    const deps = stepReport(res.stderr, `[${p}] ${DEPENDENCIES}`);
+    t.diagnostic(`fresh node, same commit: ${goBuild(p)} ${describeStep(compiles[i]!)}, its dependency step ${describeStep(deps)}`);
+  }
   assert.ok(compiles.some((c) => c.state === "cached"), `no compile came from the registry cache: ${compiles.map(describeStep).join(", ")}`);
 });
 
@@ -136,8 +140,8 @@ test("a one-line change on a fresh node compiles only the changed package", asyn
   const cold = await fresh.build(dir, suite.goArgs, args);
   assert.equal(cold.code, 0, fail("fresh node rebuild", cold.stderr));
   assert.deepEqual(suite.proxy.zips(), [], `a .go change on a fresh node fetched modules:\n${stepLog(cold.stderr, "go mod download")}`);
-  const deps = stepReport(cold.stderr, "compile the dependencies of ./cmd/plain");
-  assert.equal(deps.state, "cached", `the dependency layer did not come from the registry cache:\n${stepLog(cold.stderr, "compile the dependencies of ./cmd/plain")}`);
+  const deps = stepReport(cold.stderr, DEPENDENCIES);
+  assert.equal(deps.state, "cached", `the dependency layer did not come from the registry cache:\n${stepLog(cold.stderr, DEPENDENCIES)}`);
   const freshCompiled = compiledPackages(cold.stderr, "go build ./cmd/plain");
   // The fixture's main module is one package: the one that changed.
   assert.equal(freshCompiled, 1, `the fresh node compiled more than the changed package:\n${stepLog(cold.stderr, "go build ./cmd/plain")}`);

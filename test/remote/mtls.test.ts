@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { run, stepState } from "../support/docker.js";
-import { BUILDCTL, type BuildkitNode, startNode } from "./support/buildkitd.js";
+import { BUILDCTL, type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
 import { type RemoteBuilder, createRemoteBuilder } from "./support/buildx.js";
 import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
 
@@ -19,7 +19,7 @@ let builder: RemoteBuilder | undefined;
 
 before(async () => {
   suite = await setUpSuite("mtls");
-  node = await startNode({ name: "node1", dir: suite.dir, port: 5201, certs: suite.certs, registry: suite.registry.host });
+  node = await startNode({ name: "node1", dir: suite.dir, tcp: { port: 5201, certs: suite.certs }, registry: suite.registry.host });
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 /** buildx builders of the `remote` driver over mTLS: one node, or several joined with --append. */
 import { type Run, run } from "../../support/docker.js";
-import type { BuildkitNode } from "./buildkitd.js";
-import type { Certs } from "./certs.js";
+import type { BuildkitNode } from "../../support/buildkit/buildkitd.js";
+import type { Certs } from "../../support/buildkit/certs.js";
 
 export interface RemoteBuilder {
   readonly name: string;

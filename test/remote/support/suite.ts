@@ -9,13 +9,15 @@ import { join, resolve } from "node:path";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../../scripts/goproxy.js";
 import { requireEngine } from "../../support/docker.js";
 import { FRONTEND, copyFixture, fixturePath } from "../../support/fixture.js";
-import { requireBuildkit } from "./buildkitd.js";
-import { type Certs, makeCerts } from "./certs.js";
-import { type Registry, startRegistry } from "./registry.js";
+import { requireBuildkit } from "../../support/buildkit/buildkitd.js";
+import { type Certs, makeCerts } from "../../support/buildkit/certs.js";
+import { type Registry, startRegistry } from "../../support/buildkit/registry.js";
 
 /** The builder image the fixture's `go 1.24` selects; the static base is made from it too. */
 const BUILDER = "golang:1.24-bookworm";
 export const FIXTURE = "plain";
+/** The suite's registry; the farm nodes take 5201–5203. */
+const REGISTRY_PORT = Number(process.env["SLIMGO_REGISTRY_PORT"] ?? 5100);
 export const SPEC_BODY = "main: ./cmd/plain\n";
 /** What the fixture prints, minus the uid/gid of whoever runs it. */
 export const GREETING = /^hello from plain id=c8a85b90-249f-5970-b209-a1c089a7f579 uid=\d+ gid=\d+$/;
@@ -44,7 +46,7 @@ export async function setUpSuite(label: string): Promise<RemoteSuite> {
   };
   try {
     const certs = makeCerts(dir);
-    const registry = await startRegistry(dir);
+    const registry = await startRegistry(dir, REGISTRY_PORT);
     closers.push(() => registry.stop());
     const frontendRef = `${registry.host}/${FRONTEND.replace(/^.*\//, "")}`;
     await registry.push(FRONTEND, frontendRef.slice(registry.host.length + 1));

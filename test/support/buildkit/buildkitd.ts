@@ -1,12 +1,13 @@
 /**
  * Standalone rootful buildkitd nodes (OCI worker, bookworm's runc), each with its
- * own state dir, a unix socket and an mTLS TCP address, pulling through a
- * loopback registry: Docker Hub names resolve through it as a mirror.
+ * own state dir and a unix socket, optionally an mTLS TCP address, pulling
+ * through a loopback registry: Docker Hub names resolve through it as a mirror.
+ * The remote suite's farm nodes and the benchmark's fresh builders.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
-import { type Run, run } from "../../support/docker.js";
+import { type Run, run } from "../docker.js";
 import type { Certs } from "./certs.js";
 import { type Daemon, startDaemon, waitFor } from "./daemon.js";
 
@@ -30,23 +31,27 @@ export interface NodeOptions {
   readonly name: string;
   /** Parent dir; the node's state, socket, config and log go in <dir>/<name>. */
   readonly dir: string;
-  readonly port: number;
-  readonly certs: Certs;
+  /** Also listen on tcp://127.0.0.1:PORT, with mTLS from these certificates. */
+  readonly tcp?: { readonly port: number; readonly certs: Certs };
   /** Registry host:port serving Docker Hub names (library/…) over plain HTTP. */
   readonly registry: string;
   /** Worker platforms to declare (`--oci-worker-platform`); default: what the host runs. */
   readonly platforms?: readonly string[];
+  /** State on a tmpfs: deleting an unpacked builder image from this disk took 90 s. */
+  readonly tmpfs?: boolean;
+  /** No garbage collection, so a measurement never pays for one. */
+  readonly noGc?: boolean;
 }
 
 export interface BuildkitNode {
   readonly name: string;
-  /** mTLS address, tcp://127.0.0.1:PORT. */
+  /** The mTLS address tcp://127.0.0.1:PORT with `tcp`, else the unix socket. */
   readonly addr: string;
   /** Plain unix socket address for local checks. */
   readonly socket: string;
   readonly root: string;
   readonly daemon: Daemon;
-  /** buildctl against the mTLS address with the client certificate. */
+  /** buildctl against `addr` (with the client certificate over TCP). */
   buildctl(args: readonly string[], cwd?: string): Promise<Run>;
   /** Stop the daemon and remove its state (unmounting anything it left). */
   destroy(): Promise<void>;
@@ -56,6 +61,10 @@ export async function startNode(o: NodeOptions): Promise<BuildkitNode> {
   const home = join(o.dir, o.name);
   const root = join(home, "state");
   mkdirSync(root, { recursive: true });
+  if (o.tmpfs) {
+    const mounted = await run("mount", ["-t", "tmpfs", "-o", "size=16g,mode=0700", `slimgo-${o.name}`, root]);
+    if (mounted.code !== 0) throw new Error(`mount tmpfs on ${root}: ${mounted.stderr.trim()}`);
+  }
   const config = join(home, "buildkitd.toml");
   writeFileSync(
     config,
@@ -69,29 +78,28 @@ export async function startNode(o: NodeOptions): Promise<BuildkitNode> {
     ].join("\n"),
   );
   const socket = `unix://${join(home, "buildkitd.sock")}`;
-  const addr = `tcp://127.0.0.1:${o.port}`;
+  const addr = o.tcp ? `tcp://127.0.0.1:${o.tcp.port}` : socket;
   const args = [
     "--config", config,
     "--root", root,
     "--addr", socket,
-    "--addr", addr,
-    "--tlscacert", o.certs.ca,
-    "--tlscert", o.certs.serverCert,
-    "--tlskey", o.certs.serverKey,
+    ...(o.tcp ? ["--addr", addr, "--tlscacert", o.tcp.certs.ca, "--tlscert", o.tcp.certs.serverCert, "--tlskey", o.tcp.certs.serverKey] : []),
     "--oci-worker=true",
     "--containerd-worker=false",
+    // Builds reach the loopback GOPROXY with --network=host, as on the engine.
     "--allow-insecure-entitlement", "network.host",
+    ...(o.noGc ? ["--oci-worker-gc=false"] : []),
     ...(o.platforms ?? []).flatMap((p) => ["--oci-worker-platform", p]),
   ];
   const daemon = startDaemon(BUILDKITD, args, join(home, "buildkitd.log"));
-  const tls = ["--addr", addr, "--tlscacert", o.certs.ca, "--tlscert", o.certs.clientCert, "--tlskey", o.certs.clientKey];
+  const client = o.tcp ? ["--addr", addr, "--tlscacert", o.tcp.certs.ca, "--tlscert", o.tcp.certs.clientCert, "--tlskey", o.tcp.certs.clientKey] : ["--addr", addr];
   const node: BuildkitNode = {
     name: o.name,
     addr,
     socket,
     root,
     daemon,
-    buildctl: (a, cwd) => run(BUILDCTL, [...tls, ...a], cwd === undefined ? {} : { cwd }),
+    buildctl: (a, cwd) => run(BUILDCTL, [...client, ...a], cwd === undefined ? {} : { cwd }),
     async destroy() {
       await daemon.stop();
       unmountUnder(home);
