@@ -100,3 +100,42 @@ test("a target's build step is the same op in its own image and in one that incl
   assert.equal(buildOf(all, "[worker] go build ./cmd/worker"), digest);
   assert.ok(buildOf(all, "[api] go build ./cmd/api") !== undefined);
 });
+
+type Mount = { input?: string; dest: string; selector?: string; readonly?: boolean; mountType?: string };
+type ExecOp = { inputs: Array<{ digest: string }>; exec: { mounts: Mount[] } };
+
+/** The named step's exec, with each mount's source step name (or "none"). */
+function step(def: Definition, name: string): { mounts: Array<Mount & { from: string }> } {
+  const ops = dump(def);
+  const op = ops.find((o) => o.name === name)?.op as unknown as ExecOp | undefined;
+  assert.ok(op, `no step named ${name}: ${ops.map((o) => o.name).filter(Boolean).join(", ")}`);
+  const nameOf = (digest: string | undefined) => ops.find((o) => o.digest === digest)?.name ?? digest ?? "none";
+  return { mounts: op.exec.mounts.map((m) => ({ ...m, from: m.input === undefined ? nameOf(op.inputs[0]?.digest) : m.input === "-1" ? "none" : nameOf(op.inputs[Number(m.input)]?.digest) })) };
+}
+
+test("the dependency step sees go.mod, the modules and the package list, never the source", () => {
+  const [def] = recipe("plain", cases[0]?.[2] ?? "");
+  const deps = step(def!, "compile the dependencies of ./cmd/plain");
+  const sources = deps.mounts.map((m) => m.from);
+  assert.ok(!sources.includes("[context] load build context"), `the dependency step mounts the source: ${sources.join(", ")}`);
+  assert.ok(sources.includes("[context] load go.mod and go.sum"));
+  assert.ok(sources.includes("go mod download"));
+  // Read-only with a selector: BuildKit keys the step on the list file's content, so a .go edit that imports nothing new reuses it.
+  const list = deps.mounts.find((m) => m.from === "go list -deps ./cmd/plain");
+  assert.deepEqual([list?.selector, list?.readonly], ["deps.txt", true]);
+  // The build step takes the layer read-only and copies it into the same go-build cache mount.
+  const build = step(def!, "go build ./cmd/plain");
+  assert.equal(build.mounts.find((m) => m.from === "compile the dependencies of ./cmd/plain")?.readonly, true);
+  const cacheIds = [deps, build].map((s) => JSON.stringify(s.mounts.find((m) => m.mountType === "CACHE")));
+  assert.equal(cacheIds[0], cacheIds[1]);
+});
+
+test("a vendored module has no dependency step: vendor/ is source", () => {
+  const spec = parseSpec("# syntax=slimgo:dev\nmain: .\n");
+  const goMod = parseGoMod(readFileSync(`${fixturePath("vendored")}/go.mod`, "utf8"));
+  const plan = makePlan({ spec, goMod, vendored: true, options: { platforms: [], buildPlatform: amd64, buildArgs: {}, network: "sandbox", noCache: false } });
+  const [image] = goRecipe(plan, { sessionId: "s", contextExcludes: [], builderConfig: BUILDER_CONFIG, baseConfigs: new Map(), resolveMode: "default", extraLabels: [] });
+  const names = dump(marshal(image!.state, { caps: CAPS, platform: amd64 })).map((o) => o.name ?? "");
+  assert.ok(names.some((n) => n.startsWith("go list -deps")), names.join(", "));
+  assert.ok(!names.some((n) => n.includes("compile the dependencies")), names.join(", "));
+});
