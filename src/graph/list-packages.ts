@@ -12,7 +12,7 @@
 import type { State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { stepPrefix } from "./step-name.js";
-import { type GoStepInputs, compileFlags, goStepEnv, sourceMounts } from "./go-step.js";
+import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, sourceMounts } from "./go-step.js";
 import { OUT_DIR, SRC_DIR } from "./paths.js";
 
 /** The report, at the root of the step's output. */
@@ -54,7 +54,8 @@ export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target
       ["SLIMGO_MAIN", bin.main],
     ]),
     dir: SRC_DIR,
-    mounts: [...sourceMounts(plan, inputs), { dest: OUT_DIR }],
+    // The go-build cache also holds go's index of module and standard packages: without it, listing takes seconds.
+    mounts: [...sourceMounts(plan, inputs), goBuildCacheMount(bin, target), { dest: OUT_DIR }],
     network: "none",
     customName: `${stepPrefix(label, target, inputs.multiPlatform)}go list -deps ${bin.main}`,
     ...(plan.noCache ? { ignoreCache: true } : {}),
