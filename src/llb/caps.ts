@@ -19,6 +19,7 @@ export const Caps = {
   execMountSelector: "exec.mount.selector",
   execMountTmpfs: "exec.mount.tmpfs",
   execMountTmpfsSize: "exec.mount.tmpfs.size",
+  execMountContentCache: "exec.mount.cache.content",
   fileBase: "file.base",
   constraints: "constraints",
   platform: "platform",

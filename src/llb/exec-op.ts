@@ -7,6 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import {
   CacheSharingOpt,
   ExecOpSchema,
+  MountContentCache,
   MountSchema,
   MountType,
   NetMode,
@@ -42,6 +43,12 @@ export interface MountOptions {
   readonly readonly?: boolean;
   readonly cache?: { readonly id: string; readonly sharing: CacheSharing };
   readonly tmpfs?: { readonly size?: number };
+  /**
+   * Whether BuildKit may key the exec on the mounted content rather than on
+   * the step that made it. Dropped when the daemon lacks the capability:
+   * its default is then what happens.
+   */
+  readonly contentCache?: "on" | "off";
 }
 
 export interface RunOptions {
@@ -75,6 +82,7 @@ interface ExecMount {
   readonly readonly: boolean;
   readonly cache: MountOptions["cache"];
   readonly tmpfsSize: number | undefined;
+  readonly contentCache: MountOptions["contentCache"];
   /** Index among the exec's outputs, or -1 when the mount has none. */
   readonly output: number;
 }
@@ -119,6 +127,7 @@ export class ExecOp implements Vertex {
         readonly: m.readonly === true,
         cache: m.cache,
         tmpfsSize: m.tmpfsSize,
+        contentCache: m.contentCache,
         output: hasOutput ? next++ : -1,
       };
       results.set(m.dest, mountResult(this, mount));
@@ -181,6 +190,8 @@ export class ExecOp implements Vertex {
       } else if (m.source !== undefined) {
         caps.add(Caps.execMountBind);
       }
+      const contentCache = m.contentCache !== undefined && (ctx.caps === undefined || ctx.caps.has(Caps.execMountContentCache)) ? m.contentCache : undefined;
+      if (contentCache !== undefined) caps.add(Caps.execMountContentCache);
       let input = -1;
       if (m.source !== undefined) {
         const inp = ctx.input(m.source);
@@ -198,6 +209,7 @@ export class ExecOp implements Vertex {
             ? { mountType: MountType.CACHE, cacheOpt: { ID: m.cache.id, sharing: SHARING[m.cache.sharing] } }
             : {}),
           ...(m.tmpfsSize !== undefined ? { mountType: MountType.TMPFS, TmpfsOpt: { size: BigInt(m.tmpfsSize) } } : {}),
+          ...(contentCache !== undefined ? { contentCache: contentCache === "on" ? MountContentCache.ON : MountContentCache.OFF } : {}),
         }),
       );
     }
@@ -225,6 +237,7 @@ interface MountSpec {
   readonly readonly?: boolean;
   readonly cache?: MountOptions["cache"];
   readonly tmpfsSize?: number;
+  readonly contentCache?: MountOptions["contentCache"];
 }
 
 function checkMount(m: MountOptions): MountSpec {
@@ -240,6 +253,7 @@ function checkMount(m: MountOptions): MountSpec {
     ...(m.readonly !== undefined ? { readonly: m.readonly } : {}),
     ...(m.cache !== undefined ? { cache: m.cache } : {}),
     ...(m.tmpfs !== undefined ? { tmpfsSize: size ?? 0 } : {}),
+    ...(m.contentCache !== undefined ? { contentCache: m.contentCache } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { fixturePath } from "../support/fixture.js";
 import { assertGolden } from "../support/golden.js";
 
 const amd64 = { os: "linux", architecture: "amd64" };
-const CAPS = new Set(["exec.meta.setsdefaultpath", "file.base", "source.local.differ"]);
+const CAPS = new Set(["exec.meta.setsdefaultpath", "exec.mount.cache.content", "file.base", "source.local.differ"]);
 const BUILDER_CONFIG = { config: { Env: ["PATH=/go/bin:/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go", "GOTOOLCHAIN=local"], WorkingDir: "/go" } };
 
 function recipe(fixture: string, specText: string, opts: { platforms?: string; buildArgs?: Record<string, string>; target?: string } = {}): Definition[] {

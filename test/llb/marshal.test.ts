@@ -213,3 +213,17 @@ test("headDigest names the op the terminal points at", () => {
   assert.equal(headDigest(def), definitionDigests(def)[1]);
   assert.equal(headDigest(marshal(scratch())), undefined);
 });
+
+test("a mount's content-cache choice is written only for a daemon that knows it, with its capability", () => {
+  const base = image("golang:1.24");
+  const st = base.run({ args: ["true"], mounts: [{ dest: "/deps", source: base, readonly: true, contentCache: "off" }] }).root();
+  const mount = (caps?: Set<string>) => {
+    const def = marshal(st, { platform: amd64, ...(caps ? { caps } : {}) });
+    const exec = execs(def)[0];
+    const caps_ = Object.values(def.metadata).flatMap((m) => Object.keys(m.caps));
+    return [exec?.mounts.find((m) => m.dest === "/deps")?.contentCache, caps_.includes("exec.mount.cache.content")];
+  };
+  assert.deepEqual(mount(new Set(["exec.mount.cache.content"])), [2, true]); // MountContentCache.OFF
+  assert.deepEqual(mount(new Set()), [0, false]);
+  assert.deepEqual(mount(), [2, true]);
+});
