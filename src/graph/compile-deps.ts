@@ -37,7 +37,7 @@ work=$(mktemp -d)
 go list -e -export $SLIMGO_FLAGS -f '{{.Export}}' $pkgs | sed -n 's|^${GOCACHE_DIR}/||p' > "$work/outputs"
 sed 's|.*/||; s|-d$||' "$work/outputs" > "$work/ids"
 cd ${GOCACHE_DIR}
-grep -rlF -f "$work/ids" --include='*-a' . | sed 's|^\\./||' > "$work/actions" || true
+find . -name '*-a' -exec grep -lF -f "$work/ids" {} + | sed 's|^\\./||' > "$work/actions" || true
 cat "$work/outputs" "$work/actions" | sort > "$work/files"
 tar -cf - -T "$work/files" | tar -xf - -C ${OUT_DIR}
 sha256sum "$work/files" | cut -c1-16 > ${OUT_DIR}/${DEPENDENCY_CACHE_STAMP}
