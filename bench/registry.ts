@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Registry, startRegistry } from "../test/support/buildkit/registry.js";
 
-export const REGISTRY = "127.0.0.1:5000";
+const PORT = 5000;
+export const REGISTRY = `127.0.0.1:${PORT}`;
 
 export async function startBenchRegistry(): Promise<Registry> {
   const root = mkdtempSync(join(tmpdir(), "slimgo-bench-registry-"));
   try {
-    const registry = await startRegistry(root, Number(REGISTRY.split(":")[1]));
+    const registry = await startRegistry(root, PORT);
     return {
       ...registry,
       async stop() {

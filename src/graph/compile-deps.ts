@@ -12,8 +12,7 @@
  */
 import type { State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
-import { goModMounts } from "./download.js";
-import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, moduleMounts } from "./go-step.js";
+import { type GoStepInputs, compileFlags, goBuildCacheMount, goModMounts, goStepEnv, moduleMounts } from "./go-step.js";
 import { DEPENDENCY_LIST } from "./list-packages.js";
 import { DEPENDENCY_CACHE_STAMP, GOCACHE_DIR, OUT_DIR, SRC_DIR } from "./paths.js";
 import { stepPrefix } from "./step-name.js";

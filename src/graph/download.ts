@@ -5,9 +5,10 @@
  * step can never hand `go build` an empty cache mount. A shared cache mount
  * sits behind it as a fetch cache, so a go.mod change fetches only new modules.
  */
-import { local, type MountOptions, scratch, type SourceFile, type State } from "../llb/index.js";
+import { scratch, type SourceFile, type State } from "../llb/index.js";
 import type { Plan } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
+import { goModMounts } from "./go-step.js";
 import { FETCH_CACHE_DIR, FETCH_CACHE_ID, GOSUM_DIR, MODULES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
 
@@ -34,36 +35,6 @@ const SCRIPT_WITHOUT_GOSUM = [
 export interface DownloadInputs {
   readonly sessionId: string;
   readonly specFile: SourceFile | undefined;
-}
-
-/** go.mod and go.sum of the module and of every local replace: all `go mod download` reads. */
-export function goModFiles(plan: Plan): string[] {
-  if (plan.workspaceFiles) return [...plan.workspaceFiles];
-  const dirs = [".", ...(plan.localReplaces ?? [])];
-  return dirs.flatMap((d) => (d === "." ? ["go.mod", "go.sum"] : [`${d}/go.mod`, `${d}/go.sum`]));
-}
-
-/** go.mod and go.sum at the module root, and those of named-context replaces where go expects them. */
-export function goModMounts(plan: Plan, sessionId: string): MountOptions[] {
-  const goMod = local("context", {
-    sessionId,
-    includePatterns: goModFiles(plan),
-    sharedKeyHint: "slimgo-go-mod",
-    customName: "[context] load go.mod and go.sum",
-  });
-  return [
-    { dest: SRC_DIR, source: goMod, readonly: true },
-    ...(plan.externalReplaces ?? []).map((e) => ({
-      dest: e.mountPath,
-      source: local(e.context, {
-        sessionId,
-        includePatterns: ["go.mod", "go.sum"],
-        sharedKeyHint: `slimgo-go-mod-${e.context}`,
-        customName: `[context ${e.context}] load go.mod and go.sum`,
-      }),
-      readonly: true,
-    })),
-  ];
 }
 
 export interface Downloaded {

@@ -55,15 +55,42 @@ export function goBuildCacheMount(bin: BinaryPlan, target: Platform): MountOptio
 
 /** The module's source, its named-context replaces, the module layer and the computed go.sum. */
 export function sourceMounts(plan: Plan, inputs: GoStepInputs): MountOptions[] {
-  return [
-    { dest: SRC_DIR, source: inputs.context, readonly: true },
-    ...(plan.externalReplaces ?? []).map((e) => ({
-      dest: e.mountPath,
-      source: local(e.context, { sessionId: inputs.sessionId, sharedKeyHint: e.context, customName: `[context ${e.context}] load build context` }),
-      readonly: true,
-    })),
-    ...moduleMounts(inputs),
-  ];
+  return [{ dest: SRC_DIR, source: inputs.context, readonly: true }, ...namedContextMounts(plan, inputs.sessionId, "source"), ...moduleMounts(inputs)];
+}
+
+/** go.mod and go.sum of the module and of every local replace: all `go mod download` reads. */
+function goModFiles(plan: Plan): string[] {
+  if (plan.workspaceFiles) return [...plan.workspaceFiles];
+  const dirs = [".", ...(plan.localReplaces ?? [])];
+  return dirs.flatMap((d) => (d === "." ? ["go.mod", "go.sum"] : [`${d}/go.mod`, `${d}/go.sum`]));
+}
+
+/** go.mod and go.sum at the module root, and those of named-context replaces where go expects them. */
+export function goModMounts(plan: Plan, sessionId: string): MountOptions[] {
+  const goMod = local("context", {
+    sessionId,
+    includePatterns: goModFiles(plan),
+    sharedKeyHint: "slimgo-go-mod",
+    customName: "[context] load go.mod and go.sum",
+  });
+  return [{ dest: SRC_DIR, source: goMod, readonly: true }, ...namedContextMounts(plan, sessionId, "go.mod")];
+}
+
+/** Replace targets supplied as named build contexts, mounted where go expects them: whole, or their go.mod/go.sum alone. */
+function namedContextMounts(plan: Plan, sessionId: string, what: "source" | "go.mod"): MountOptions[] {
+  return (plan.externalReplaces ?? []).map((e) => ({
+    dest: e.mountPath,
+    source:
+      what === "source"
+        ? local(e.context, { sessionId, sharedKeyHint: e.context, customName: `[context ${e.context}] load build context` })
+        : local(e.context, {
+            sessionId,
+            includePatterns: ["go.mod", "go.sum"],
+            sharedKeyHint: `slimgo-go-mod-${e.context}`,
+            customName: `[context ${e.context}] load go.mod and go.sum`,
+          }),
+    readonly: true,
+  }));
 }
 
 /** The module layer and the computed go.sum, read-only. */
