@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit compat golden-llb bench clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit compat golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -15,6 +15,11 @@ gen:
 
 check-gen:
 	npm run check:generated
+
+# The shell that build steps run (src/graph/sh) and the repo's own scripts.
+lint-sh:
+	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck; }
+	npm run --silent lint:sh
 
 # The JSON Schema (schema/) and README's spec reference, from the spec's field table.
 docs:

@@ -27,9 +27,9 @@ if [[ ! -x $opt/usr/sbin/dockerd ]]; then
   mkdir -p "$lists/lists/partial"
   apt=(-o Dir::Etc::SourceList="$lists/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$lists/lists" -o Debug::NoLocking=1)
   apt-get "${apt[@]}" update -qq
-  pkgs="docker.io containerd"
-  apt-cache "${apt[@]}" show docker-cli >/dev/null 2>&1 && pkgs="$pkgs docker-cli"
-  (cd "$debs" && apt-get "${apt[@]}" download -qq $pkgs)
+  pkgs=(docker.io containerd)
+  apt-cache "${apt[@]}" show docker-cli >/dev/null 2>&1 && pkgs+=(docker-cli)
+  (cd "$debs" && apt-get "${apt[@]}" download -qq "${pkgs[@]}")
   rm -rf "$lists"
   for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$opt"; done
 fi
@@ -75,7 +75,7 @@ for _ in $(seq 1 120); do docker version >/dev/null 2>&1 && break; sleep 0.5; do
 version=$(docker version --format '{{.Server.Version}}') || { tail -20 "$run/dockerd.log" >&2; exit 1; }
 
 echo "compat: loading $image and $builder into Docker $version" >&2
-DOCKER_HOST= docker save "$image" "$builder" | docker load -q >/dev/null
+DOCKER_HOST="" docker save "$image" "$builder" | docker load -q >/dev/null
 
 node --import tsx scripts/goproxy.ts examples/hello >"$tmp/proxy" &
 pids+=($!)

@@ -1,47 +1,16 @@
 /** The `go build` step for one target platform, cross-compiled on the build platform. */
+import { COMPILE_SH } from "../gen/shell.js";
 import type { State } from "../llb/index.js";
 import { expandPlatformVars } from "../plan/ldflags.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, sourceMounts } from "./go-step.js";
 import { LIST_REPORT } from "./list-packages.js";
-import { DEPENDENCY_CACHE_DIR, DEPENDENCY_CACHE_STAMP, GOCACHE_DIR, OUT_DIR, PACKAGES_DIR, SRC_DIR } from "./paths.js";
+import { DEPENDENCY_CACHE_DIR, DEPENDENCY_CACHE_STAMP, OUT_DIR, PACKAGES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
 import { stepPrefix } from "./step-name.js";
 
 /** Where the build step leaves the go list report, inside the output mount. */
 export const GO_LIST_REPORT = ".slimgo/go-list.txt";
-
-// 1. Keep the go list report beside the binary for the frontend. With cgo
-//    off and cgo code in the module, stop without building: the frontend
-//    turns the report into a one-line error on the spec, where go build would
-//    drop those files or fail obscurely.
-// 2. Copy the dependency layer into the cache mount, once per layer: on a
-//    fresh builder this is what spares compiling the dependencies again.
-// 3. Build, and say how many packages were compiled rather than taken from
-//    the cache.
-const SCRIPT = `set -eu
-mkdir -p "$(dirname "$SLIMGO_REPORT")"
-cp ${PACKAGES_DIR}/${LIST_REPORT} "$SLIMGO_REPORT"
-if [ "$CGO_ENABLED" = 0 ] && grep -q '^cgo ' "$SLIMGO_REPORT"; then exit 0; fi
-if [ -f ${DEPENDENCY_CACHE_DIR}/${DEPENDENCY_CACHE_STAMP} ]; then
-  seeded="${GOCACHE_DIR}/${DEPENDENCY_CACHE_STAMP}-$(cat ${DEPENDENCY_CACHE_DIR}/${DEPENDENCY_CACHE_STAMP})"
-  if [ ! -e "$seeded" ]; then
-    cp -R ${DEPENDENCY_CACHE_DIR}/. ${GOCACHE_DIR}/
-    touch "$seeded"
-    echo "slimgo: go-build cache filled from the dependency layer"
-  fi
-fi
-# -v names each package go build compiles, and none it takes from the cache.
-set +e
-"$@" 2> /tmp/slimgo-go-build.log
-status=$?
-set -e
-cat /tmp/slimgo-go-build.log >&2
-if [ "$status" != 0 ]; then exit "$status"; fi
-n=$(grep -cv '[ :#]' /tmp/slimgo-go-build.log || true)
-if [ "$n" = 1 ]; then w=package; else w=packages; fi
-echo "slimgo: compiled $n $w; the others came from the go-build cache"
-`;
 
 /** `go build` arguments for one platform; the binary lands in /out/<name>. */
 export function goBuildArgs(plan: Plan, bin: BinaryPlan, target: Platform): string[] {
@@ -64,10 +33,16 @@ export interface BuildInputs extends GoStepInputs {
 
 /** A state whose root holds the binary at /<name>. */
 export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, label: string | undefined, inputs: BuildInputs): State {
-  const env = goStepEnv(plan, bin, target, [["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`], ...(plan.vcs ? GIT_SAFE_DIRECTORY : [])]);
+  const env = goStepEnv(plan, bin, target, [
+    ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
+    ["SLIMGO_LIST_REPORT", `${PACKAGES_DIR}/${LIST_REPORT}`],
+    ["SLIMGO_DEPS_DIR", DEPENDENCY_CACHE_DIR],
+    ["SLIMGO_STAMP", DEPENDENCY_CACHE_STAMP],
+    ...(plan.vcs ? GIT_SAFE_DIRECTORY : []),
+  ]);
   const source = specLocation(inputs.specFile, bin.locations.build);
   const step = builder.run({
-    args: ["/bin/sh", "-c", SCRIPT, "go-build", ...goBuildArgs(plan, bin, target)],
+    args: ["/bin/sh", "-c", COMPILE_SH, "go-build", ...goBuildArgs(plan, bin, target)],
     env,
     dir: SRC_DIR,
     mounts: [

@@ -5,6 +5,7 @@
  * step can never hand `go build` an empty cache mount. A shared cache mount
  * sits behind it as a fetch cache, so a go.mod change fetches only new modules.
  */
+import { DOWNLOAD_SH } from "../gen/shell.js";
 import { scratch, type SourceFile, type State } from "../llb/index.js";
 import type { Plan } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
@@ -12,25 +13,9 @@ import { goModMounts } from "./go-step.js";
 import { FETCH_CACHE_DIR, FETCH_CACHE_ID, GOSUM_DIR, MODULES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
 
-// Fill the fetch cache with the user's proxy settings, then materialise this
-// module set from it. GOPRIVATE/GONOPROXY are cleared for the second pass so
-// private modules also come from the local copy instead of their VCS.
-const MATERIALISE = `GOMODCACHE=${MODULES_DIR} GOPROXY=file://${FETCH_CACHE_DIR}/cache/download GOSUMDB=off GOPRIVATE= GONOPROXY= GONOSUMDB= go mod download`;
-const SCRIPT = ["set -e", "go mod download", MATERIALISE].join("\n");
-
-// Without go.sum, `go mod download` records no zip hashes and `go build`
-// refuses the modules. Work on a copy of go.mod (-modfile), list the module
-// graph with -mod=mod and download each module by name, which records sums.
+// The module paths to download by name when the context has no go.sum (see download.sh).
 const LIST_MODULES =
   "{{if .Main}}{{else if .Replace}}{{if .Replace.Version}}{{.Replace.Path}}@{{.Replace.Version}}{{end}}{{else}}{{.Path}}@{{.Version}}{{end}}";
-const SCRIPT_WITHOUT_GOSUM = [
-  "set -e",
-  `cp go.mod ${GOSUM_DIR}/go.mod`,
-  `export GOFLAGS="\${GOFLAGS:-} -modfile=${GOSUM_DIR}/go.mod"`,
-  `mods=$(go list -mod=mod -m -f '${LIST_MODULES}' all)`,
-  'if [ -n "$mods" ]; then go mod download $mods; fi',
-  MATERIALISE,
-].join("\n");
 
 export interface DownloadInputs {
   readonly sessionId: string;
@@ -48,8 +33,12 @@ export interface Downloaded {
 export function downloadModules(builder: State, plan: Plan, inputs: DownloadInputs): Downloaded {
   const source = specLocation(inputs.specFile, plan.locations.download);
   const step = builder.run({
-    args: ["/bin/sh", "-c", plan.missingGoSum ? SCRIPT_WITHOUT_GOSUM : SCRIPT],
-    env: mergeEnv(plan.goEnv, [["GOMODCACHE", FETCH_CACHE_DIR]]),
+    args: ["/bin/sh", "-c", DOWNLOAD_SH],
+    env: mergeEnv(plan.goEnv, [
+      ["GOMODCACHE", FETCH_CACHE_DIR],
+      ["SLIMGO_MODULES", MODULES_DIR],
+      ...(plan.missingGoSum ? ([["SLIMGO_GOSUM_DIR", GOSUM_DIR], ["SLIMGO_LIST_MODULES", LIST_MODULES]] as const) : []),
+    ]),
     dir: SRC_DIR,
     mounts: [
       ...goModMounts(plan, inputs.sessionId),

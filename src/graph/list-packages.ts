@@ -9,6 +9,7 @@
  * The dependency step mounts only the second file, and BuildKit keys it on
  * that file's content: a .go edit that imports nothing new leaves it cached.
  */
+import { LIST_PACKAGES_SH } from "../gen/shell.js";
 import type { State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { stepPrefix } from "./step-name.js";
@@ -33,25 +34,17 @@ const DEPENDENCY_TEMPLATE = [
   "{{else if .Module}}{{if not .Module.Main}}{{if .Module.Replace}}{{if .Module.Replace.Version}}{{.ImportPath}}{{end}}{{else}}{{.ImportPath}}{{end}}{{end}}{{end}}{{end}}",
 ].join("");
 
-// -e: a broken package is go build's to report, with its own message, in
-// the build step. The report is listed with cgo on, so that `import "C"`
-// files are seen even when the build turns cgo off; the two lists run side
-// by side, as this step is on the path of every rebuild.
-const SCRIPT = `set -u
-list() { go list -e -deps "$@" "$SLIMGO_MAIN" | sed '/^$/d'; }
-CGO_ENABLED=1 list ${"$"}SLIMGO_FLAGS -f '${REPORT_TEMPLATE}' > ${OUT_DIR}/${LIST_REPORT} &
-list ${"$"}SLIMGO_FLAGS -f '${DEPENDENCY_TEMPLATE}' > ${OUT_DIR}/${DEPENDENCY_LIST}
-wait
-exit 0
-`;
-
 /** A state whose root holds the report and the dependency list. */
 export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, label: string | undefined, inputs: GoStepInputs): State {
   const step = builder.run({
-    args: ["/bin/sh", "-c", SCRIPT],
+    args: ["/bin/sh", "-c", LIST_PACKAGES_SH],
     env: goStepEnv(plan, bin, target, [
       ["SLIMGO_FLAGS", compileFlags(bin).join(" ")],
       ["SLIMGO_MAIN", bin.main],
+      ["SLIMGO_REPORT_TEMPLATE", REPORT_TEMPLATE],
+      ["SLIMGO_REPORT_FILE", `${OUT_DIR}/${LIST_REPORT}`],
+      ["SLIMGO_DEPS_TEMPLATE", DEPENDENCY_TEMPLATE],
+      ["SLIMGO_DEPS_FILE", `${OUT_DIR}/${DEPENDENCY_LIST}`],
     ]),
     dir: SRC_DIR,
     // The go-build cache also holds go's index of module and standard packages: without it, listing takes seconds.

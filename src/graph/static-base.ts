@@ -8,6 +8,7 @@
  * It is assembled by a shell step rather than file ops: LLB mkdir masks the
  * mode to 0777 under the daemon's umask, so a 1777 /tmp needs chmod.
  */
+import { STATIC_BASE_SH } from "../gen/shell.js";
 import { scratch, type State } from "../llb/index.js";
 
 export const NONROOT_UID = 65532;
@@ -22,29 +23,16 @@ export const STATIC_FILES: Readonly<Record<string, string>> = {
   "/etc/nsswitch.conf": "hosts: files dns\n",
 };
 
-const SCRIPT = `set -eu
-r=${ROOTFS}
-for f in ${CA_BUNDLE} ${ZONEINFO}/UTC; do
-  [ -e "$f" ] || { echo "slimgo: the builder image has no $f: use a builder with ca-certificates and tzdata (golang:*-bookworm has both), or base: scratch" >&2; exit 1; }
-done
-mkdir -p $r/etc/ssl/certs $r/usr/share $r/tmp $r/home/nonroot
-printf '%s' "$SLIMGO_PASSWD" > $r/etc/passwd
-printf '%s' "$SLIMGO_GROUP" > $r/etc/group
-printf '%s' "$SLIMGO_NSSWITCH" > $r/etc/nsswitch.conf
-cp -L ${CA_BUNDLE} $r${CA_BUNDLE}
-cp -RL ${ZONEINFO} $r${ZONEINFO}
-chmod 1777 $r/tmp
-chmod 700 $r/home/nonroot
-chown ${NONROOT_UID}:${NONROOT_UID} $r/home/nonroot
-find $r -exec touch -h -d @0 {} +
-`;
-
 /** A root filesystem with the static essentials, taken from the builder image. */
 export function staticBase(builder: State): State {
   return builder
     .run({
-      args: ["/bin/sh", "-c", SCRIPT],
+      args: ["/bin/sh", "-c", STATIC_BASE_SH],
       env: [
+        ["SLIMGO_ROOTFS", ROOTFS],
+        ["SLIMGO_CA_BUNDLE", CA_BUNDLE],
+        ["SLIMGO_ZONEINFO", ZONEINFO],
+        ["SLIMGO_UID", String(NONROOT_UID)],
         ["SLIMGO_PASSWD", STATIC_FILES["/etc/passwd"] ?? ""],
         ["SLIMGO_GROUP", STATIC_FILES["/etc/group"] ?? ""],
         ["SLIMGO_NSSWITCH", STATIC_FILES["/etc/nsswitch.conf"] ?? ""],

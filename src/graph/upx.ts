@@ -3,6 +3,7 @@
  * unpack itself at every start, scanners flag packed binaries, and pprof
  * loses its symbols. The tool comes from Debian (upx-ucl) in a cached step.
  */
+import { INSTALL_UPX_SH } from "../gen/shell.js";
 import { scratch, type State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { binaryLabel, stepPrefix } from "./step-name.js";
@@ -14,7 +15,7 @@ const OUT = "/slimgo-upx/out";
 export function upxTool(builder: State, plan: Plan): State {
   return builder
     .run({
-      args: ["/bin/sh", "-c", "apt-get update -qq && apt-get install -y -qq --no-install-recommends upx-ucl >/dev/null && rm -rf /var/lib/apt/lists/*"],
+      args: ["/bin/sh", "-c", INSTALL_UPX_SH],
       network: plan.network,
       customName: "install upx (compress: upx)",
     })

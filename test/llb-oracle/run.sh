@@ -29,4 +29,4 @@ if ! diff -ru "$golden" "$out"; then
   echo "llb-oracle: if graphs.go changed on purpose, run test/llb-oracle/run.sh --update and review the diff." >&2
   exit 1
 fi
-echo "llb-oracle: $(ls "$golden"/*.json | wc -l | tr -d ' ') graphs and $(ls "$golden"/tables/*.json | wc -l | tr -d ' ') tables match BuildKit $(awk '$1 == "github.com/moby/buildkit" { print $2 }' "$here/go.mod")"
+echo "llb-oracle: $(find "$golden" -maxdepth 1 -name '*.json' | wc -l) graphs and $(find "$golden/tables" -maxdepth 1 -name '*.json' | wc -l) tables match BuildKit $(awk '$1 == "github.com/moby/buildkit" { print $2 }' "$here/go.mod")"
