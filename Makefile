@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit compat golden-llb bench clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit dockerfile-frontend compat golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -64,6 +64,10 @@ test-remote: deps image buildkit
 # buildkitd and buildctl v0.34.2 in .cache/buildkit/bin, plus runc, docker-registry, qemu-user.
 buildkit:
 	bash scripts/buildkit/setup.sh
+
+# BuildKit's Dockerfile frontend v0.34.2 as the local image dockerfile-frontend:v0.34.2 (the expert Dockerfile's `# syntax=`).
+dockerfile-frontend: engine
+	bash scripts/buildkit/dockerfile-frontend.sh
 
 # examples/hello on Debian's Docker 20.10 (bookworm, BuildKit v0.8) and Docker 26 (trixie), beside the running engine.
 compat: deps image

@@ -8,6 +8,7 @@ go 1.26.8
 tool (
 	github.com/moby/buildkit/cmd/buildctl
 	github.com/moby/buildkit/cmd/buildkitd
+	github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend
 )
 
 require (
