@@ -15,8 +15,8 @@ import type { Verified } from "./verify.js";
 const MODE_DIR = 0x80000000;
 const MODE_SYMLINK = 0x08000000;
 
-/** Bounds of the walk: Linux paths end at 4096 bytes (so at depth 2048), and a final image holds far fewer files. */
-const MAX_DEPTH = 2048;
+/** Bounds of the walk, far beyond any real image: a daemon answering with a directory inside itself must not walk us for ever. */
+const MAX_DEPTH = 512;
 const MAX_FILES = 1_000_000;
 
 /** Every path of a solved filesystem, walked through the gateway's ReadDir. */

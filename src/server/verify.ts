@@ -11,6 +11,7 @@ import { GO_LIST_REPORT } from "../graph/compile.js";
 import { platformId } from "../graph/go-env.js";
 import type { BuiltBinary } from "../graph/go-recipe.js";
 import type { BinaryPlan, Plan, Platform, SpecRange } from "../plan/types.js";
+import { formatLimit } from "../gateway/reply-errors.js";
 import { RpcError } from "../gateway/rpc.js";
 import { UserError } from "./errors.js";
 import { type GoListReport, parseGoListReport } from "./go-list-report.js";
@@ -85,7 +86,7 @@ async function inspect(gw: Gateway, ref: string, bin: BinaryPlan, platform: Plat
   // Attribution needs the whole file; the checks need only its headers and small sections.
   const { size } = await gw.statFile(ref, bin.binaryName);
   if (size > MAX_BINARY_BYTES) {
-    throw new UserError(`${bin.binaryName} for ${platformId(platform)} is ${formatSize(size)}, more than the ${formatSize(MAX_BINARY_BYTES)} slimgo reads back to verify`);
+    throw new UserError(`${bin.binaryName} for ${platformId(platform)} is ${formatSize(size)}, more than the ${formatLimit(MAX_BINARY_BYTES)} slimgo reads back to verify`);
   }
   const read = (offset: number, length: number) => gw.readRange(ref, bin.binaryName, offset, length);
   let { bytes, whole } = attribute ? { bytes: await read(0, size), whole: true } : await loadForInspection(size, read);
