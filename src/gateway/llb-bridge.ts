@@ -1,6 +1,7 @@
 /** The LLBBridge calls a frontend makes, with BuildKit's conventions applied. */
 import type { Readable, Writable } from "node:stream";
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { status } from "@grpc/grpc-js";
 import { LLBBridge, type ResultSchema, type ReturnRequestSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Definition, PlatformSchema } from "../gen/pb/ops_pb.js";
@@ -8,11 +9,10 @@ import type { Platform } from "../plan/types.js";
 import { DEFAULT_DEADLINES, type Deadlines } from "./deadlines.js";
 import { imageDigest, parseImageConfig } from "./image-config.js";
 import type { CacheImport } from "./options.js";
+import { describe } from "./json-shape.js";
 import { FileTooLargeError, GatewayReplyError } from "./reply-errors.js";
-import { status } from "@grpc/grpc-js";
 import { RpcError, type UnaryCaller, unaryClient } from "./rpc.js";
 import { bridgeStdio, type StdioBridge } from "./stdio-transport.js";
-import { describe } from "./json-shape.js";
 import { wirePlatform } from "./wire-platform.js";
 
 /** Caps the gateway reported as present and enabled. */
