@@ -1,13 +1,19 @@
 /** The LLBBridge calls a frontend makes, with BuildKit's conventions applied. */
 import type { Readable, Writable } from "node:stream";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { LLBBridge, type ResultSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
+import { status } from "@grpc/grpc-js";
+import { LLBBridge, type ResultSchema, type ReturnRequestSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
-import type { Definition, Platform as PbPlatform, PlatformSchema } from "../gen/pb/ops_pb.js";
+import type { Definition, PlatformSchema } from "../gen/pb/ops_pb.js";
 import type { Platform } from "../plan/types.js";
+import { DEFAULT_DEADLINES, type Deadlines } from "./deadlines.js";
+import { imageDigest, parseImageConfig } from "./image-config.js";
 import type { CacheImport } from "./options.js";
-import { type UnaryCaller, unaryClient } from "./rpc.js";
+import { describe } from "./json-shape.js";
+import { FileTooLargeError, GatewayReplyError } from "./reply-errors.js";
+import { RpcError, type UnaryCaller, unaryClient } from "./rpc.js";
 import { bridgeStdio, type StdioBridge } from "./stdio-transport.js";
+import { wirePlatform } from "./wire-platform.js";
 
 /** Caps the gateway reported as present and enabled. */
 export interface Caps {
@@ -40,9 +46,16 @@ export interface ImageConfigJson {
 
 export type ResultInit = MessageInitShape<typeof ResultSchema>;
 
+/** ReadFile pieces stay below 4 MiB, the message limit before BuildKit 0.14. */
+const PIECE = 3 << 20;
+
 /** One frontend run's connection to BuildKit. */
 export class Gateway {
   private caches: CacheImport[] = [];
+  private deadlines: Deadlines = DEFAULT_DEADLINES;
+  /** Refs solved lazily and not read yet: their first read runs the build, so it gets no deadline. */
+  private readonly unbuilt = new Set<string>();
+  private returned = false;
 
   private constructor(
     private readonly call: UnaryCaller<(typeof LLBBridge)["method"]>,
@@ -63,10 +76,18 @@ export class Gateway {
     return new Gateway(client.call, undefined, client.close);
   }
 
+  setDeadlines(deadlines: Deadlines): void {
+    this.deadlines = deadlines;
+  }
+
   async ping(): Promise<{ caps: Caps; platforms: Platform[] }> {
-    const pong = await this.call("ping", {});
+    const pong = await this.call("ping", {}, { timeoutMs: this.deadlines.metadataMs });
     const enabled = (list: typeof pong.FrontendAPICaps) => new Set(list.filter((c) => c.Enabled).map((c) => c.ID));
-    const platforms = (pong.Workers[0]?.platforms ?? []).map(fromPbPlatform);
+    const platforms = (pong.Workers[0]?.platforms ?? []).map((p, i) => {
+      const platform = wirePlatform(p.OS, p.Architecture, p.Variant);
+      if (typeof platform === "string") throw new GatewayReplyError("Ping", `names a worker platform ${i + 1} slimgo cannot use: ${platform}`);
+      return platform;
+    });
     return { caps: { frontend: enabled(pong.FrontendAPICaps), llb: enabled(pong.LLBCaps) }, platforms };
   }
 
@@ -85,42 +106,91 @@ export class Gateway {
       Evaluate: opts.evaluate ?? false,
     });
     const result = res.result?.result;
-    if (result?.case === "ref") return result.value.id;
-    if (result?.case === "refDeprecated") return result.value;
-    return res.ref;
+    const ref = result?.case === "ref" ? result.value.id : result?.case === "refDeprecated" ? result.value : result === undefined || result.case === undefined ? res.ref : undefined;
+    // One definition gives one ref; a map of refs answers a question we did not ask.
+    if (ref === undefined) throw new GatewayReplyError("Solve", `holds ${result?.case ?? "no result"} where one ref was asked for`);
+    if (!opts.evaluate && ref !== "") this.unbuilt.add(ref);
+    return ref;
+  }
+
+  /** The deadline of a file call on `ref`: none for the read that builds it. */
+  private fileDeadline(ref: string) {
+    return { timeoutMs: this.unbuilt.has(ref) ? undefined : this.deadlines.metadataMs };
+  }
+
+  private built(ref: string): void {
+    this.unbuilt.delete(ref);
   }
 
   async readFile(ref: string, path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
     const Range = range ? { Offset: BigInt(range.offset), Length: BigInt(range.length) } : undefined;
-    return (await this.call("readFile", { Ref: ref, FilePath: path, ...(Range ? { Range } : {}) })).Data;
+    const { Data } = await this.call("readFile", { Ref: ref, FilePath: path, ...(Range ? { Range } : {}) }, this.fileDeadline(ref));
+    this.built(ref);
+    if (range && Data.length > range.length) {
+      throw new GatewayReplyError("ReadFile", `for ${path} holds ${Data.length} bytes where at most ${range.length} were asked for`);
+    }
+    return Data;
   }
 
   /** File metadata; follows the path inside the ref (an error when it does not exist). */
   async statFile(ref: string, path: string): Promise<{ size: number; mode: number; linkname: string }> {
-    const stat = (await this.call("statFile", { Ref: ref, Path: path })).stat;
-    return { size: Number(stat?.size ?? 0n), mode: stat?.mode ?? 0, linkname: stat?.linkname ?? "" };
+    const { stat } = await this.call("statFile", { Ref: ref, Path: path }, this.fileDeadline(ref));
+    this.built(ref);
+    if (stat === undefined) throw new GatewayReplyError("StatFile", `for ${path} holds no stat`);
+    return { size: fileSize("StatFile", path, stat.size), mode: stat.mode, linkname: stat.linkname };
   }
 
-  /** A whole file of any size (pieces stay below 4 MiB, the message limit before BuildKit 0.14). */
-  async readWholeFile(ref: string, path: string): Promise<Uint8Array> {
+  /**
+   * A whole file of at most `maxBytes`, else a FileTooLargeError. The first
+   * piece is read without a stat: most files fit in it, and asking one byte
+   * more than the limit tells a file that is too large. Memory stays bounded
+   * by the limit whatever the daemon answers.
+   */
+  async readWholeFile(ref: string, path: string, maxBytes: number): Promise<Uint8Array> {
+    const ask = Math.min(maxBytes + 1, PIECE);
+    const head = await this.readFile(ref, path, { offset: 0, length: ask });
+    if (head.length < ask) return head;
+    if (ask > maxBytes) throw new FileTooLargeError(path, maxBytes);
     const { size } = await this.statFile(ref, path);
-    return this.readRange(ref, path, 0, size);
+    if (size > maxBytes) throw new FileTooLargeError(path, maxBytes);
+    if (size < head.length) throw new GatewayReplyError("StatFile", `for ${path} gives ${size} bytes, fewer than ReadFile returned`);
+    const out = new Uint8Array(size);
+    out.set(head);
+    await this.readInto(out, head.length, ref, path, head.length);
+    return out;
   }
 
-  /** `length` bytes at `offset`, read in pieces below every daemon's message limit. */
+  /** `length` bytes at `offset`, read in pieces below every daemon's message limit; the caller bounds `length`. */
   async readRange(ref: string, path: string, offset: number, length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
-    const piece = 3 << 20;
-    for (let at = 0; at < length; at += piece) {
-      out.set(await this.readFile(ref, path, { offset: offset + at, length: Math.min(piece, length - at) }), at);
-    }
+    await this.readInto(out, 0, ref, path, offset);
     return out;
+  }
+
+  /** Fill `out` from index `at` with the file's bytes from `offset`; a short piece means the file is not the size we were told. */
+  private async readInto(out: Uint8Array, at: number, ref: string, path: string, offset: number): Promise<void> {
+    for (let i = at; i < out.length; i += PIECE) {
+      const want = Math.min(PIECE, out.length - i);
+      const from = offset + (i - at);
+      const data = await this.readFile(ref, path, { offset: from, length: want });
+      if (data.length !== want) {
+        throw new GatewayReplyError("ReadFile", `for ${path} holds ${data.length} bytes at offset ${from} where ${want} were asked for: the file is shorter than its size said`);
+      }
+      out.set(data, i);
+    }
   }
 
   /** The entries directly under `dir` with their stat: mode is Go's os.FileMode (directory 1<<31, symlink 1<<27). */
   async readDirStats(ref: string, dir: string): Promise<Array<{ path: string; mode: number; size: number; linkname: string }>> {
-    const { entries } = await this.call("readDir", { Ref: ref, DirPath: dir });
-    return entries.map((e) => ({ path: e.path, mode: e.mode, size: Number(e.size), linkname: e.linkname }));
+    const { entries } = await this.call("readDir", { Ref: ref, DirPath: dir }, this.fileDeadline(ref));
+    this.built(ref);
+    return entries.map((e) => {
+      // One level: each entry is a plain name, or a walk of its children would never end.
+      if (e.path === "" || e.path === "." || e.path === ".." || e.path.includes("/") || e.path.includes("\0")) {
+        throw new GatewayReplyError("ReadDir", `for ${dir} names an entry ${describe(e.path)}, which is not a file name`);
+      }
+      return { path: e.path, mode: e.mode, size: fileSize("ReadDir", `${dir}/${e.path}`, e.size), linkname: e.linkname };
+    });
   }
 
   /** Names of the entries directly under `dir` in a ref. */
@@ -132,27 +202,37 @@ export class Gateway {
     ref: string,
     opts: { platform: Platform; resolveMode: string; logName: string; sessionId: string },
   ): Promise<ResolvedImage> {
-    const res = await this.call("resolveImageConfig", {
-      Ref: ref,
-      Platform: toPbPlatform(opts.platform),
-      ResolveMode: opts.resolveMode,
-      LogName: opts.logName,
-      SessionID: opts.sessionId,
-    });
-    const config = JSON.parse(new TextDecoder().decode(res.Config)) as ImageConfigJson;
-    return { digest: res.Digest, config };
+    const res = await this.call(
+      "resolveImageConfig",
+      {
+        Ref: ref,
+        Platform: toPbPlatform(opts.platform),
+        ResolveMode: opts.resolveMode,
+        LogName: opts.logName,
+        SessionID: opts.sessionId,
+      },
+      { timeoutMs: this.deadlines.resolveMs },
+    );
+    return { digest: imageDigest(ref, res.Digest), config: parseImageConfig(ref, res.Config) };
   }
 
   async warn(req: MessageInitShape<typeof WarnRequestSchema>): Promise<void> {
-    await this.call("warn", req);
+    await this.call("warn", req, { timeoutMs: this.deadlines.metadataMs });
   }
 
   async returnResult(result: ResultInit): Promise<void> {
-    await this.call("return", { result });
+    await this.return({ result });
   }
 
   async returnError(error: MessageInitShape<typeof StatusSchema>): Promise<void> {
-    await this.call("return", { error });
+    await this.return({ error });
+  }
+
+  /** BuildKit takes one Return per run: a second would fail with "gateway result is already set". */
+  private async return(req: MessageInitShape<typeof ReturnRequestSchema>): Promise<void> {
+    if (this.returned) throw new Error("Return was already called in this run");
+    this.returned = true;
+    await this.call("return", req, { timeoutMs: this.deadlines.metadataMs });
   }
 
   close(): void {
@@ -161,12 +241,26 @@ export class Gateway {
   }
 }
 
+/** Failures of the call itself (cancelled, deadline, message too large, undecodable reply, lost connection), not answers about the file. */
+const CALL_FAILURES = new Set([status.CANCELLED, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.INTERNAL, status.UNAVAILABLE]);
+
+/**
+ * True when BuildKit answered a file call with an error, as it does for a
+ * path that is not there. A deadline, a lost connection or a reply slimgo
+ * refused is no such answer and must not pass for a missing file.
+ */
+export function isFileAnswer(err: unknown): boolean {
+  return err instanceof RpcError && !CALL_FAILURES.has(err.code);
+}
+
+/** An int64 size from a reply as a number we may allocate from: never negative, never beyond exact integers. */
+function fileSize(method: string, path: string, size: bigint): number {
+  if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) throw new GatewayReplyError(method, `for ${path} gives a size of ${size} bytes`);
+  return Number(size);
+}
+
 export function toPbPlatform(p: Platform): MessageInitShape<typeof PlatformSchema> {
   return p.variant === undefined
     ? { OS: p.os, Architecture: p.architecture }
     : { OS: p.os, Architecture: p.architecture, Variant: p.variant };
-}
-
-function fromPbPlatform(p: PbPlatform): Platform {
-  return p.Variant === "" ? { os: p.OS, architecture: p.Architecture } : { os: p.OS, architecture: p.Architecture, variant: p.Variant };
 }

@@ -1,5 +1,7 @@
 /** What BuildKit tells a frontend through its environment (frontend/gateway/gateway.go). */
 import type { Platform } from "../plan/types.js";
+import { describe, isRecord } from "./json-shape.js";
+import { wirePlatform } from "./wire-platform.js";
 
 /** Frontend option keys slimgo reads, as buildx and the Dockerfile frontend spell them. */
 export const OPT = {
@@ -63,26 +65,31 @@ export function readLaunchEnv(env: NodeJS.ProcessEnv): LaunchEnv {
   };
 }
 
+/** BuildKit's JSON list of workers; anything else is refused with what is wrong, so it reaches the user through Return. */
 function parseWorkers(json: string | undefined): WorkerInfo[] {
   if (json === undefined || json === "") return [];
+  const bad = (what: string) => new LaunchError(`BUILDKIT_WORKERS ${what} (BuildKit sets it to a JSON list of workers, like [{"platforms":[{"os":"linux","architecture":"amd64"}]}])`);
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch {
-    throw new LaunchError(`BUILDKIT_WORKERS is not valid JSON: ${json.slice(0, 80)}`);
+    throw bad(`is not valid JSON (${describe(json)})`);
   }
-  if (!Array.isArray(data)) return [];
-  return data.map((w: { platforms?: unknown; buildkitVersion?: { version?: unknown } }) => {
-    const platforms = Array.isArray(w.platforms) ? w.platforms.map(toPlatform) : [];
-    const version = w.buildkitVersion?.version;
+  if (!Array.isArray(data)) throw bad(`is ${describe(data)}, not a list`);
+  return data.map((w: unknown, i): WorkerInfo => {
+    const where = `worker ${i + 1}`;
+    if (!isRecord(w)) throw bad(`has ${where} ${describe(w)}, not an object`);
+    const list = w["platforms"] ?? [];
+    if (!Array.isArray(list)) throw bad(`has ${where} whose platforms are ${describe(list)}, not a list`);
+    const platforms = list.map((p: unknown, j) => {
+      const platform = isRecord(p) ? wirePlatform(p["os"], p["architecture"], p["variant"]) : `it is ${describe(p)}, not an object`;
+      if (typeof platform === "string") throw bad(`has ${where} with an unusable platform ${j + 1}: ${platform}`);
+      return platform;
+    });
+    const bk = w["buildkitVersion"];
+    const version = isRecord(bk) ? bk["version"] : undefined;
     return typeof version === "string" ? { platforms, buildkitVersion: version } : { platforms };
   });
-}
-
-function toPlatform(p: { os?: unknown; architecture?: unknown; variant?: unknown }): Platform {
-  const os = typeof p.os === "string" ? p.os : "linux";
-  const architecture = typeof p.architecture === "string" ? p.architecture : "amd64";
-  return typeof p.variant === "string" && p.variant !== "" ? { os, architecture, variant: p.variant } : { os, architecture };
 }
 
 /** Build args from `build-arg:NAME` options. */

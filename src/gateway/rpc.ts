@@ -22,10 +22,16 @@ type UnaryMethods<S extends GenServiceMethods> = {
   [K in keyof S as S[K]["methodKind"] extends "unary" ? K : never]: S[K];
 };
 
-/** Typed unary calls: `call("ping", {})`. */
+/** Per-call options: `timeoutMs` is the call's deadline; without it the call may wait as long as the server takes. */
+export interface CallOptions {
+  readonly timeoutMs?: number | undefined;
+}
+
+/** Typed unary calls: `call("ping", {}, { timeoutMs: 60_000 })`. */
 export type UnaryCaller<S extends GenServiceMethods> = <K extends keyof UnaryMethods<S> & string>(
   method: K,
   request: MessageInitShape<S[K]["input"]>,
+  options?: CallOptions,
 ) => Promise<MessageShape<S[K]["output"]>>;
 
 /** Connect to `target` and return a typed caller plus a close function. */
@@ -39,25 +45,33 @@ export function unaryClient<S extends GenServiceMethods>(
     // The bridged connection cannot be re-dialled: never let it idle out.
     "grpc.client_idle_timeout_ms": 2 ** 31 - 1,
   });
-  const call = (<K extends string>(name: K, request: MessageInitShape<DescMessage>) => {
+  const call = (<K extends string>(name: K, request: MessageInitShape<DescMessage>, options: CallOptions = {}) => {
     const method = service.method[name as keyof S];
     if (method === undefined) throw new Error(`unknown method ${name}`);
     const path = `/${service.typeName}/${method.name}`;
     const input = method.input as DescMessage;
     const output = method.output as DescMessage;
+    const { timeoutMs } = options;
     return new Promise<MessageShape<DescMessage>>((resolve, reject) => {
       client.makeUnaryRequest(
         path,
         (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(input, msg)),
         (buf: Buffer) => fromBinary(output, buf),
         create(input, request),
+        timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs },
         (err: ServiceError | null, res?: MessageShape<DescMessage>) => {
-          if (err) reject(new RpcError(method.name, err.code, err.details || err.message));
-          else if (res === undefined) reject(new RpcError(method.name, status.INTERNAL, "empty response"));
+          if (err) {
+            const ours = err.code === status.DEADLINE_EXCEEDED && timeoutMs !== undefined;
+            reject(new RpcError(method.name, err.code, ours ? `no answer within ${formatMs(timeoutMs)}` : err.details || err.message));
+          } else if (res === undefined) reject(new RpcError(method.name, status.INTERNAL, "empty response"));
           else resolve(res);
         },
       );
     });
   }) as unknown as UnaryCaller<S>;
   return { call, close: () => client.close() };
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -3,7 +3,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 
 /** gRPC codes we return (google.golang.org/grpc/codes). */
-export const Code = { Unknown: 2, InvalidArgument: 3, NotFound: 5, FailedPrecondition: 9, Unimplemented: 12, Internal: 13 } as const;
+export const Code = { Unknown: 2, InvalidArgument: 3, DeadlineExceeded: 4, NotFound: 5, FailedPrecondition: 9, Unimplemented: 12, Internal: 13 } as const;
 
 /** A place in a user's file: 1-based lines and columns. */
 export interface SourceSpan {

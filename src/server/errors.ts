@@ -2,6 +2,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import { LaunchError } from "../gateway/options.js";
+import { FileTooLargeError, GatewayReplyError, ImageConfigError } from "../gateway/reply-errors.js";
 import { RpcError } from "../gateway/rpc.js";
 import { Code, errorStatus } from "../gateway/status.js";
 import { GoModError } from "../gomod/index.js";
@@ -47,7 +48,11 @@ export function toStatus(err: unknown, sources: ErrorSources): MessageInitShape<
     return errorStatus(Code.InvalidArgument, err.message, span);
   }
   if (err instanceof MissingFileError) return errorStatus(Code.NotFound, err.message);
-  if (err instanceof LaunchError || err instanceof LlbError || err instanceof PlatformError) return errorStatus(Code.InvalidArgument, `slimgo: ${err.message}`);
+  if (err instanceof LaunchError || err instanceof LlbError || err instanceof PlatformError || err instanceof FileTooLargeError || err instanceof ImageConfigError) {
+    return errorStatus(Code.InvalidArgument, `slimgo: ${err.message}`);
+  }
+  // The daemon (or whatever answers as it) broke the protocol: nothing the spec can fix.
+  if (err instanceof GatewayReplyError) return errorStatus(Code.Internal, `slimgo: ${err.message}`);
   if (err instanceof RpcError) return errorStatus(err.code, `slimgo: ${err.message}`);
   return errorStatus(Code.Unknown, `slimgo: internal error: ${err instanceof Error ? err.message : String(err)}`);
 }

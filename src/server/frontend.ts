@@ -146,7 +146,7 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
   const input = {
     goMod,
     ...contextFacts({
-      goSum: context.goSum !== undefined,
+      goSum: context.hasGoSum,
       vendorModules: context.vendored,
       gitHead: context.gitHead,
       excludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),

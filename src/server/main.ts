@@ -1,19 +1,26 @@
 /** The frontend process BuildKit starts: gRPC on stdin/stdout, logs on stderr. */
 import { pino } from "pino";
 import { Gateway } from "../gateway/llb-bridge.js";
-import { readLaunchEnv } from "../gateway/options.js";
-import { runFrontend } from "./frontend.js";
+import { runLaunched } from "./launch.js";
 
 const started = performance.now();
+const wantedLevel = process.env["SLIMGO_LOG_LEVEL"] ?? "info";
+// An unknown level must not stop the process before it can Return: fall back to info and say so.
+const knownLevel = wantedLevel === "silent" || Object.hasOwn(pino.levels.values, wantedLevel);
 // stdout is the gRPC stream: anything else written there breaks the connection.
-const log = pino({ name: "slimgo", level: process.env["SLIMGO_LOG_LEVEL"] ?? "info" }, pino.destination({ fd: 2, sync: true }));
+const log = pino({ name: "slimgo", level: knownLevel ? wantedLevel : "info" }, pino.destination({ fd: 2, sync: true }));
+if (!knownLevel) log.warn(`SLIMGO_LOG_LEVEL "${wantedLevel.slice(0, 40)}" is not a level (trace, debug, info, warn, error, fatal, silent): logging at info`);
 
 async function main(): Promise<number> {
-  let gw: Gateway | undefined;
+  let gw: Gateway;
   try {
-    const env = readLaunchEnv(process.env);
     gw = await Gateway.overStdio(process.stdin, process.stdout);
-    await runFrontend(gw, env, log);
+  } catch (err) {
+    log.error({ err }, "cannot open the gateway connection on stdin/stdout");
+    return 1;
+  }
+  try {
+    await runLaunched(gw, process.env, log);
     // uptime counts from process start, so it includes Node start-up and loading the bundle.
     const maxRssKb = process.resourceUsage().maxRSS;
     log.info({ ms: Math.round(performance.now() - started), uptimeMs: Math.round(process.uptime() * 1000), maxRssKb }, "returned to BuildKit");
@@ -23,7 +30,7 @@ async function main(): Promise<number> {
     log.error({ err }, "frontend failed");
     return 1;
   } finally {
-    gw?.close();
+    gw.close();
   }
 }
 

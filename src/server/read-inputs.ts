@@ -2,7 +2,7 @@
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { headDigest, local, marshal } from "../llb/index.js";
 import { type WorkspaceInput, contextDir, missingUseError } from "../plan/index.js";
-import type { Caps, Gateway } from "../gateway/llb-bridge.js";
+import { type Caps, type Gateway, isFileAnswer } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
 
 export interface SpecInput {
@@ -16,7 +16,8 @@ export interface SpecInput {
 
 export interface ContextInput {
   readonly goMod: Uint8Array | undefined;
-  readonly goSum: Uint8Array | undefined;
+  /** go.sum is there (its content is never read: the download step mounts the file itself). */
+  readonly hasGoSum: boolean;
   readonly dockerignore: Uint8Array | undefined;
   readonly vendored: boolean;
   readonly goWork: Uint8Array | undefined;
@@ -44,6 +45,13 @@ async function loadFiles(
   return { ref: await gw.solve(def), vertex: headDigest(def) };
 }
 
+/**
+ * The most slimgo reads of the spec, go.mod, go.work and .dockerignore:
+ * hundreds of times any real one, and small enough that a mistaken or
+ * hostile file fails at once with its name instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 1 << 20;
+
 /** A file the user named that BuildKit could not find. */
 export class MissingFileError extends Error {
   override name = "MissingFileError";
@@ -66,8 +74,8 @@ export async function readSpec(gw: Gateway, caps: Caps, opts: { filename: string
   }
   return {
     filename: opts.filename,
-    data: await gw.readFile(ref, opts.filename),
-    dockerignore: names.has(ignoreName) ? await gw.readFile(ref, ignoreName) : undefined,
+    data: await gw.readWholeFile(ref, opts.filename, MAX_INPUT_BYTES),
+    dockerignore: names.has(ignoreName) ? await gw.readWholeFile(ref, ignoreName, MAX_INPUT_BYTES) : undefined,
     vertex,
   };
 }
@@ -81,16 +89,15 @@ export async function readContext(gw: Gateway, caps: Caps, opts: { sessionId: st
     customName: "[internal] load go.mod and .dockerignore",
   });
   const names = new Set(await gw.readDir(ref, "/"));
-  const read = async (name: string) => (names.has(name) ? gw.readFile(ref, name) : undefined);
+  const read = async (name: string) => (names.has(name) ? gw.readWholeFile(ref, name, MAX_INPUT_BYTES) : undefined);
   // Side by side: each read is a round trip to BuildKit.
-  const [goMod, goSum, goWork, dockerignore, vendored] = await Promise.all([
+  const [goMod, goWork, dockerignore, vendored] = await Promise.all([
     read("go.mod"),
-    read("go.sum"),
     read("go.work"),
     read(".dockerignore"),
     names.has("vendor") ? gw.readDir(ref, "vendor").then((v) => v.includes("modules.txt")) : false,
   ]);
-  return { goMod, goSum, goWork, dockerignore, vendored, gitHead: names.has(".git") };
+  return { goMod, hasGoSum: names.has("go.sum"), goWork, dockerignore, vendored, gitHead: names.has(".git") };
 }
 
 /** go.work and the go.mod of each module it uses, read through BuildKit; records the files for error framing. */
@@ -118,8 +125,9 @@ export async function readWorkspace(
     const path = goModPath(dir);
     let data: Uint8Array;
     try {
-      data = await gw.readFile(ref, path);
-    } catch {
+      data = await gw.readWholeFile(ref, path, MAX_INPUT_BYTES);
+    } catch (err) {
+      if (!isFileAnswer(err)) throw err;
       throw missingUseError(goWork.use[i] ?? { path: dir, line: 1 }, path);
     }
     files.set(path, data);

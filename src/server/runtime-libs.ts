@@ -4,7 +4,7 @@
  * would find them, by reading ELF headers (no `ldd`, which runs the binary).
  */
 import { ElfError, type ElfInfo, readElf } from "../elf/index.js";
-import type { Gateway } from "../gateway/llb-bridge.js";
+import { type Gateway, isFileAnswer } from "../gateway/llb-bridge.js";
 import { UserError } from "./errors.js";
 
 /** Debian's multiarch directories, then the classic ones. */
@@ -72,14 +72,18 @@ async function exists(gw: Gateway, ref: string, path: string): Promise<boolean> 
   try {
     await gw.statFile(ref, path);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if (isFileAnswer(err)) return false;
+    throw err;
   }
 }
 
+/** Shared libraries are read whole; the largest real ones (LLVM's) are near 150 MB. */
+const MAX_LIBRARY_BYTES = 256 << 20;
+
 async function readLib(gw: Gateway, ref: string, path: string): Promise<ElfInfo> {
   try {
-    return readElf(await gw.readWholeFile(ref, path));
+    return readElf(await gw.readWholeFile(ref, path, MAX_LIBRARY_BYTES));
   } catch (err) {
     if (err instanceof ElfError) throw new UserError(`${path} in the image is not a readable shared library: ${err.message}`);
     throw err;

@@ -5,6 +5,7 @@
  */
 import { formatSizeReport } from "../elf/index.js";
 import type { Gateway, ResultInit } from "../gateway/llb-bridge.js";
+import { GatewayReplyError } from "../gateway/reply-errors.js";
 import { platformId } from "../graph/go-env.js";
 import { binaryPath } from "../graph/image-config.js";
 import type { Plan, Platform } from "../plan/types.js";
@@ -14,17 +15,23 @@ import type { Verified } from "./verify.js";
 const MODE_DIR = 0x80000000;
 const MODE_SYMLINK = 0x08000000;
 
+/** Bounds of the walk, far beyond any real image: a daemon answering with a directory inside itself must not walk us for ever. */
+const MAX_DEPTH = 512;
+const MAX_FILES = 1_000_000;
+
 /** Every path of a solved filesystem, walked through the gateway's ReadDir. */
 async function listFiles(gw: Gateway, ref: string): Promise<Map<string, ImageFileEntry>> {
   const files = new Map<string, ImageFileEntry>();
-  const walk = async (dir: string): Promise<void> => {
+  const walk = async (dir: string, depth = 0): Promise<void> => {
+    if (depth > MAX_DEPTH) throw new GatewayReplyError("ReadDir", `nests directories deeper than ${MAX_DEPTH} levels (at ${dir.slice(0, 80)}…)`);
     const entries = await gw.readDirStats(ref, dir);
+    if (files.size + entries.length > MAX_FILES) throw new GatewayReplyError("ReadDir", `lists more than ${MAX_FILES} files in the image`);
     await Promise.all(
       entries.map(async (e) => {
         const path = `${dir === "/" ? "" : dir}/${e.path}`;
         const type = (e.mode & MODE_DIR) !== 0 ? "directory" : (e.mode & MODE_SYMLINK) !== 0 ? "symlink" : "file";
         files.set(path, { path, type, bytes: type === "file" ? e.size : 0 });
-        if (type === "directory") await walk(path);
+        if (type === "directory") await walk(path, depth + 1);
       }),
     );
   };

@@ -4,13 +4,14 @@
  * The build is evaluated before Return so a wrong binary never becomes an
  * image; the verdict shows in the progress output as its own step.
  */
-import { type ElfInfo, type SizeReport, checkBinary, loadForInspection, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
+import { ElfError, type ElfInfo, type SizeReport, checkBinary, loadForInspection, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
 import { marshal, mkfile, scratch, type State } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { GO_LIST_REPORT } from "../graph/compile.js";
 import { platformId } from "../graph/go-env.js";
 import type { BuiltBinary } from "../graph/go-recipe.js";
 import type { BinaryPlan, Plan, Platform, SpecRange } from "../plan/types.js";
+import { formatLimit } from "../gateway/reply-errors.js";
 import { RpcError } from "../gateway/rpc.js";
 import { UserError } from "./errors.js";
 import { type GoListReport, parseGoListReport } from "./go-list-report.js";
@@ -33,6 +34,11 @@ export interface Verified {
   readonly attributionMs?: number;
 }
 
+/** The largest binary slimgo reads back (attribution holds it whole in memory): far above any real Go program. */
+export const MAX_BINARY_BYTES = 1 << 30;
+/** The go list report of our own build step: one line per package, a few MB for the largest programs. */
+const MAX_REPORT_BYTES = 64 << 20;
+
 export interface VerifyInputs {
   readonly plan: Plan;
   readonly caps: Caps;
@@ -50,7 +56,7 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
   let reportText: Uint8Array;
   try {
     ref = await gw.solve(marshal(built.build, { caps: caps.llb, platform: plan.buildPlatform }));
-    reportText = await gw.readFile(ref, GO_LIST_REPORT);
+    reportText = await gw.readWholeFile(ref, GO_LIST_REPORT, MAX_REPORT_BYTES);
   } catch (err) {
     throw buildFailed(err, bin, platform, plan);
   }
@@ -62,10 +68,28 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
       { file: "spec", line: inputs.cgoRange.start.line, col: inputs.cgoRange.start.col },
     );
   }
+  try {
+    return { bin, platform, report, ref, ...(built.packed ? { packed: built.packed } : {}), ...(await inspect(gw, ref, bin, platform, inputs.attribute === true)) };
+  } catch (err) {
+    if (!(err instanceof ElfError)) throw err;
+    // Go wrote something that is not a program (or it was cut short): a failed build, shown on the spec line that built it.
+    const where = bin.locations.build ?? plan.locations.build;
+    throw new UserError(
+      `${bin.binaryName} for ${platformId(platform)}: the build output is not a usable binary: ${err.message}`,
+      where ? { file: "spec", line: where.start.line, col: where.start.col } : undefined,
+    );
+  }
+}
+
+/** Read the binary back and check it; ElfErrors say what is wrong with the bytes. */
+async function inspect(gw: Gateway, ref: string, bin: BinaryPlan, platform: Platform, attribute: boolean) {
   // Attribution needs the whole file; the checks need only its headers and small sections.
   const { size } = await gw.statFile(ref, bin.binaryName);
+  if (size > MAX_BINARY_BYTES) {
+    throw new UserError(`${bin.binaryName} for ${platformId(platform)} is ${formatSize(size)}, more than the ${formatLimit(MAX_BINARY_BYTES)} slimgo reads back to verify`);
+  }
   const read = (offset: number, length: number) => gw.readRange(ref, bin.binaryName, offset, length);
-  let { bytes, whole } = inputs.attribute ? { bytes: await read(0, size), whole: true } : await loadForInspection(size, read);
+  let { bytes, whole } = attribute ? { bytes: await read(0, size), whole: true } : await loadForInspection(size, read);
   let elf = readElf(bytes);
   let info = readGoBuildInfo(bytes, elf);
   if (info === undefined && !whole) {
@@ -80,9 +104,9 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
   const kind = elf.isStatic ? "static" : `dynamic (${[elf.interpreter, ...elf.needed].filter(Boolean).join(", ")})`;
   const summary = `${bin.binaryName} ${platformId(platform)}: ${kind} ${elf.arch} ELF, ${info?.goVersion ?? "no Go build info"}, ${formatSize(size)}`;
   const started = performance.now();
-  const attribution = inputs.attribute ? sizeReport(bytes) : undefined;
+  const attribution = attribute ? sizeReport(bytes) : undefined;
   const attributed = attribution ? { attribution, attributionMs: Math.round(performance.now() - started) } : {};
-  return { bin, platform, summary, report, elf, ref, size, ...(built.packed ? { packed: built.packed } : {}), ...attributed };
+  return { summary, elf, size, ...attributed };
 }
 
 // BuildKit prints the step's output; the error says which step, in words, on the spec line that made it.

@@ -100,7 +100,11 @@ export async function upxWarnings(
   return out;
 }
 
-/** Send each warning; a daemon without the Warn API (Docker 20.10) gets them in the frontend log only. */
+/**
+ * Send each warning; a daemon without the Warn API (Docker 20.10) gets them
+ * in the frontend log only, and so does one whose Warn fails: a warning
+ * that cannot be shown is no reason to fail the build.
+ */
 export async function sendWarnings(
   gw: Gateway,
   caps: Caps,
@@ -110,7 +114,7 @@ export async function sendWarnings(
 ): Promise<boolean> {
   if (!caps.frontend.has("gateway.warnings") || vertex === undefined || warnings.length === 0) return false;
   const enc = new TextEncoder();
-  await Promise.all(
+  const sent = await Promise.allSettled(
     warnings.map((w) =>
       gw.warn({
         digest: vertex,
@@ -122,5 +126,5 @@ export async function sendWarnings(
       }),
     ),
   );
-  return true;
+  return sent.every((r) => r.status === "fulfilled");
 }

@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { test } from "node:test";
-import { Gateway } from "../../src/gateway/llb-bridge.js";
 import { RpcError } from "../../src/gateway/rpc.js";
-import { FakeStatus, fakeGateway } from "../support/fake-gateway.js";
-
-/** Wire a Gateway client to a fake server through two pipes, as stdin/stdout would be. */
-async function connect(handlers: Parameters<typeof fakeGateway>[0]) {
-  const server = fakeGateway(handlers);
-  const toFrontend = new PassThrough(); // the frontend's stdin
-  const fromFrontend = new PassThrough(); // the frontend's stdout
-  server.serve(fromFrontend, toFrontend);
-  const gw = await Gateway.overStdio(toFrontend, fromFrontend);
-  return { server, gw, fromFrontend };
-}
+import { FakeStatus, connectFake as connect } from "../support/fake-gateway.js";
 
 test("ping over the stdio bridge returns enabled caps and the worker platform", async () => {
   const { server, gw } = await connect({

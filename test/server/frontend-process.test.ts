@@ -64,12 +64,29 @@ interface Outcome {
   readonly stderr: string;
 }
 
-/** Start the frontend with the given files in its `dockerfile` and `context` locals. */
-async function runFrontend(files: { spec: string; goMod?: string; goList?: string; opts?: Record<string, string> }): Promise<Outcome> {
-  let returned: ReturnRequest | undefined;
+type RefKind = "spec" | "context" | "build" | "image";
+type Methods = Required<FakeHandlers>;
+/** A handler that replaces the default one; `next` is the default, `kind` says what a ref id stands for. */
+type Overrides = {
+  [K in keyof Methods]?: (req: Parameters<Methods[K]>[0], next: Methods[K], kind: (ref: string) => RefKind | undefined) => ReturnType<Methods[K]>;
+};
+
+/** A frontend that has not exited by then hangs: the test fails instead of waiting. */
+const EXIT_DEADLINE_MS = 30_000;
+
+/**
+ * Start the frontend with the given files in its `dockerfile` and `context`
+ * locals; `env` adds to (or, with undefined, removes from) its launch
+ * environment. Asserts it calls Return exactly once and exits by itself.
+ */
+async function runFrontend(
+  files: { spec: string; goMod?: string; goList?: string; opts?: Record<string, string> },
+  more: { overrides?: Overrides; env?: Record<string, string | undefined> } = {},
+): Promise<Outcome> {
+  const returns: ReturnRequest[] = [];
   const solved: Array<{ ops: number }> = [];
   let nextRef = 0;
-  const refs = new Map<string, { kind: "spec" | "context" | "build" | "image"; goarch?: string }>();
+  const refs = new Map<string, { kind: RefKind; goarch?: string }>();
   const handlers: FakeHandlers = {
     ping: () => ({
       FrontendAPICaps: ALL_CAPS,
@@ -99,15 +116,17 @@ async function runFrontend(files: { spec: string; goMod?: string; goList?: strin
     },
     readFile: (req) => {
       const ref = refs.get(req.Ref);
-      if (ref?.kind === "build") {
-        if (req.FilePath === ".slimgo/go-list.txt") return { Data: enc(files.goList ?? "std net\n") };
-        const bin = binaryFor(ref);
+      const range = (data: Uint8Array) => {
         const start = Number(req.Range?.Offset ?? 0n);
-        return { Data: bin.subarray(start, req.Range ? start + Number(req.Range.Length) : bin.length) };
+        return { Data: data.subarray(start, req.Range ? start + Number(req.Range.Length) : data.length) };
+      };
+      if (ref?.kind === "build") {
+        if (req.FilePath === ".slimgo/go-list.txt") return range(enc(files.goList ?? "std net\n"));
+        return range(binaryFor(ref));
       }
-      if (req.FilePath === "slimgo.yaml") return { Data: enc(files.spec) };
-      if (req.FilePath === "go.mod" && files.goMod) return { Data: enc(files.goMod) };
-      if (req.FilePath === "go.sum") return { Data: enc("") };
+      if (req.FilePath === "slimgo.yaml") return range(enc(files.spec));
+      if (req.FilePath === "go.mod" && files.goMod) return range(enc(files.goMod));
+      if (req.FilePath === "go.sum") return range(enc(""));
       throw new Error(`no ${req.FilePath}`);
     },
     resolveImageConfig: (req) => {
@@ -115,14 +134,24 @@ async function runFrontend(files: { spec: string; goMod?: string; goList?: strin
       return resolvedConfig(req.Ref);
     },
     return: (req) => {
-      returned = req;
+      returns.push(req);
       return {};
     },
   };
-  const gateway = fakeGateway(handlers);
+  const kind = (ref: string) => refs.get(ref)?.kind;
+  const wired: Record<string, unknown> = { ...handlers };
+  for (const [name, override] of Object.entries(more.overrides ?? {}) as Array<[keyof Methods, (req: unknown, next: unknown, k: typeof kind) => unknown]>) {
+    const next = handlers[name] ?? (() => Promise.reject(new FakeStatus(12, `${name} not implemented by the test`)));
+    wired[name] = (req: unknown) => override(req, next, kind);
+  }
+  const gateway = fakeGateway(wired as FakeHandlers);
   const opts = { filename: "slimgo.yaml", ...files.opts };
   const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], BUILDKIT_SESSION_ID: "sess-test", BUILDKIT_EXPORTEDPRODUCT: "buildkit" };
   Object.entries(opts).forEach(([k, v], i) => (env[`BUILDKIT_FRONTEND_OPT_${i}`] = `${k}=${v}`));
+  for (const [k, v] of Object.entries(more.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], { env, stdio: ["pipe", "pipe", "pipe"] });
   const stdoutTap = new PassThrough();
   let stdoutHead = "";
@@ -133,10 +162,13 @@ async function runFrontend(files: { spec: string; goMod?: string; goList?: strin
   gateway.serve(stdoutTap, child.stdin);
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exitCode = await new Promise<number | null>((ok) => child.on("exit", ok));
+  const hang = setTimeout(() => child.kill("SIGKILL"), EXIT_DEADLINE_MS);
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.on("exit", (code, signal) => ok({ code, signal })));
+  clearTimeout(hang);
   gateway.close();
-  assert.ok(returned, `the frontend never called Return; stderr:\n${stderr}`);
-  return { returned, solved, stdoutHead, exitCode, stderr };
+  assert.notEqual(exit.signal, "SIGKILL", `the frontend did not exit within ${EXIT_DEADLINE_MS} ms; stderr:\n${stderr}`);
+  assert.equal(returns.length, 1, `the frontend called Return ${returns.length} times; stderr:\n${stderr}`);
+  return { returned: returns[0] as ReturnRequest, solved, stdoutHead, exitCode: exit.code, stderr };
 }
 
 test("a two-line spec comes back as one image with its config, and stdout carries only HTTP/2", async () => {
@@ -228,4 +260,120 @@ test("a builder image that cannot be resolved is named with the go.mod version t
     "builder image golang:1.25-bookworm is not available (failed to resolve source metadata for docker.io/library/golang:1.25-bookworm: no such host): " +
       "it follows Go 1.25 (from go.mod): set go: to a version whose golang image you have, or builder: to an image",
   );
+});
+
+/** Run each case as a subtest, a few processes at a time. */
+async function table<C>(t: import("node:test").TestContext, cases: ReadonlyArray<[string, C]>, run: (c: C) => Promise<void>): Promise<void> {
+  const queue = [...cases];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const [name, c] = next;
+      await t.test(name, () => run(c));
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+}
+
+const PLAIN = { spec: "# syntax=slimgo:dev\nmain: ./cmd/plain\n", goMod: readFileSync(`${FIXTURE}/go.mod`, "utf8") };
+
+/** The status a run returned, checked for a code and a message. */
+function assertError(out: Outcome, code: number, message: RegExp): void {
+  assert.equal(out.returned.result, undefined);
+  assert.equal(out.returned.error?.code, code, `message: ${out.returned.error?.message}`);
+  assert.match(out.returned.error?.message ?? "", message);
+  assert.equal(out.exitCode, 0);
+}
+
+test("a bad launch environment is returned as InvalidArgument naming the variable, never an exit without Return", async (t) => {
+  await table(
+    t,
+    [
+      ["BUILDKIT_WORKERS=[null]", [{ BUILDKIT_WORKERS: "[null]" }, /^slimgo: BUILDKIT_WORKERS has worker 1 null, not an object \(BuildKit sets it/]],
+      ["BUILDKIT_WORKERS=null", [{ BUILDKIT_WORKERS: "null" }, /^slimgo: BUILDKIT_WORKERS is null, not a list/]],
+      ["BUILDKIT_WORKERS=garbage", [{ BUILDKIT_WORKERS: "{garbage" }, /^slimgo: BUILDKIT_WORKERS is not valid JSON \("\{garbage"\)/]],
+      ["platforms: [null]", [{ BUILDKIT_WORKERS: '[{"platforms":[null]}]' }, /^slimgo: BUILDKIT_WORKERS has worker 1 with an unusable platform 1: it is null, not an object/]],
+      ["SLIMGO_GATEWAY_TIMEOUT_MS=soon", [{ SLIMGO_GATEWAY_TIMEOUT_MS: "soon" }, /^slimgo: SLIMGO_GATEWAY_TIMEOUT_MS must be a whole number of milliseconds/]],
+    ] as const,
+    async ([env, message]) => assertError(await runFrontend(PLAIN, { env }), 3, message),
+  );
+});
+
+test("an unknown SLIMGO_LOG_LEVEL falls back to info and the build goes on", async () => {
+  const out = await runFrontend(PLAIN, { env: { SLIMGO_LOG_LEVEL: "loud" } });
+  assert.equal(out.returned.error, undefined);
+  assert.equal(out.returned.result?.result.case, "ref");
+  assert.match(out.stderr, /SLIMGO_LOG_LEVEL \\"loud\\" is not a level/);
+});
+
+test("an unanswered Ping fails at the deadline with the call named, and the frontend still returns", async () => {
+  const started = performance.now();
+  const out = await runFrontend(PLAIN, { env: { SLIMGO_GATEWAY_TIMEOUT_MS: "300" }, overrides: { ping: () => new Promise(() => {}) } });
+  assertError(out, 4, /^slimgo: Ping: DEADLINE_EXCEEDED: no answer within 300 ms$/);
+  assert.ok(performance.now() - started < 15_000, "the deadline did not end the wait");
+});
+
+/** Overrides that serve `bytes` as the built binary `plain`. */
+function buildOutput(bytes: Uint8Array, opts: { size?: bigint; extra?: number } = {}): Overrides {
+  return {
+    statFile: (req, next, kind) => (kind(req.Ref) === "build" && req.Path === "plain" ? { stat: { path: req.Path, size: opts.size ?? BigInt(bytes.length) } } : next(req)),
+    readFile: (req, next, kind) => {
+      if (kind(req.Ref) !== "build" || req.FilePath !== "plain") return next(req);
+      const start = Number(req.Range?.Offset ?? 0n);
+      const data = bytes.subarray(start, start + Number(req.Range?.Length ?? BigInt(bytes.length)));
+      return { Data: opts.extra ? Buffer.concat([data, new Uint8Array(opts.extra)]) : data };
+    },
+  };
+}
+
+test("a build output that is not a binary fails on the spec line with binary and platform named, not as an internal error", async (t) => {
+  await table(
+    t,
+    [
+      ["empty", [new Uint8Array(), /^plain for linux\/amd64: the build output is not a usable binary: not an ELF file: the file is empty$/]],
+      ["a script", [enc("#!/bin/sh\necho hello\n"), /^plain for linux\/amd64: the build output is not a usable binary: not an ELF file: first bytes are/]],
+      ["truncated", [binaryFor({ goarch: "amd64" }).subarray(0, 100), /^plain for linux\/amd64: the build output is not a usable binary: /]],
+    ] as const,
+    async ([bytes, message]) => {
+      const out = await runFrontend(PLAIN, { overrides: buildOutput(bytes) });
+      assertError(out, 3, message);
+      const source = JSON.parse(new TextDecoder().decode(out.returned.error?.details[0]?.value));
+      assert.equal(source.ranges[0].start.line, 2, "framed on the main line");
+    },
+  );
+});
+
+test("ResolveImageConfig bytes of the wrong shape fail naming the image", async (t) => {
+  await table(
+    t,
+    [
+      ["garbage", ["\u0000garbage", "it is not JSON"]],
+      ["null", ["null", "it is null, not a JSON object"]],
+      ['Env: "x"', ['{"config":{"Env":"x"}}', 'config.Env is "x", not a list of strings']],
+      ["Env: [5]", ['{"config":{"Env":[5]}}', "config.Env has item 1 number 5, not a string"]],
+    ] as const,
+    async ([config, what]) => {
+      const out = await runFrontend(PLAIN, { overrides: { resolveImageConfig: (req) => ({ Digest: "", Ref: req.Ref, Config: enc(config) }) } });
+      assertError(out, 3, /^slimgo: image docker\.io\/library\/golang:1\.24-bookworm has a config slimgo cannot use: /);
+      assert.ok(out.returned.error?.message.includes(what), out.returned.error?.message);
+    },
+  );
+});
+
+test("StatFile sizes of -1, 2^60 and 2^40 and a ReadFile longer than asked end in a typed error, not an allocation", async (t) => {
+  const bin = () => binaryFor({ goarch: "amd64" });
+  await table(
+    t,
+    [
+      ["size -1", [{ size: -1n }, 13, /^slimgo: BuildKit's StatFile reply for plain gives a size of -1 bytes$/]],
+      ["size 2^60", [{ size: 1n << 60n }, 13, /^slimgo: BuildKit's StatFile reply for plain gives a size of 1152921504606846976 bytes$/]],
+      ["size 2^40", [{ size: 1n << 40n }, 3, /^plain for linux\/amd64 is 1048576\.0 MiB, more than the 1 GiB slimgo reads back to verify$/]],
+      ["ReadFile longer than asked", [{ extra: 16 }, 13, /^slimgo: BuildKit's ReadFile reply for plain holds \d+ bytes where at most \d+ were asked for$/]],
+    ] as const,
+    async ([opts, code, message]) => assertError(await runFrontend(PLAIN, { overrides: buildOutput(bin(), opts) }), code, message),
+  );
+});
+
+test("a spec larger than the read limit fails with its name and the limit", async () => {
+  const out = await runFrontend({ ...PLAIN, spec: `# syntax=slimgo:dev\nmain: ./cmd/plain\n#${"x".repeat(1 << 20)}\n` });
+  assertError(out, 3, /^slimgo: slimgo\.yaml is larger than 1 MiB, the most slimgo reads of it$/);
 });

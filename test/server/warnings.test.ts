@@ -3,7 +3,9 @@ import { test } from "node:test";
 import { parseGoMod } from "../../src/gomod/index.js";
 import { makePlan } from "../../src/plan/index.js";
 import { parseGoListReport } from "../../src/server/go-list-report.js";
-import { reportWarnings, warningRanges } from "../../src/server/warnings.js";
+import type { Gateway } from "../../src/gateway/llb-bridge.js";
+import { RpcError } from "../../src/gateway/rpc.js";
+import { reportWarnings, sendWarnings, warningRanges } from "../../src/server/warnings.js";
 import { parseSpec } from "../../src/spec/index.js";
 
 const options = { platforms: [], buildPlatform: { os: "linux", architecture: "amd64" }, buildArgs: {}, network: "sandbox" as const, noCache: false };
@@ -22,4 +24,15 @@ test("base: scratch with crypto/x509 linked warns on the base line", () => {
 
 test("cgo dependencies left out with cgo off warn on the first line when cgo is not written", () => {
   assert.deepEqual(warnings("# syntax=slimgo:dev\n", "cgo-dep github.com/mattn/go-sqlite3\n"), [["CgoDependency", 1]]);
+});
+
+test("a Warn that fails leaves the warnings to the log instead of failing the build", async () => {
+  const caps = { frontend: new Set(["gateway.warnings"]), llb: new Set<string>() };
+  const range = { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } };
+  const warning = { rule: "NoGoSum", message: "commit go.sum", range };
+  const spec = { filename: "slimgo.yaml", data: new Uint8Array() };
+  const failing = { warn: () => Promise.reject(new RpcError("Warn", 4, "no answer within 60 s")) } as unknown as Gateway;
+  assert.equal(await sendWarnings(failing, caps, "sha256:0", spec, [warning]), false);
+  const working = { warn: () => Promise.resolve() } as unknown as Gateway;
+  assert.equal(await sendWarnings(working, caps, "sha256:0", spec, [warning]), true);
 });

@@ -3,7 +3,7 @@
  * it serves gRPC over a stream pair, as buildkitd does over a frontend's
  * stdin/stdout, so tests can drive the real client and the real frontend.
  */
-import { Duplex, type Readable, type Writable } from "node:stream";
+import { Duplex, PassThrough, type Readable, type Writable } from "node:stream";
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import {
   Server,
@@ -15,6 +15,7 @@ import {
   type sendUnaryData,
 } from "@grpc/grpc-js";
 import { LLBBridge } from "../../src/gen/gateway/gateway_pb.js";
+import { Gateway } from "../../src/gateway/llb-bridge.js";
 
 type Methods = (typeof LLBBridge)["method"];
 /** Handlers for the RPCs a test cares about; the rest answer Unimplemented. */
@@ -93,4 +94,14 @@ export function fakeGateway(handlers: FakeHandlers): FakeGateway {
       for (const conn of connections) conn.destroy();
     },
   };
+}
+
+/** A Gateway client wired to a fake server through two pipes, as stdin/stdout would be. */
+export async function connectFake(handlers: FakeHandlers): Promise<{ server: FakeGateway; gw: Gateway; fromFrontend: PassThrough }> {
+  const server = fakeGateway(handlers);
+  const toFrontend = new PassThrough(); // the frontend's stdin
+  const fromFrontend = new PassThrough(); // the frontend's stdout
+  server.serve(fromFrontend, toFrontend);
+  const gw = await Gateway.overStdio(toFrontend, fromFrontend);
+  return { server, gw, fromFrontend };
 }
