@@ -8,13 +8,14 @@
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Client } from "@grpc/grpc-js";
-import { copy, local, marshal, scratch } from "../../src/llb/index.js";
+import { copy, image, local, marshal, scratch } from "../../src/llb/index.js";
 import { Session } from "../../src/session/index.js";
 import { type BuildkitNode, requireBuildkit, startNode } from "../support/buildkit/buildkitd.js";
-import { controlClient, solve } from "../support/buildkit/control.js";
+import { controlClient, engineSocket, solve } from "../support/buildkit/control.js";
 
 let dir: string;
 let node: BuildkitNode;
@@ -123,4 +124,73 @@ test("a tar output is one file, renamed into place", async () => {
   const tar = readFileSync(out);
   assert.ok(tar.includes(Buffer.from("tar me\n")), "the tar holds the file");
   assert.equal(tar.length % 512, 0);
+});
+
+test("a secret file and an SSH agent reach a step on the engine's BuildKit", async () => {
+  const engine = await engineSocket();
+  const c = controlClient(engine.path);
+  // A stand-in agent: answers every request with a fixed reply.
+  const agentSock = join(dir, "agent.sock");
+  const agent = createServer((s) => s.on("data", () => s.end("agent-says-hi")));
+  await new Promise<void>((resolve) => agent.listen(agentSock, resolve));
+  try {
+    const secretFile = join(dir, "token");
+    writeFileSync(secretFile, "s3cr3t-value");
+    const out = join(dir, "secret-out");
+    const session = new Session({
+      secrets: new Map([["token", { file: secretFile }]]),
+      ssh: new Map([["default", [agentSock]]]),
+      outputs: [{ type: "local", dest: out }],
+    });
+    await session.attach(c);
+    const talk = `my $s = IO::Socket::UNIX->new(Peer => "/run/ssh.sock") or die "connect: $!"; print $s "hello"; shutdown($s, 1); local $/; print scalar <$s>;`;
+    const run = image("docker.io/library/debian:bookworm-slim").run({
+      args: ["sh", "-c", `mkdir -p /out && cat /run/secrets/token > /out/secret && perl -MIO::Socket::UNIX -e '${talk}' > /out/agent`],
+      mounts: [
+        { dest: "/run/secrets/token", secret: { id: "token" } },
+        { dest: "/run/ssh.sock", ssh: { id: "default" } },
+      ],
+      ignoreCache: true,
+    });
+    const def = marshal(scratch().file(copy(run.root(), "/out/", "/", { copyDirContentsOnly: true })), { platform: { os: "linux", architecture: "amd64" } });
+    let ok = false;
+    try {
+      await solve(c, { Ref: `secret-${Date.now()}`, Definition: def, Session: session.id, Exporters: [{ Type: "local", Attrs: {} }] });
+      ok = true;
+    } finally {
+      await session.finish(ok);
+    }
+    assert.equal(readFileSync(join(out, "secret"), "utf8"), "s3cr3t-value");
+    assert.equal(readFileSync(join(out, "agent"), "utf8"), "agent-says-hi");
+  } finally {
+    agent.close();
+    c.close();
+    engine.close();
+  }
+});
+
+test("a secret the client does not have fails the step, naming it", async () => {
+  const session = new Session({});
+  await session.attach(client);
+  const def = marshal(
+    scratch().run({ args: ["/bin/true"], mounts: [{ dest: "/run/secrets/x", secret: { id: "absent" } }] }).root(),
+    { platform: { os: "linux", architecture: "amd64" } },
+  );
+  await assert.rejects(solve(client, { Ref: `nosecret-${Date.now()}`, Definition: def, Session: session.id }), /secret absent/);
+  await session.finish(false);
+});
+
+test("a session idle past BuildKit's health checks still serves a build", async () => {
+  const src = join(dir, "idle-src");
+  mkdirSync(src);
+  writeFileSync(join(src, "f"), "still here\n");
+  const out = join(dir, "idle-out");
+  const session = new Session({ dirs: new Map([["context", { dir: src }]]), outputs: [{ type: "local", dest: out }] });
+  await session.attach(client);
+  // BuildKit checks every 5 s and drops the session after two failures.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const def = marshal(scratch().file(copy(local("context", { sessionId: session.id }), "/f", "/f")));
+  await solve(client, { Ref: `idle-${Date.now()}`, Definition: def, Session: session.id, Exporters: [{ Type: "local", Attrs: {} }] });
+  await session.finish(true);
+  assert.equal(readFileSync(join(out, "f"), "utf8"), "still here\n");
 });
