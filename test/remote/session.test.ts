@@ -34,6 +34,18 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Solve in the session, then commit its outputs (or discard them when the solve failed). */
+async function solveThenFinish(session: Session, on: Client, req: { Ref: string; Definition: ReturnType<typeof marshal>; Exporters: { Type: string; Attrs: Record<string, string> }[] }): Promise<void> {
+  let ok = false;
+  try {
+    await solve(on, { ...req, Session: session.id });
+    ok = true;
+  } finally {
+    await session.finish(ok);
+  }
+  await session.done;
+}
+
 /** A small tree: files with odd modes and nanosecond mtimes, a dir, symlinks, an excluded file. */
 function makeTree(root: string): void {
   mkdirSync(join(root, "sub/deeper"), { recursive: true });
@@ -61,14 +73,7 @@ test("a local tree goes to BuildKit and comes back file by file", async () => {
   const ctx = local("context", { sessionId: session.id, excludePatterns: excludes });
   const def = marshal(scratch().file(copy(ctx, "/", "/", { copyDirContentsOnly: true })));
   await session.attach(client);
-  let ok = false;
-  try {
-    await solve(client, { Ref: `session-${Date.now()}`, Definition: def, Session: session.id, Exporters: [{ Type: "local", Attrs: {} }] });
-    ok = true;
-  } finally {
-    await session.finish(ok);
-  }
-  await session.done;
+  await solveThenFinish(session, client, { Ref: `session-${Date.now()}`, Definition: def, Exporters: [{ Type: "local", Attrs: {} }] });
 
   const names = (root: string): string[] => {
     const all: string[] = [];
@@ -153,13 +158,7 @@ test("a secret file and an SSH agent reach a step on the engine's BuildKit", asy
       ignoreCache: true,
     });
     const def = marshal(scratch().file(copy(run.root(), "/out/", "/", { copyDirContentsOnly: true })), { platform: { os: "linux", architecture: "amd64" } });
-    let ok = false;
-    try {
-      await solve(c, { Ref: `secret-${Date.now()}`, Definition: def, Session: session.id, Exporters: [{ Type: "local", Attrs: {} }] });
-      ok = true;
-    } finally {
-      await session.finish(ok);
-    }
+    await solveThenFinish(session, c, { Ref: `secret-${Date.now()}`, Definition: def, Exporters: [{ Type: "local", Attrs: {} }] });
     assert.equal(readFileSync(join(out, "secret"), "utf8"), "s3cr3t-value");
     assert.equal(readFileSync(join(out, "agent"), "utf8"), "agent-says-hi");
   } finally {
