@@ -20,6 +20,8 @@ export const Caps = {
   execMountTmpfs: "exec.mount.tmpfs",
   execMountTmpfsSize: "exec.mount.tmpfs.size",
   execMountContentCache: "exec.mount.cache.content",
+  execMountSecret: "exec.mount.secret",
+  execMountSsh: "exec.mount.ssh",
   fileBase: "file.base",
   constraints: "constraints",
   platform: "platform",

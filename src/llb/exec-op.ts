@@ -43,12 +43,26 @@ export interface MountOptions {
   readonly readonly?: boolean;
   readonly cache?: { readonly id: string; readonly sharing: CacheSharing };
   readonly tmpfs?: { readonly size?: number };
+  /** A build secret from the client's session, as a file at `dest` (mode 0400 by default). */
+  readonly secret?: SessionMount;
+  /** An SSH agent socket from the client's session at `dest` (mode 0600 by default). */
+  readonly ssh?: SessionMount;
   /**
    * Whether BuildKit may key the exec on the mounted content rather than on
    * the step that made it. Dropped when the daemon lacks the capability:
    * its default is then what happens.
    */
   readonly contentCache?: "on" | "off";
+}
+
+/** Something the client's session serves into a step: a secret or an SSH agent, by id. */
+export interface SessionMount {
+  readonly id: string;
+  /** Run the step even when the client does not have it. */
+  readonly optional?: boolean;
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 export interface RunOptions {
@@ -82,6 +96,7 @@ interface ExecMount {
   readonly readonly: boolean;
   readonly cache: MountOptions["cache"];
   readonly tmpfsSize: number | undefined;
+  readonly session: SessionMountSpec | undefined;
   readonly contentCache: MountOptions["contentCache"];
   /** Index among the exec's outputs, or -1 when the mount has none. */
   readonly output: number;
@@ -119,7 +134,7 @@ export class ExecOp implements Vertex {
     let next = 0;
     const results = new Map<string, MountResult>();
     this.#mounts = specs.map((m): ExecMount => {
-      const hasOutput = !m.readonly && m.cache === undefined && m.tmpfsSize === undefined;
+      const hasOutput = !m.readonly && m.cache === undefined && m.tmpfsSize === undefined && m.session === undefined;
       const mount: ExecMount = {
         dest: m.dest,
         source: m.source,
@@ -127,6 +142,7 @@ export class ExecOp implements Vertex {
         readonly: m.readonly === true,
         cache: m.cache,
         tmpfsSize: m.tmpfsSize,
+        session: m.session,
         contentCache: m.contentCache,
         output: hasOutput ? next++ : -1,
       };
@@ -187,6 +203,8 @@ export class ExecOp implements Vertex {
       } else if (m.tmpfsSize !== undefined) {
         caps.add(Caps.execMountTmpfs);
         if (m.tmpfsSize > 0) caps.add(Caps.execMountTmpfsSize);
+      } else if (m.session !== undefined) {
+        caps.add(m.session.kind === "secret" ? Caps.execMountSecret : Caps.execMountSsh);
       } else if (m.source !== undefined) {
         caps.add(Caps.execMountBind);
       }
@@ -209,6 +227,7 @@ export class ExecOp implements Vertex {
             ? { mountType: MountType.CACHE, cacheOpt: { ID: m.cache.id, sharing: SHARING[m.cache.sharing] } }
             : {}),
           ...(m.tmpfsSize !== undefined ? { mountType: MountType.TMPFS, TmpfsOpt: { size: BigInt(m.tmpfsSize) } } : {}),
+          ...(m.session !== undefined ? sessionMountFields(m.session) : {}),
           ...(contentCache !== undefined ? { contentCache: contentCache === "on" ? MountContentCache.ON : MountContentCache.OFF } : {}),
         }),
       );
@@ -237,13 +256,32 @@ interface MountSpec {
   readonly readonly?: boolean;
   readonly cache?: MountOptions["cache"];
   readonly tmpfsSize?: number;
+  readonly session?: SessionMountSpec;
   readonly contentCache?: MountOptions["contentCache"];
+}
+
+interface SessionMountSpec extends SessionMount {
+  readonly kind: "secret" | "ssh";
+}
+
+/** The Mount fields of a secret or SSH mount, with the Go client's default modes. */
+function sessionMountFields(s: SessionMountSpec) {
+  const opt = { ID: s.id, uid: s.uid ?? 0, gid: s.gid ?? 0, optional: s.optional === true };
+  return s.kind === "secret"
+    ? { mountType: MountType.SECRET, secretOpt: { ...opt, mode: s.mode ?? 0o400 } }
+    : { mountType: MountType.SSH, SSHOpt: { ...opt, mode: s.mode ?? 0o600 } };
 }
 
 function checkMount(m: MountOptions): MountSpec {
   const source = m.source?.output();
   if (m.tmpfs !== undefined && source !== undefined) throw new LlbError(`mount ${m.dest}: a tmpfs mount cannot have a source`);
   if (m.tmpfs !== undefined && m.cache !== undefined) throw new LlbError(`mount ${m.dest}: choose cache or tmpfs, not both`);
+  const session: SessionMountSpec | undefined = m.secret ? { kind: "secret", ...m.secret } : m.ssh ? { kind: "ssh", ...m.ssh } : undefined;
+  if (session !== undefined) {
+    if (m.secret && m.ssh) throw new LlbError(`mount ${m.dest}: choose secret or ssh, not both`);
+    if (source !== undefined || m.cache !== undefined || m.tmpfs !== undefined) throw new LlbError(`mount ${m.dest}: a ${session.kind} mount cannot also be a bind, cache or tmpfs mount`);
+    if (session.id === "") throw new LlbError(`mount ${m.dest}: ${session.kind} id is empty`);
+  }
   const size = m.tmpfs?.size;
   if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw new LlbError(`mount ${m.dest}: tmpfs size must be a non-negative integer`);
   return {
@@ -253,6 +291,7 @@ function checkMount(m: MountOptions): MountSpec {
     ...(m.readonly !== undefined ? { readonly: m.readonly } : {}),
     ...(m.cache !== undefined ? { cache: m.cache } : {}),
     ...(m.tmpfs !== undefined ? { tmpfsSize: size ?? 0 } : {}),
+    ...(session !== undefined ? { session } : {}),
     ...(m.contentCache !== undefined ? { contentCache: m.contentCache } : {}),
   };
 }
@@ -261,5 +300,6 @@ function mountResult(exec: ExecOp, m: ExecMount): MountResult {
   if (m.readonly) return { output: m.source };
   if (m.tmpfsSize !== undefined) return { error: `tmpfs mount ${m.dest} has no output` };
   if (m.cache !== undefined) return { error: `cache mount ${m.dest} has no output` };
+  if (m.session !== undefined) return { error: `${m.session.kind} mount ${m.dest} has no output` };
   return { output: Object.freeze({ vertex: exec, index: m.output }) };
 }

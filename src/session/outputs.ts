@@ -1,0 +1,88 @@
+/**
+ * Exporter outputs written atomically: everything BuildKit sends goes into a
+ * hidden sibling of the destination, which takes the destination's place only
+ * when the build succeeds; a failed or cancelled build removes it. A local
+ * output into an existing directory is merged into it entry by entry, as
+ * BuildKit's local exporter merges.
+ */
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+
+/** Where an exporter's output goes (`--output type=local,dest=DIR`, `type=tar|oci|docker,dest=FILE`). */
+export interface OutputSpec {
+  /** local: a directory tree; tar, oci, docker: the exporter's archive as one file. */
+  readonly type: "local" | "tar" | "oci" | "docker";
+  /** A directory for local, a file for the others. */
+  readonly dest: string;
+  /**
+   * Index of this output's exporter in SolveRequest.Exporters, which BuildKit
+   * names the output by; default: the position in `outputs`.
+   */
+  readonly exporterIndex?: number;
+}
+
+export class AtomicOutput {
+  private temp: string | undefined;
+  private failure: Error | undefined;
+  private complete = false;
+
+  constructor(readonly spec: OutputSpec) {}
+
+  get isDir(): boolean {
+    return this.spec.type === "local";
+  }
+
+  /** The hidden sibling to write into, made on first use. */
+  async start(): Promise<string> {
+    if (this.temp !== undefined) return this.temp;
+    const dest = resolve(this.spec.dest);
+    await mkdir(dirname(dest), { recursive: true });
+    this.temp = join(dirname(dest), `.${basename(dest)}.slimgo-${randomBytes(4).toString("hex")}`);
+    if (this.isDir) await mkdir(this.temp, { mode: 0o755 });
+    return this.temp;
+  }
+
+  /** One transfer into this output ended (with an error, or not). */
+  settle(err?: unknown): void {
+    if (err !== undefined) this.failure ??= err instanceof Error ? err : new Error(String(err));
+    else this.complete = true;
+  }
+
+  /** Move the output into place; throws when its transfer failed. */
+  async commit(): Promise<void> {
+    if (this.failure) throw new Error(`output ${this.spec.dest}: ${this.failure.message}`);
+    if (this.temp === undefined || !this.complete) return;
+    const dest = resolve(this.spec.dest);
+    const existing = await lstat(dest).catch(() => undefined);
+    if (this.isDir && existing?.isDirectory()) {
+      await mergeInto(this.temp, dest);
+      await rm(this.temp, { recursive: true, force: true });
+    } else {
+      if (existing?.isDirectory()) throw new Error(`output ${dest} is a directory: name a file for a ${this.spec.type} output`);
+      await rename(this.temp, dest);
+    }
+    this.temp = undefined;
+  }
+
+  /** Remove whatever was written. */
+  async discard(): Promise<void> {
+    if (this.temp !== undefined) await rm(this.temp, { recursive: true, force: true });
+    this.temp = undefined;
+  }
+}
+
+/** Move every entry of `from` into `to`, replacing what is there; directories merge. */
+async function mergeInto(from: string, to: string): Promise<void> {
+  for (const name of await readdir(from)) {
+    const src = join(from, name);
+    const dst = join(to, name);
+    const [s, d] = await Promise.all([lstat(src), lstat(dst).catch(() => undefined)]);
+    if (s.isDirectory() && d?.isDirectory()) {
+      await mergeInto(src, dst);
+      continue;
+    }
+    if (d !== undefined) await rm(dst, { recursive: true, force: true });
+    await rename(src, dst);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The session against a stand-in for BuildKit's Control.Session: it checks
+ * the session headers, speaks HTTP/2 to the session through the stream (as
+ * BuildKit's gRPC client does) to call Health/Check and Secrets/GetSecret,
+ * and can break the stream mid-build, which must reject `done`.
+ */
+import assert from "node:assert/strict";
+import { connect as h2connect } from "node:http2";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Duplex } from "node:stream";
+import { after, test } from "node:test";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Client, credentials, Metadata, Server, ServerCredentials, type ServerDuplexStream, status } from "@grpc/grpc-js";
+import { BytesMessageSchema } from "../../src/gen/control/control_pb.js";
+import { GetSecretRequestSchema, GetSecretResponseSchema } from "../../src/gen/session/secrets_pb.js";
+import { HealthCheckResponseSchema } from "../../src/gen/session/health_pb.js";
+import { Session } from "../../src/session/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "slimgo-fake-bk-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+type Call = ServerDuplexStream<Buffer, Buffer>;
+
+/** A Control server whose Session handler hands each call to `onSession`. */
+async function fakeBuildkit(onSession: (call: Call) => void): Promise<{ client: Client; close(): void }> {
+  const server = new Server();
+  const codec = {
+    requestSerialize: (b: Buffer) => Buffer.from(toBinary(BytesMessageSchema, create(BytesMessageSchema, { data: b }))),
+    requestDeserialize: (b: Buffer) => Buffer.from(fromBinary(BytesMessageSchema, b).data),
+    responseSerialize: (b: Buffer) => Buffer.from(toBinary(BytesMessageSchema, create(BytesMessageSchema, { data: b }))),
+    responseDeserialize: (b: Buffer) => Buffer.from(fromBinary(BytesMessageSchema, b).data),
+  };
+  server.addService({ Session: { path: "/moby.buildkit.v1.Control/Session", requestStream: true, responseStream: true, ...codec } }, { Session: onSession });
+  const sock = join(dir, `bk-${Math.random().toString(36).slice(2)}.sock`);
+  await new Promise<void>((resolve, reject) => server.bindAsync(`unix:${sock}`, ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
+  const client = new Client(`unix:${sock}`, credentials.createInsecure());
+  return { client, close: () => (client.close(), server.forceShutdown()) };
+}
+
+/** The call's bytes as a Duplex, so node:http2 can run a client connection over it (BuildKit's side of the session). */
+function callAsSocket(call: Call): Duplex {
+  const d = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, cb) {
+      // After the session closed, BuildKit's side has nothing left to say.
+      if (call.destroyed || call.writableEnded) return cb();
+      call.write(chunk, () => cb());
+    },
+  });
+  call.on("data", (b: Buffer) => d.push(b));
+  call.on("end", () => d.push(null));
+  return d;
+}
+
+/** One unary gRPC call over an HTTP/2 session: framed request, framed response, grpc-status from the trailers. */
+function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Array): Promise<{ status: number; message: string; data: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = h2.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+    const chunks: Buffer[] = [];
+    let code = -1;
+    let message = "";
+    const takeStatus = (h: Record<string, unknown>) => {
+      if (h["grpc-status"] !== undefined) {
+        code = Number(h["grpc-status"]);
+        message = decodeURIComponent(String(h["grpc-message"] ?? ""));
+      }
+    };
+    req.on("response", takeStatus);
+    req.on("trailers", takeStatus);
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const all = Buffer.concat(chunks);
+      resolve({ status: code, message, data: all.length >= 5 ? all.subarray(5, 5 + all.readUInt32BE(1)) : Buffer.alloc(0) });
+    });
+    req.on("error", reject);
+    const frame = Buffer.alloc(5 + body.length);
+    frame.writeUInt32BE(body.length, 1);
+    frame.set(body, 5);
+    req.end(frame);
+  });
+}
+
+test("BuildKit gets the session headers, and its calls over the stream are answered", async () => {
+  let headers: Metadata | undefined;
+  let h2: ReturnType<typeof h2connect> | undefined;
+  const bk = await fakeBuildkit((call) => {
+    headers = call.metadata;
+    const socket = callAsSocket(call);
+    h2 = h2connect("http://localhost", { createConnection: () => socket });
+  });
+  const session = new Session({ secrets: new Map([["tok", { env: "SLIMGO_TEST_SECRET" }]]) });
+  process.env["SLIMGO_TEST_SECRET"] = "v4lue";
+  try {
+    await session.attach(bk.client);
+    assert.equal(headers!.get("x-docker-expose-session-uuid")[0], session.id);
+    assert.equal(headers!.get("x-docker-expose-session-name")[0], "slimgo");
+    assert.match(String(headers!.get("x-docker-expose-session-sharedkey")[0]), /^[0-9a-f]{32}$/);
+    const methods = headers!.get("x-docker-expose-session-grpc-method").flatMap((v) => String(v).split(", "));
+    assert.deepEqual(methods.sort(), ["/grpc.health.v1.Health/Check", "/moby.buildkit.secrets.v1.Secrets/GetSecret", "/moby.filesync.v1.Auth/Credentials"]);
+
+    const health = await grpcCall(h2!, "/grpc.health.v1.Health/Check", new Uint8Array());
+    assert.equal(health.status, 0, health.message);
+    assert.equal(fromBinary(HealthCheckResponseSchema, health.data).status, 1); // SERVING
+    const secret = await grpcCall(h2!, "/moby.buildkit.secrets.v1.Secrets/GetSecret", toBinary(GetSecretRequestSchema, create(GetSecretRequestSchema, { ID: "tok" })));
+    assert.equal(Buffer.from(fromBinary(GetSecretResponseSchema, secret.data).data).toString(), "v4lue");
+    const missing = await grpcCall(h2!, "/moby.buildkit.secrets.v1.Secrets/GetSecret", toBinary(GetSecretRequestSchema, create(GetSecretRequestSchema, { ID: "nope" })));
+    assert.equal(missing.status, status.NOT_FOUND);
+    assert.match(missing.message, /secret nope not found/);
+    h2!.close();
+    await session.finish(true);
+    await session.done;
+  } finally {
+    delete process.env["SLIMGO_TEST_SECRET"];
+    bk.close();
+  }
+});
+
+test("a session whose stream breaks mid-build rejects done with what happened", async () => {
+  let theCall: Call | undefined;
+  const bk = await fakeBuildkit((call) => {
+    theCall = call;
+    call.write(Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+  });
+  const session = new Session({});
+  try {
+    await session.attach(bk.client);
+    theCall!.emit("error", { code: status.UNAVAILABLE, details: "node shutting down" });
+    const outcome = await Promise.race([
+      session.done.then(() => "resolved", (e: Error) => e.message),
+      new Promise<string>((resolve) => setTimeout(() => resolve("still pending after 5 s"), 5000).unref()),
+    ]);
+    assert.match(outcome, /BuildKit session ended: node shutting down|session/);
+    assert.doesNotMatch(outcome, /resolved|pending/);
+  } finally {
+    bk.close();
+  }
+});
+
+test("attach fails clearly when BuildKit refuses the session", async () => {
+  const bk = await fakeBuildkit((call) => call.emit("error", { code: status.PERMISSION_DENIED, details: "no sessions for you" }));
+  const session = new Session({});
+  try {
+    await assert.rejects(session.attach(bk.client), /BuildKit session ended: no sessions for you/);
+    await assert.rejects(session.done, /no sessions for you/);
+  } finally {
+    bk.close();
+  }
+});
