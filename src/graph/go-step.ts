@@ -5,6 +5,7 @@
  * dependency step fills is never hit.
  */
 import { local, type MountOptions, type SourceFile, type State } from "../llb/index.js";
+import { offlineGoEnv } from "../plan/go-env.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goPlatformEnv } from "./go-env.js";
@@ -31,9 +32,9 @@ function goFlags(plan: Plan): Array<[string, string]> {
   return [["GOFLAGS", [user, ...extra].filter((f) => f !== "").join(" ")]];
 }
 
-/** The module set is complete (download step), so no Go step after it needs the network. */
+/** The module set is complete (download step), so no Go step after it needs the network, nor its proxies. */
 export function goStepEnv(plan: Plan, bin: BinaryPlan, target: Platform, extra: ReadonlyArray<readonly [string, string]> = []): Array<[string, string]> {
-  return mergeEnv(plan.goEnv, goPlatformEnv(target), [
+  return mergeEnv(offlineGoEnv(plan.goEnv), goPlatformEnv(target), [
     ["CGO_ENABLED", bin.cgo ? "1" : "0"],
     ["GOCACHE", GOCACHE_DIR],
     ["GOMODCACHE", MODULES_DIR],

@@ -5,7 +5,7 @@ export { PlatformError, isPlatformError, parsePlatform, parsePlatforms } from ".
 export { chooseGoVersion, parseGoVersion } from "./go-version.js";
 export type { GoVersionChoice } from "./go-version.js";
 export { defaultBinaryName } from "./binary-name.js";
-export { PASSTHROUGH_BUILD_ARGS, goEnv, sortPairs } from "./go-env.js";
+export { PASSTHROUGH_BUILD_ARGS, goEnv, offlineGoEnv, sortPairs } from "./go-env.js";
 export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
 export type { BasePlan, BinaryPlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
 export { LDFLAGS_DEFAULTS, PLATFORM_VARS, expandPlatformVars, ldflagsVars, resolveLdflags } from "./ldflags.js";
