@@ -15,6 +15,7 @@ import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
 import { parseSpec, selectTarget } from "../spec/index.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
+import { planForLog } from "./redact.js";
 import { checkCaps } from "./required-caps.js";
 import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
 import { SIZE_REQUEST, answerSubrequest } from "./subrequests.js";
@@ -56,7 +57,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
 
   const { filename, specInput, context, parsed, plan } = await load();
   t.mark("read+plan");
-  log.info({ plan }, "plan");
+  log.info({ plan: planForLog(plan) }, "plan");
 
   const resolveMode = imageResolveMode(env.opts.get(OPT.imageResolveMode));
   const resolve = async (ref: string, platform: Platform) => {

@@ -3,10 +3,11 @@ import { pino } from "pino";
 import { Gateway } from "../gateway/llb-bridge.js";
 import { readLaunchEnv } from "../gateway/options.js";
 import { runFrontend } from "./frontend.js";
+import { frontendLogger } from "./log.js";
 
 const started = performance.now();
 // stdout is the gRPC stream: anything else written there breaks the connection.
-const log = pino({ name: "slimgo", level: process.env["SLIMGO_LOG_LEVEL"] ?? "info" }, pino.destination({ fd: 2, sync: true }));
+const log = frontendLogger(process.env["SLIMGO_LOG_LEVEL"] ?? "info", pino.destination({ fd: 2, sync: true }));
 
 async function main(): Promise<number> {
   let gw: Gateway | undefined;
