@@ -49,9 +49,9 @@ export function compileFlags(bin: BinaryPlan): string[] {
   return ["-trimpath", ...(bin.tags.length > 0 ? ["-tags", bin.tags.join(",")] : [])];
 }
 
-/** The go-build cache mount, one per target OS, architecture and cgo setting. */
-export function goBuildCacheMount(bin: BinaryPlan, target: Platform): MountOptions {
-  return { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, bin.cgo), sharing: "shared" } };
+/** The go-build cache mount, one per cache namespace, target OS, architecture and cgo setting. */
+export function goBuildCacheMount(plan: Plan, bin: BinaryPlan, target: Platform): MountOptions {
+  return { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(plan.cacheKey, target.os, target.architecture, bin.cgo), sharing: "shared" } };
 }
 
 /** The module's source, its named-context replaces, the module layer and the computed go.sum. */

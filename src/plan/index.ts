@@ -12,4 +12,5 @@ export { LDFLAGS_DEFAULTS, PLATFORM_VARS, expandPlatformVars, ldflagsVars, resol
 export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs, reservedPathAt } from "./local-replaces.js";
 export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, useDir, workspaceModuleFiles } from "./workspace.js";
 export { type ContextFiles, contextFacts } from "./context-facts.js";
+export { CACHE_NAMESPACE_BUILD_ARG, CACHE_NAMESPACE_OPTION, type CacheNamespace, cacheKey } from "./cache-namespace.js";
 export { isExcluded, parseDockerignore } from "./dockerignore.js";

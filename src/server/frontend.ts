@@ -9,7 +9,7 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedCo
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -161,6 +161,7 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
     network: networkMode(env.opts),
     noCache: env.opts.has(OPT.noCache),
     namedContexts: localNamedContexts(env.opts),
+    cacheNamespace: env.opts.get(CACHE_NAMESPACE_OPTION) ?? "",
   };
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } }) };
 }

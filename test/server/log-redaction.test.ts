@@ -1,15 +1,9 @@
 /** Credentials passed as build args never reach the frontend's log, which ends up in the daemon's log. */
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { test } from "node:test";
-import { fromBinary } from "@bufbuild/protobuf";
-import { OpSchema } from "../../src/gen/pb/ops_pb.js";
-import { Gateway } from "../../src/gateway/llb-bridge.js";
-import { readLaunchEnv } from "../../src/gateway/options.js";
-import { runFrontend } from "../../src/server/frontend.js";
-import { frontendLogger } from "../../src/server/log.js";
 import { planForLog, redactEnvValue, redactUrlCredentials } from "../../src/server/redact.js";
-import { FakeStatus, fakeGateway } from "../support/fake-gateway.js";
+import { FakeStatus } from "../support/fake-gateway.js";
+import { runInProcess } from "./in-process.js";
 
 test("userinfo in URLs is masked wherever it stands, up to the last @ of the authority", () => {
   const cases: Array<[string, string]> = [
@@ -39,61 +33,26 @@ test("masking stays linear on long hostile lines", () => {
   assert.ok(performance.now() - started < 2000);
 });
 
-const ALL_CAPS = [
-  "solve.base", "readfile", "readdir", "resolveimage", "return", "proto.refarray",
-  "file.base", "exec.mount.cache", "exec.mount.bind", "exec.meta.network", "exec.meta.base", "exec.mount.selector",
-  "exec.mount.cache.sharing", "source.local", "source.local.includepatterns", "source.local.followpaths",
-  "source.local.excludepatterns", "source.local.sharedkeyhint", "source.local.sessionid", "source.image", "constraints", "platform",
-].map((ID) => ({ ID, Enabled: true }));
-const enc = (s: string) => new TextEncoder().encode(s);
-
 test("a frontend run with credentials in build args and buildEnv logs none of them, at any level", async () => {
-  const refs = new Map<string, string>();
-  const server = fakeGateway({
-    ping: () => ({ FrontendAPICaps: ALL_CAPS, LLBCaps: ALL_CAPS, Workers: [{ ID: "w", platforms: [{ OS: "linux", Architecture: "amd64" }] }] }),
-    solve: (req) => {
-      const first = req.Definition?.def[0];
-      const op = first ? fromBinary(OpSchema, first) : undefined;
-      const id = `ref${refs.size}`;
-      refs.set(id, op?.op.case === "source" ? op.op.value.identifier : "");
-      return { result: { result: { case: "ref", value: { id } } } };
+  const { log } = await runInProcess({
+    spec: "main: .\nldflags: -X main.repo=https://ci:ghp_secret@git.example/app\nbuildEnv:\n  HTTP_PROXY: u:p@proxy.example:3128\nenv:\n  DB_URL: postgres://app:dbpass@db:5432/app\n",
+    goMod: "module example.com/app\n\ngo 1.24\n",
+    opts: {
+      "build-arg:GOPROXY": "https://user:pass@proxy.example/go,direct",
+      "build-arg:HTTPS_PROXY": "http://u:p@proxy.example:3128",
+      "build-arg:https_proxy": "u:p@proxy.example:3128",
     },
-    readDir: (req) => ({ entries: (refs.get(req.Ref) === "local://dockerfile" ? ["slimgo.yaml"] : ["go.mod"]).map((path) => ({ path })) }),
-    readFile: (req) => {
-      if (req.FilePath === "slimgo.yaml") {
-        return { Data: enc("main: .\nldflags: -X main.repo=https://ci:ghp_secret@git.example/app\nbuildEnv:\n  HTTP_PROXY: u:p@proxy.example:3128\nenv:\n  DB_URL: postgres://app:dbpass@db:5432/app\n") };
-      }
-      return { Data: enc("module example.com/app\n\ngo 1.24\n") };
+    handlers: {
+      // BuildKit's own errors can quote the proxy URL: the log must not.
+      resolveImageConfig: () => {
+        throw new FakeStatus(2, "failed to resolve: proxyconnect tcp: https://user:pass@proxy.example/go: 407");
+      },
     },
-    // BuildKit's own errors can quote the proxy URL: the log must not.
-    resolveImageConfig: () => {
-      throw new FakeStatus(2, "failed to resolve: proxyconnect tcp: https://user:pass@proxy.example/go: 407");
-    },
-    return: () => ({}),
   });
-  const toFrontend = new PassThrough();
-  const fromFrontend = new PassThrough();
-  server.serve(fromFrontend, toFrontend);
-  const gw = await Gateway.overStdio(toFrontend, fromFrontend);
-  const lines: string[] = [];
-  const log = frontendLogger("trace", { write: (s: string) => void lines.push(s) });
-  const env = readLaunchEnv({
-    BUILDKIT_SESSION_ID: "s",
-    BUILDKIT_FRONTEND_OPT_0: "build-arg:GOPROXY=https://user:pass@proxy.example/go,direct",
-    BUILDKIT_FRONTEND_OPT_1: "build-arg:HTTPS_PROXY=http://u:p@proxy.example:3128",
-    BUILDKIT_FRONTEND_OPT_2: "build-arg:https_proxy=u:p@proxy.example:3128",
-  });
-  try {
-    await runFrontend(gw, env, log);
-  } finally {
-    gw.close();
-    server.close();
-  }
-  const text = lines.join("");
-  assert.match(text, /"msg":"plan"/, "the plan was logged");
-  assert.match(text, /"msg":"build failed"/, "the error was logged");
-  for (const secret of ["user:pass", "u:p@", "ghp_secret", "dbpass"]) assert.ok(!text.includes(secret), `the log holds ${secret}:\n${text}`);
-  assert.match(text, /https:\/\/\*\*\*@proxy\.example\/go/);
+  assert.match(log, /"msg":"plan"/, "the plan was logged");
+  assert.match(log, /"msg":"build failed"/, "the error was logged");
+  for (const secret of ["user:pass", "u:p@", "ghp_secret", "dbpass"]) assert.ok(!log.includes(secret), `the log holds ${secret}:\n${log}`);
+  assert.match(log, /https:\/\/\*\*\*@proxy\.example\/go/);
 });
 
 test("the plan as logged keeps everything but the credentials", () => {
