@@ -4,7 +4,7 @@
  */
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
-import type { Caps, Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
+import type { Caps, Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
 import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
@@ -64,20 +64,23 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
     const normalized = normalizeImageRef(ref);
     const logName = `[internal] load metadata for ${normalized}`;
     try {
-      return (await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId })).config;
+      return await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId });
     } catch (err) {
       if (!(err instanceof RpcError)) throw err;
       throw imageUnavailable(ref, err, plan, parsed);
     }
   };
-  const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
+  const [builder, bases] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
   t.mark("resolve");
 
   const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
     contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
-    builderConfig,
-    baseConfigs,
+    builderConfig: builder.config,
+    baseConfigs: new Map([...bases].map(([id, b]) => [id, b.config])),
+    // The graph names the digests just resolved: the image is the one whose config this build read.
+    builderDigest: builder.digest,
+    baseDigests: new Map([...bases].map(([id, b]) => [id, b.digest])),
     resolveMode,
     extraLabels: optionLabels(env.opts),
     specFile: new SourceFile(filename, specInput.data, "YAML"),
@@ -96,7 +99,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   if (plan.link === "dynamic") {
     // Only the entrypoint may be dynamic: included binaries are static (see makePlan).
     const entrypoints = verified.filter((v) => v.bin.binaryName === plan.binaryName);
-    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, entrypoints, resolveMode) });
+    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, entrypoints, resolveMode, recipeInputs) });
     t.mark("runtime libs");
   }
   const solved = await Promise.all(
@@ -166,8 +169,8 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } }) };
 }
 
-async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ImageConfigJson>) {
-  const configs = new Map<string, ImageConfigJson>();
+async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {
+  const configs = new Map<string, ResolvedImage>();
   if (plan.base.kind !== "image") return configs;
   const ref = plan.base.ref;
   await Promise.all(plan.targetPlatforms.map(async (p) => configs.set(platformId(p), await resolve(ref, p))));

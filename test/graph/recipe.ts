@@ -10,6 +10,8 @@ import { parseSpec } from "../../src/spec/index.js";
 
 export const AMD64 = { os: "linux", architecture: "amd64" };
 export const CAPS = new Set(["exec.meta.setsdefaultpath", "exec.mount.cache.content", "file.base", "source.local.differ"]);
+/** What ResolveImageConfig answers for the builder in these tests. */
+export const BUILDER_DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 export const BUILDER_CONFIG = { config: { Env: ["PATH=/go/bin:/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go", "GOTOOLCHAIN=local"], WorkingDir: "/go" } };
 
 export interface RecipeCase {
@@ -43,6 +45,7 @@ export function recipeDefinitions(c: RecipeCase): { plan: Plan; defs: Definition
     sessionId: "session-golden",
     contextExcludes: ["bin", "*.test"],
     builderConfig: BUILDER_CONFIG,
+    builderDigest: BUILDER_DIGEST,
     baseConfigs: new Map(),
     resolveMode: "default",
     extraLabels: [],
