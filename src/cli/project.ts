@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
-import { type WorkspaceInput, contextDir, missingUseError, moduleForMain, parsePlatforms, planTargets } from "../plan/index.js";
+import { type WorkspaceInput, missingUseError, moduleForMain, parsePlatforms, planTargets, useDir } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { contextFacts, parseDockerignore } from "../plan/index.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
@@ -69,7 +69,7 @@ export function loadProject(opts: ProjectOptions): Project {
 function readWorkspace(text: string, read: (name: string) => string | undefined): WorkspaceInput {
   const goWork = parseGoWork(text, "go.work");
   const modules = goWork.use.map((u) => {
-    const dir = contextDir(".", u.path);
+    const dir = useDir(u);
     const path = dir === "." ? "go.mod" : `${dir}/go.mod`;
     const data = read(path);
     if (data === undefined) throw missingUseError(u, path);

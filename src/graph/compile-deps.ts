@@ -41,7 +41,7 @@ export function compileDependencies(builder: State, plan: Plan, bin: BinaryPlan,
       ...moduleMounts(inputs),
       // Read-only with a selector: BuildKit keys the step on this file's content.
       { dest: LIST_FILE, source: inputs.packages, selector: DEPENDENCY_LIST, readonly: true },
-      goBuildCacheMount(bin, target),
+      goBuildCacheMount(plan, bin, target),
       { dest: OUT_DIR },
     ],
     network: "none",

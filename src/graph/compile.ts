@@ -50,7 +50,7 @@ export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Pla
       { dest: PACKAGES_DIR, source: inputs.packages, readonly: true },
       // Keyed on the dependency step, not on the layer's content: hashing 100+ MB of cache entries buys no hit.
       ...(inputs.dependencies ? [{ dest: DEPENDENCY_CACHE_DIR, source: inputs.dependencies, readonly: true, contentCache: "off" as const }] : []),
-      goBuildCacheMount(bin, target),
+      goBuildCacheMount(plan, bin, target),
       { dest: OUT_DIR },
     ],
     network: "none",

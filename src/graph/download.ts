@@ -10,7 +10,7 @@ import { scratch, type SourceFile, type State } from "../llb/index.js";
 import type { Plan } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goModMounts } from "./go-step.js";
-import { FETCH_CACHE_DIR, FETCH_CACHE_ID, GOSUM_DIR, MODULES_DIR, SRC_DIR } from "./paths.js";
+import { FETCH_CACHE_DIR, GOSUM_DIR, MODULES_DIR, SRC_DIR, fetchCacheId } from "./paths.js";
 import { specLocation } from "./source-location.js";
 
 // The module paths to download by name when the context has no go.sum (see download.sh).
@@ -42,7 +42,7 @@ export function downloadModules(builder: State, plan: Plan, inputs: DownloadInpu
     dir: SRC_DIR,
     mounts: [
       ...goModMounts(plan, inputs.sessionId),
-      { dest: FETCH_CACHE_DIR, cache: { id: FETCH_CACHE_ID, sharing: "shared" } },
+      { dest: FETCH_CACHE_DIR, cache: { id: fetchCacheId(plan.cacheKey), sharing: "shared" } },
       { dest: MODULES_DIR, source: scratch() },
       ...(plan.missingGoSum ? [{ dest: GOSUM_DIR, source: scratch() }] : []),
     ],

@@ -19,6 +19,7 @@ import { downloadModules } from "./download.js";
 import { parseEnvList } from "./env.js";
 import { platformId } from "./go-env.js";
 import { binaryPath, imageConfig } from "./image-config.js";
+import { pinImageRef } from "./pinned-image.js";
 import { staticBase } from "./static-base.js";
 import { upxPack, upxTool } from "./upx.js";
 
@@ -30,6 +31,10 @@ export interface RecipeInputs {
   readonly builderConfig: ImageConfigJson;
   /** Config of `base: <image>` per target platform id. */
   readonly baseConfigs: ReadonlyMap<string, ImageConfigJson>;
+  /** The digest BuildKit resolved the builder image to; the graph names it (unpinned when absent). */
+  readonly builderDigest?: string;
+  /** The digest of `base: <image>` per target platform id. */
+  readonly baseDigests?: ReadonlyMap<string, string>;
   readonly resolveMode: "default" | "pull" | "local";
   readonly extraLabels: ReadonlyArray<readonly [string, string]>;
   readonly specFile?: SourceFile | undefined;
@@ -55,7 +60,7 @@ export interface PlatformImage {
 }
 
 export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
-  let builder = image(plan.builderImage, { platform: plan.buildPlatform, resolveMode: inputs.resolveMode });
+  let builder = image(pinImageRef(plan.builderImage, inputs.builderDigest), { platform: plan.buildPlatform, resolveMode: inputs.resolveMode });
   for (const [k, v] of parseEnvList(inputs.builderConfig.config?.Env)) builder = builder.addEnv(k, v);
   builder = builder.dir(inputs.builderConfig.config?.WorkingDir || "/");
 
@@ -91,7 +96,8 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
       return { bin, build, ...(packed ? { packed } : {}) };
     });
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
-    let root = withRuntimeFiles(finalRoot(plan, platform, essentials, inputs.resolveMode), builder, inputs.runtimeFiles?.get(platformId(platform)));
+    const base = finalRoot(plan, platform, essentials, inputs.resolveMode, inputs.baseDigests?.get(platformId(platform)));
+    let root = withRuntimeFiles(base, builder, inputs.runtimeFiles?.get(platformId(platform)));
     // Files before binaries: a rebuilt binary then leaves the files' layer cached.
     // No platform in the name: on a static or scratch base this op is the same for every platform.
     if (plan.files !== undefined) root = root.file(copyFiles(context, plan.files), { customName: `${stepPrefix(plan.target, platform, false)}copy ${describeFiles(plan.files)}` });
@@ -103,14 +109,14 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   });
 }
 
-function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined, resolveMode: RecipeInputs["resolveMode"]): State {
+function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined, resolveMode: RecipeInputs["resolveMode"], digest: string | undefined): State {
   switch (plan.base.kind) {
     case "static":
       return essentials ?? scratch();
     case "scratch":
       return scratch();
     case "image":
-      return image(plan.base.ref, { platform, resolveMode });
+      return image(pinImageRef(plan.base.ref, digest), { platform, resolveMode });
   }
 }
 

@@ -5,6 +5,7 @@
  * dependency step fills is never hit.
  */
 import { local, type MountOptions, type SourceFile, type State } from "../llb/index.js";
+import { offlineGoEnv } from "../plan/go-env.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goPlatformEnv } from "./go-env.js";
@@ -31,9 +32,9 @@ function goFlags(plan: Plan): Array<[string, string]> {
   return [["GOFLAGS", [user, ...extra].filter((f) => f !== "").join(" ")]];
 }
 
-/** The module set is complete (download step), so no Go step after it needs the network. */
+/** The module set is complete (download step), so no Go step after it needs the network, nor its proxies. */
 export function goStepEnv(plan: Plan, bin: BinaryPlan, target: Platform, extra: ReadonlyArray<readonly [string, string]> = []): Array<[string, string]> {
-  return mergeEnv(plan.goEnv, goPlatformEnv(target), [
+  return mergeEnv(offlineGoEnv(plan.goEnv), goPlatformEnv(target), [
     ["CGO_ENABLED", bin.cgo ? "1" : "0"],
     ["GOCACHE", GOCACHE_DIR],
     ["GOMODCACHE", MODULES_DIR],
@@ -48,9 +49,9 @@ export function compileFlags(bin: BinaryPlan): string[] {
   return ["-trimpath", ...(bin.tags.length > 0 ? ["-tags", bin.tags.join(",")] : [])];
 }
 
-/** The go-build cache mount, one per target OS, architecture and cgo setting. */
-export function goBuildCacheMount(bin: BinaryPlan, target: Platform): MountOptions {
-  return { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(target.os, target.architecture, bin.cgo), sharing: "shared" } };
+/** The go-build cache mount, one per cache namespace, target OS, architecture and cgo setting. */
+export function goBuildCacheMount(plan: Plan, bin: BinaryPlan, target: Platform): MountOptions {
+  return { dest: GOCACHE_DIR, cache: { id: goBuildCacheId(plan.cacheKey, target.os, target.architecture, bin.cgo), sharing: "shared" } };
 }
 
 /** The module's source, its named-context replaces, the module layer and the computed go.sum. */

@@ -48,7 +48,7 @@ export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target
     ]),
     dir: SRC_DIR,
     // The go-build cache also holds go's index of module and standard packages: without it, listing takes seconds.
-    mounts: [...sourceMounts(plan, inputs), goBuildCacheMount(bin, target), { dest: OUT_DIR }],
+    mounts: [...sourceMounts(plan, inputs), goBuildCacheMount(plan, bin, target), { dest: OUT_DIR }],
     network: "none",
     customName: `${stepPrefix(label, target, inputs.multiPlatform)}go list -deps ${bin.main}`,
     ...(plan.noCache ? { ignoreCache: true } : {}),

@@ -16,8 +16,10 @@ export const DEPENDENCY_CACHE_DIR = "/slimgo-dependencies";
 export const DEPENDENCY_CACHE_STAMP = "slimgo-dependencies";
 export const BIN_DIR = "/usr/local/bin";
 
-/** Cache mount ids: stable across builds so BuildKit reuses them. */
-export const FETCH_CACHE_ID = "slimgo-gomod-fetch";
-export function goBuildCacheId(os: string, arch: string, cgo: boolean): string {
-  return `slimgo-go-build-${os}-${arch}-cgo${cgo ? 1 : 0}`;
+/** Cache mount ids: stable across builds so BuildKit reuses them, and suffixed with the plan's cache key so other namespaces cannot name them. */
+export function fetchCacheId(cacheKey: string): string {
+  return `slimgo-gomod-fetch-${cacheKey}`;
+}
+export function goBuildCacheId(cacheKey: string, os: string, arch: string, cgo: boolean): string {
+  return `slimgo-go-build-${os}-${arch}-cgo${cgo ? 1 : 0}-${cacheKey}`;
 }

@@ -18,6 +18,6 @@ export { SourceFile, type SourceLocation, type SourceRange, type Position } from
 export { marshal, definitionDigests, headDigest, type MarshalOptions } from "./marshal.js";
 export { toDot } from "./dot.js";
 export { digestOf } from "./digest.js";
-export { normalizeImageRef } from "./image-ref.js";
+export { normalizeImageRef, parseNormalizedNamed } from "./image-ref.js";
 export { goJsonStringArray } from "./go-json.js";
 export type { Vertex, Output } from "./vertex.js";

@@ -17,6 +17,35 @@ export const PASSTHROUGH_BUILD_ARGS = [
   "no_proxy",
 ] as const;
 
+/**
+ * Settings only a step that fetches over the network reads: proxies (which may
+ * carry credentials) and module source settings. The steps after the download
+ * run with GOPROXY=off and no network, so they never get these: their values
+ * stay out of those steps' cache keys and provenance.
+ */
+const NETWORK_ONLY = new Set([
+  "ALL_PROXY",
+  "GOINSECURE",
+  "GONOPROXY",
+  "GONOSUMDB",
+  "GOPRIVATE",
+  "GOPROXY",
+  "GOSUMDB",
+  "GOVCS",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+  "all_proxy",
+  "https_proxy",
+  "http_proxy",
+  "no_proxy",
+]);
+
+/** The Go environment without the network settings, for the steps that run offline. */
+export function offlineGoEnv(env: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
+  return env.filter(([name]) => !NETWORK_ONLY.has(name));
+}
+
 /** Sorts name/value pairs by name, by UTF-16 code units so the order never depends on locale. */
 export function sortPairs(pairs: Iterable<readonly [string, string]>): Array<readonly [string, string]> {
   return [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -5,11 +5,12 @@ export { PlatformError, isPlatformError, parsePlatform, parsePlatforms } from ".
 export { chooseGoVersion, parseGoVersion } from "./go-version.js";
 export type { GoVersionChoice } from "./go-version.js";
 export { defaultBinaryName } from "./binary-name.js";
-export { PASSTHROUGH_BUILD_ARGS, goEnv, sortPairs } from "./go-env.js";
+export { PASSTHROUGH_BUILD_ARGS, goEnv, offlineGoEnv, sortPairs } from "./go-env.js";
 export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
 export type { BasePlan, BinaryPlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
 export { LDFLAGS_DEFAULTS, PLATFORM_VARS, expandPlatformVars, ldflagsVars, resolveLdflags } from "./ldflags.js";
-export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs } from "./local-replaces.js";
-export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, workspaceModuleFiles } from "./workspace.js";
+export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs, reservedPathAt } from "./local-replaces.js";
+export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, useDir, workspaceModuleFiles } from "./workspace.js";
 export { type ContextFiles, contextFacts } from "./context-facts.js";
+export { CACHE_NAMESPACE_BUILD_ARG, CACHE_NAMESPACE_OPTION, type CacheNamespace, cacheKey } from "./cache-namespace.js";
 export { isExcluded, parseDockerignore } from "./dockerignore.js";

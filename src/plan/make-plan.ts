@@ -8,6 +8,7 @@ import { defaultBinaryName } from "./binary-name.js";
 import { cgoCrossProblem, cgoPlan } from "./cgo-plan.js";
 import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
+import { CACHE_NAMESPACE_BUILD_ARG, cacheKey } from "./cache-namespace.js";
 import { goEnv } from "./go-env.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
@@ -89,6 +90,11 @@ export function makePlan(input: PlanInput): Plan {
     targetPlatforms,
     image: imageConfigPlan(spec, base),
     noCache: options.noCache,
+    cacheKey: cacheKey({
+      option: options.cacheNamespace,
+      buildArg: options.buildArgs[CACHE_NAMESPACE_BUILD_ARG],
+      modules: workspace ? workspace.modules.map((m) => m.goMod.module) : [goMod.module],
+    }),
     ...(localReplaces.length > 0 ? { localReplaces } : {}),
     ...(vendored ? { vendored: true } : {}),
     ...(workspaceFiles ? { workspaceFiles } : {}),

@@ -14,4 +14,6 @@ export interface FrontendOptions {
   readonly target?: string;
   /** Names of local named build contexts (`--build-context NAME=PATH`). */
   readonly namedContexts?: readonly string[];
+  /** The `cache-namespace` frontend option, set by a service that runs builds for others. */
+  readonly cacheNamespace?: string;
 }

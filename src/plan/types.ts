@@ -83,6 +83,8 @@ export interface Plan extends BinaryPlan {
   readonly image: ImageConfigPlan;
   /** true when the user asked for --no-cache. */
   readonly noCache: boolean;
+  /** Suffix of the cache mount ids: a hash of the cache namespace (see cache-namespace.ts). */
+  readonly cacheKey: string;
   /**
    * Directories of go.mod's local `replace` targets, relative to the module
    * root and cleaned ("libs/auth", "../shared"), in go.mod order; absent when

@@ -5,7 +5,7 @@
  */
 import { posix } from "node:path";
 import { GoModError } from "../gomod/go-mod-error.js";
-import type { GoModReplace, ParsedGoMod, ParsedGoWork } from "../gomod/types.js";
+import type { GoModReplace, GoWorkUse, ParsedGoMod, ParsedGoWork } from "../gomod/types.js";
 import { leavesContext } from "./local-replaces.js";
 
 export interface WorkspaceInput {
@@ -17,6 +17,24 @@ export interface WorkspaceInput {
 /** A go.work `use` whose go.mod is not in the build context, on its go.work line. */
 export function missingUseError(use: { path: string; line: number }, goModPath: string): GoModError {
   return new GoModError("go.work", use.line, 1, `use ${use.path}: ${goModPath} is not in the build context: fix the path, or build from the directory that holds go.work`);
+}
+
+/**
+ * The context-relative directory of a go.work `use`; throws on its go.work
+ * line when it leaves the build context, before anything reads that path
+ * (the CLI reads from disk, where ../ would reach outside the project).
+ */
+export function useDir(use: GoWorkUse, filename = "go.work"): string {
+  const dir = contextDir(".", use.path);
+  if (leavesContext(dir) || use.path.startsWith("/")) {
+    throw new GoModError(
+      filename,
+      use.line,
+      1,
+      `use ${use.path} points outside the build context, which is all the build can see: build from a directory that holds go.work and every module it uses`,
+    );
+  }
+  return dir;
 }
 
 /** Cleaned, context-relative directory of a `use` or replace path ("./api/" → "api", "./" → "."). */
@@ -32,10 +50,9 @@ export function moduleForMain(ws: WorkspaceInput, main: string): { dir: string; 
   return inside.sort((a, b) => b.dir.length - a.dir.length)[0];
 }
 
-/** Every file the download step needs, in a stable order; throws on a replace that leaves the context. */
+/** Every file the download step needs, in a stable order; throws on a use or replace that leaves the context. */
 export function workspaceModuleFiles(ws: WorkspaceInput): string[] {
-  const dirs: string[] = [];
-  const add = (dir: string) => void (dirs.includes(dir) ? undefined : dirs.push(dir));
+  const dirs = new Set<string>();
   const local = (base: string, file: string, replaces: readonly GoModReplace[]) => {
     for (const r of replaces) {
       if (!r.local) continue;
@@ -43,12 +60,14 @@ export function workspaceModuleFiles(ws: WorkspaceInput): string[] {
       if (leavesContext(dir) || r.to.path.startsWith("/")) {
         throw new GoModError(file, r.line, 1, `replace ${r.from.path} => ${r.to.path} points outside the build context, which is all the build can see: build from a directory that holds both`);
       }
-      add(dir);
+      dirs.add(dir);
     }
   };
-  for (const m of ws.modules) add(m.dir);
+  // The readers check each use before reading it; checked again here so no plan can carry one.
+  for (const u of ws.goWork.use) useDir(u);
+  for (const m of ws.modules) dirs.add(m.dir);
   local(".", "go.work", ws.goWork.replace);
   for (const m of ws.modules) local(m.dir, m.dir === "." ? "go.mod" : `${m.dir}/go.mod`, m.goMod.replace);
   const inDir = (dir: string, name: string) => (dir === "." ? name : `${dir}/${name}`);
-  return ["go.work", "go.work.sum", ...dirs.flatMap((d) => [inDir(d, "go.mod"), inDir(d, "go.sum")])];
+  return ["go.work", "go.work.sum", ...[...dirs].flatMap((d) => [inDir(d, "go.mod"), inDir(d, "go.sum")])];
 }

@@ -6,6 +6,7 @@
  */
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { platformId } from "../graph/go-env.js";
+import { pinImageRef } from "../graph/pinned-image.js";
 import { image, marshal } from "../llb/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { UserError } from "./errors.js";
@@ -19,15 +20,17 @@ export async function dynamicRuntime(
   plan: Plan,
   verified: readonly Verified[],
   resolveMode: "default" | "pull" | "local",
+  digests: { readonly builderDigest?: string; readonly baseDigests?: ReadonlyMap<string, string> } = {},
 ): Promise<Map<string, readonly string[]>> {
   const files = new Map<string, readonly string[]>();
-  const rootOf = async (ref: string, platform: Platform) =>
-    gw.solve(marshal(image(ref, { platform, resolveMode }), { caps: caps.llb, platform }));
+  // The images the recipe copies from, by the digests it pins.
+  const rootOf = async (ref: string, digest: string | undefined, platform: Platform) =>
+    gw.solve(marshal(image(pinImageRef(ref, digest), { platform, resolveMode }), { caps: caps.llb, platform }));
   // Every platform's libraries come from the one builder image on the build platform.
   let builderRoot: string | undefined;
   for (const v of verified) {
     if (plan.base.kind === "image") {
-      const { missing } = await runtimeClosure(gw, await rootOf(plan.base.ref, v.platform), v.elf);
+      const { missing } = await runtimeClosure(gw, await rootOf(plan.base.ref, digests.baseDigests?.get(platformId(v.platform)), v.platform), v.elf);
       if (missing.length > 0) {
         throw new UserError(
           `base ${plan.base.ref} lacks ${missing.join(", ")}, which the cgo binary needs (without its loader it fails with "no such file or directory"): ` +
@@ -36,7 +39,7 @@ export async function dynamicRuntime(
       }
       files.set(platformId(v.platform), []);
     } else {
-      builderRoot ??= await rootOf(plan.builderImage, plan.buildPlatform);
+      builderRoot ??= await rootOf(plan.builderImage, digests.builderDigest, plan.buildPlatform);
       const closure = await runtimeClosure(gw, builderRoot, v.elf);
       if (closure.missing.length > 0) {
         throw new UserError(

@@ -4,17 +4,18 @@
  */
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
-import type { Caps, Gateway, ImageConfigJson, ResultInit } from "../gateway/llb-bridge.js";
+import type { Caps, Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
 import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
 import { parseSpec, selectTarget } from "../spec/index.js";
 import { type ErrorSources, UserError, toStatus } from "./errors.js";
+import { planForLog } from "./redact.js";
 import { checkCaps } from "./required-caps.js";
 import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
 import { SIZE_REQUEST, answerSubrequest } from "./subrequests.js";
@@ -56,27 +57,30 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
 
   const { filename, specInput, context, parsed, plan } = await load();
   t.mark("read+plan");
-  log.info({ plan }, "plan");
+  log.info({ plan: planForLog(plan) }, "plan");
 
   const resolveMode = imageResolveMode(env.opts.get(OPT.imageResolveMode));
   const resolve = async (ref: string, platform: Platform) => {
     const normalized = normalizeImageRef(ref);
     const logName = `[internal] load metadata for ${normalized}`;
     try {
-      return (await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId })).config;
+      return await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId });
     } catch (err) {
       if (!(err instanceof RpcError)) throw err;
       throw imageUnavailable(ref, err, plan, parsed);
     }
   };
-  const [builderConfig, baseConfigs] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
+  const [builder, bases] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
   t.mark("resolve");
 
   const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
     contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
-    builderConfig,
-    baseConfigs,
+    builderConfig: builder.config,
+    baseConfigs: new Map([...bases].map(([id, b]) => [id, b.config])),
+    // The graph names the digests just resolved: the image is the one whose config this build read.
+    builderDigest: builder.digest,
+    baseDigests: new Map([...bases].map(([id, b]) => [id, b.digest])),
     resolveMode,
     extraLabels: optionLabels(env.opts),
     specFile: new SourceFile(filename, specInput.data, "YAML"),
@@ -95,7 +99,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   if (plan.link === "dynamic") {
     // Only the entrypoint may be dynamic: included binaries are static (see makePlan).
     const entrypoints = verified.filter((v) => v.bin.binaryName === plan.binaryName);
-    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, entrypoints, resolveMode) });
+    images = goRecipe(plan, { ...recipeInputs, runtimeFiles: await dynamicRuntime(gw, caps, plan, entrypoints, resolveMode, recipeInputs) });
     t.mark("runtime libs");
   }
   const solved = await Promise.all(
@@ -160,12 +164,13 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
     network: networkMode(env.opts),
     noCache: env.opts.has(OPT.noCache),
     namedContexts: localNamedContexts(env.opts),
+    cacheNamespace: env.opts.get(CACHE_NAMESPACE_OPTION) ?? "",
   };
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } }) };
 }
 
-async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ImageConfigJson>) {
-  const configs = new Map<string, ImageConfigJson>();
+async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {
+  const configs = new Map<string, ResolvedImage>();
   if (plan.base.kind !== "image") return configs;
   const ref = plan.base.ref;
   await Promise.all(plan.targetPlatforms.map(async (p) => configs.set(platformId(p), await resolve(ref, p))));

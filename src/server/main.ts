@@ -2,13 +2,14 @@
 import { pino } from "pino";
 import { Gateway } from "../gateway/llb-bridge.js";
 import { runLaunched } from "./launch.js";
+import { frontendLogger } from "./log.js";
 
 const started = performance.now();
 const wantedLevel = process.env["SLIMGO_LOG_LEVEL"] ?? "info";
 // An unknown level must not stop the process before it can Return: fall back to info and say so.
 const knownLevel = wantedLevel === "silent" || Object.hasOwn(pino.levels.values, wantedLevel);
 // stdout is the gRPC stream: anything else written there breaks the connection.
-const log = pino({ name: "slimgo", level: knownLevel ? wantedLevel : "info" }, pino.destination({ fd: 2, sync: true }));
+const log = frontendLogger(knownLevel ? wantedLevel : "info", pino.destination({ fd: 2, sync: true }));
 if (!knownLevel) log.warn(`SLIMGO_LOG_LEVEL "${wantedLevel.slice(0, 40)}" is not a level (trace, debug, info, warn, error, fatal, silent): logging at info`);
 
 async function main(): Promise<number> {

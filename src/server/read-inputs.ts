@@ -1,7 +1,7 @@
 /** Reading the user's files through BuildKit: the spec from the `dockerfile` local, go.mod and .dockerignore from the context. */
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { headDigest, local, marshal } from "../llb/index.js";
-import { type WorkspaceInput, contextDir, missingUseError } from "../plan/index.js";
+import { type WorkspaceInput, missingUseError, useDir } from "../plan/index.js";
 import { type Caps, type Gateway, isFileAnswer } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
 
@@ -111,7 +111,7 @@ export async function readWorkspace(
   const files = new Map<string, Uint8Array>([["go.work", goWorkData]]);
   sources.goFiles = files;
   const goWork = parseGoWork(new TextDecoder().decode(goWorkData), "go.work");
-  const dirs = goWork.use.map((u) => contextDir(".", u.path));
+  const dirs = goWork.use.map((u) => useDir(u));
   const goModPath = (dir: string) => (dir === "." ? "go.mod" : `${dir}/go.mod`);
   const { ref } = await loadFiles(gw, caps, {
     name: LOCAL_CONTEXT,

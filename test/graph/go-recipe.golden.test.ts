@@ -9,41 +9,16 @@ import { fromBinary, toJson } from "@bufbuild/protobuf";
 import { type Definition, OpSchema } from "../../src/gen/pb/ops_pb.js";
 import { goRecipe } from "../../src/graph/go-recipe.js";
 import { parseGoMod } from "../../src/gomod/index.js";
-import { SourceFile, definitionDigests, marshal } from "../../src/llb/index.js";
-import { makePlan, parsePlatforms } from "../../src/plan/index.js";
+import { definitionDigests, marshal } from "../../src/llb/index.js";
+import { makePlan } from "../../src/plan/index.js";
 import { parseSpec } from "../../src/spec/index.js";
 import { fixturePath } from "../support/fixture.js";
 import { assertGolden } from "../support/golden.js";
-
-const amd64 = { os: "linux", architecture: "amd64" };
-const CAPS = new Set(["exec.meta.setsdefaultpath", "exec.mount.cache.content", "file.base", "source.local.differ"]);
-const BUILDER_CONFIG = { config: { Env: ["PATH=/go/bin:/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go", "GOTOOLCHAIN=local"], WorkingDir: "/go" } };
+import { AMD64 as amd64, BUILDER_CONFIG, CAPS, recipeDefinitions } from "./recipe.js";
 
 function recipe(fixture: string, specText: string, opts: { platforms?: string; buildArgs?: Record<string, string>; target?: string } = {}): Definition[] {
-  const spec = parseSpec(specText);
-  const goMod = parseGoMod(readFileSync(`${fixturePath(fixture)}/go.mod`, "utf8"));
-  const plan = makePlan({
-    spec,
-    goMod,
-    options: {
-      platforms: opts.platforms ? parsePlatforms(opts.platforms) : [],
-      buildPlatform: amd64,
-      buildArgs: opts.buildArgs ?? {},
-      network: "sandbox",
-      noCache: false,
-      ...(opts.target ? { target: opts.target } : {}),
-    },
-  });
-  const images = goRecipe(plan, {
-    sessionId: "session-golden",
-    contextExcludes: ["bin", "*.test"],
-    builderConfig: BUILDER_CONFIG,
-    baseConfigs: new Map(),
-    resolveMode: "default",
-    extraLabels: [],
-    specFile: new SourceFile("slimgo.yaml", new TextEncoder().encode(specText), "YAML"),
-  });
-  return images.map((img) => marshal(img.state, { caps: CAPS, platform: plan.buildPlatform }));
+  const goMod = readFileSync(`${fixturePath(fixture)}/go.mod`, "utf8");
+  return recipeDefinitions({ spec: specText, goMod, ...opts }).defs;
 }
 
 /** Op bodies as JSON, in definition order, with their progress names and digests. */
