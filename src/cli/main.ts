@@ -7,6 +7,9 @@ import { SpecErrors } from "../spec/index.js";
 import { toDot } from "../llb/index.js";
 import { definitionsJson, planDefinitions } from "./graph.js";
 import { InitError, initSpec } from "./init.js";
+import { FileTooLargeError } from "../gateway/reply-errors.js";
+import { MissingFileError } from "../server/project-source.js";
+import { checkCommand } from "./check.js";
 import { type ProjectOptions, loadProject } from "./project.js";
 import { specJsonSchema } from "./schema.js";
 import { sizeCommand } from "./size.js";
@@ -81,25 +84,10 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
         out(`wrote ${written.path} (${written.mains.length === 1 ? `main: ${written.mains[0]}` : `${written.mains.length} targets: ${written.mains.join(", ")}`})\n`);
         return 0;
       }
-      case "check": {
-        const { targetPlans } = loadProject(projectOptions(values, target));
-        for (const plan of targetPlans()) {
-          const what = `builds ${plan.main} as ${plan.binaryName} with ${plan.builderImage}${plan.cgo ? `, cgo ${plan.link}` : ""}`;
-          out(`${values.file}${plan.target ? ` [${plan.target}]` : ""}: ok (${what})\n`);
-        }
-        return 0;
-      }
-      case "plan": {
-        const project = loadProject(projectOptions(values, target));
-        const { plan } = project;
-        if (values.llb || values.dot) {
-          const defs = planDefinitions(project);
-          out(values.dot ? toDot(defs, plan.target ?? plan.binaryName) : definitionsJson(defs));
-        } else {
-          out(`${JSON.stringify(plan, null, 2)}\n`);
-        }
-        return 0;
-      }
+      case "check":
+        return checkCommand(projectOptions(values, target), out, err).catch((e: unknown) => failed(e, err));
+      case "plan":
+        return planCommand(projectOptions(values, target), { llb: values.llb === true, dot: values.dot === true }, out).catch((e: unknown) => failed(e, err));
       case "verify":
         if (target === undefined) {
           err(`slimgo: verify needs a FILE\n\n${USAGE}`);
@@ -124,16 +112,37 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
         return 2;
     }
   } catch (e) {
-    if (e instanceof SpecErrors || e instanceof GoModError || e instanceof PlatformError || e instanceof ElfError || e instanceof InitError || e instanceof UsageError) {
-      err(`${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof Error && "code" in e && (e as NodeJS.ErrnoException).code === "ENOENT") {
-      err(`slimgo: ${(e as NodeJS.ErrnoException).path}: no such file\n`);
-      return 1;
-    }
-    throw e;
+    return failed(e, err);
   }
+}
+
+/** `slimgo plan`: the plan as JSON, or its LLB as JSON or Graphviz. */
+async function planCommand(opts: ProjectOptions, show: { llb: boolean; dot: boolean }, out: (s: string) => void): Promise<number> {
+  const project = await loadProject(opts);
+  const { plan } = project;
+  if (show.llb || show.dot) {
+    const defs = planDefinitions(project);
+    out(show.dot ? toDot(defs, plan.target ?? plan.binaryName) : definitionsJson(defs));
+  } else {
+    out(`${JSON.stringify(plan, null, 2)}\n`);
+  }
+  return 0;
+}
+
+/** Prints why a command failed, as one line per problem, and returns the exit code. */
+function failed(e: unknown, err: (s: string) => void): number {
+  if (
+    e instanceof SpecErrors || e instanceof GoModError || e instanceof PlatformError || e instanceof ElfError || e instanceof InitError ||
+    e instanceof UsageError || e instanceof MissingFileError || e instanceof FileTooLargeError
+  ) {
+    err(`${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof Error && "code" in e && (e as NodeJS.ErrnoException).code === "ENOENT") {
+    err(`slimgo: ${(e as NodeJS.ErrnoException).path}: no such file\n`);
+    return 1;
+  }
+  throw e;
 }
 
 class UsageError extends Error {

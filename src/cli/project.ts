@@ -1,11 +1,9 @@
-/** A Go project on disk, read and planned exactly as the frontend plans it through BuildKit. */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseGoMod, parseGoWork } from "../gomod/index.js";
-import { type WorkspaceInput, missingUseError, moduleForMain, parsePlatforms, planTargets, useDir } from "../plan/index.js";
+/** A Go project on disk, read and planned by the frontend's own code (server/load-project.ts), from files instead of BuildKit. */
+import { parseDockerignore } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
-import { contextFacts, parseDockerignore } from "../plan/index.js";
-import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
+import type { ParsedSpec } from "../spec/index.js";
+import { diskSource, specFilename } from "../server/disk-source.js";
+import { loadProject as load } from "../server/load-project.js";
 
 export interface ProjectOptions {
   /** The build context directory. */
@@ -33,47 +31,27 @@ export interface Project {
 /** The build platform the CLI assumes; BuildKit's worker decides it in a real build. */
 export const CLI_BUILD_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
 
-export function loadProject(opts: ProjectOptions): Project {
-  const specPath = opts.specFile.startsWith("/") ? opts.specFile : join(opts.dir, opts.specFile);
-  const filename = opts.specFile.slice(opts.specFile.lastIndexOf("/") + 1);
-  const data = readFileSync(specPath);
-  const parsed = selectTarget(parseSpec(new TextDecoder().decode(data), filename), opts.target);
-  const read = (name: string) => (existsSync(join(opts.dir, name)) ? readFileSync(join(opts.dir, name), "utf8") : undefined);
-  const goModText = read("go.mod");
-  const rootGoMod = goModText === undefined ? undefined : parseGoMod(goModText, "go.mod");
-  const goWorkText = read("go.work");
-  const workspace = goWorkText === undefined ? undefined : readWorkspace(goWorkText, read);
-  const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
-  const ignore = read(`${filename}.dockerignore`) ?? read(".dockerignore");
-  const contextExcludes = parseDockerignore(ignore === undefined ? undefined : new TextEncoder().encode(ignore));
-  const input = {
-    goMod,
-    ...contextFacts({
-      goSum: existsSync(join(opts.dir, "go.sum")),
-      vendorModules: existsSync(join(opts.dir, "vendor/modules.txt")),
-      gitHead: existsSync(join(opts.dir, ".git/HEAD")),
-      excludes: contextExcludes,
-    }),
-    ...(workspace ? { workspace } : {}),
+export async function loadProject(opts: ProjectOptions): Promise<Project> {
+  const filename = specFilename(opts.specFile);
+  const loaded = await load(
+    diskSource(opts.dir, opts.specFile),
+    {
+      filename,
+      target: opts.target,
+      platforms: opts.platforms ?? "",
+      buildPlatform: CLI_BUILD_PLATFORM,
+      buildArgs: opts.buildArgs ?? {},
+      network: "sandbox",
+      noCache: false,
+    },
+    {},
+  );
+  const { specInput, context, parsed, plan, targetPlans } = loaded;
+  return {
+    specFile: { filename, data: specInput.data },
+    contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
+    parsed,
+    plan,
+    targetPlans,
   };
-  const options = {
-    platforms: opts.platforms ? parsePlatforms(opts.platforms) : [],
-    buildPlatform: CLI_BUILD_PLATFORM,
-    buildArgs: opts.buildArgs ?? {},
-    network: "sandbox" as const,
-    noCache: false,
-  };
-  return { specFile: { filename, data }, contextExcludes, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(opts.target ? { target: opts.target } : {}) } }) };
-}
-
-function readWorkspace(text: string, read: (name: string) => string | undefined): WorkspaceInput {
-  const goWork = parseGoWork(text, "go.work");
-  const modules = goWork.use.map((u) => {
-    const dir = useDir(u);
-    const path = dir === "." ? "go.mod" : `${dir}/go.mod`;
-    const data = read(path);
-    if (data === undefined) throw missingUseError(u, path);
-    return { dir, goMod: parseGoMod(data, path) };
-  });
-  return { goWork, modules };
 }

@@ -21,7 +21,7 @@ export const LIST_REPORT = "go-list.txt";
 /** The dependency packages, one import path per line. */
 export const DEPENDENCY_LIST = "deps.txt";
 
-const REPORT_TEMPLATE = [
+export const REPORT_TEMPLATE = [
   "{{if .CgoFiles}}{{if .Standard}}{{else if and .Module .Module.Main}}cgo {{.ImportPath}}{{else}}cgo-dep {{.ImportPath}}{{end}}{{end}}",
   '{{if or (eq .ImportPath "net") (eq .ImportPath "os/user") (eq .ImportPath "crypto/x509")}}std {{.ImportPath}}{{end}}',
 ].join("");

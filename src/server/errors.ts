@@ -9,7 +9,7 @@ import { GoModError } from "../gomod/index.js";
 import { LlbError } from "../llb/index.js";
 import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
-import { MissingFileError } from "./read-inputs.js";
+import { MissingFileError } from "./project-source.js";
 
 /** The files an error may point into. */
 export interface ErrorSources {

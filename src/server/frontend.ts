@@ -4,20 +4,19 @@
  */
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
-import type { Caps, Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
+import type { Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
 import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
-import { parseGoMod } from "../gomod/index.js";
-import { CACHE_NAMESPACE_OPTION, contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, parseDockerignore } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
-import { parseSpec, selectTarget } from "../spec/index.js";
-import { type ErrorSources, UserError, toStatus } from "./errors.js";
+import { UserError, toStatus } from "./errors.js";
 import { planForLog } from "./redact.js";
 import { checkCaps } from "./required-caps.js";
-import { type ContextInput, type SpecInput, readContext, readSpec, readWorkspace } from "./read-inputs.js";
+import { gatewaySource } from "./gateway-source.js";
+import { type LoadOptions, type MutableSources, loadProject } from "./load-project.js";
 import { SIZE_REQUEST, answerSubrequest } from "./subrequests.js";
 import { checkSizePolicy } from "./size-policy.js";
 import { sizeResult } from "./size-request.js";
@@ -41,7 +40,6 @@ export async function runFrontend(gw: Gateway, env: LaunchEnv, log: Logger): Pro
   await gw.returnResult(result);
 }
 
-type MutableSources = { -readonly [K in keyof ErrorSources]?: ErrorSources[K] };
 
 async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableSources): Promise<ResultInit> {
   const t = phaseTimer();
@@ -50,7 +48,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   checkCaps(caps, env.product);
   if (caps.frontend.has("importcaches")) gw.importCaches(cacheImports(env.opts));
   const requestId = env.opts.get(OPT.requestId);
-  const load = () => loadPlan(gw, caps, env, workerPlatforms, sources);
+  const load = () => loadProject(gatewaySource(gw, caps, env.sessionId), launchOptions(env, workerPlatforms), sources);
   // --call size needs the build; the other subrequests answer from the spec alone.
   const sizeRequest = requestId === SIZE_REQUEST;
   if (requestId !== undefined && requestId !== "" && !sizeRequest) return answerSubrequest(requestId, load, sources);
@@ -119,54 +117,19 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   return toResult(solved, env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
 }
 
-/** What a build and every subrequest start from: the spec, go.mod (or go.work) and the plan. */
-export interface Loaded {
-  readonly filename: string;
-  readonly specInput: SpecInput;
-  readonly context: ContextInput;
-  /** The spec narrowed to the target being built. */
-  readonly parsed: ParsedSpec;
-  readonly plan: Plan;
-  /** Every target's plan, in the order written (just this plan when the spec has no targets:). */
-  readonly targetPlans: () => Plan[];
-}
-
-async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms: readonly Platform[], sources: MutableSources): Promise<Loaded> {
-  const filename = env.opts.get(OPT.filename) || DEFAULT_SPEC;
-  const [specInput, context] = await Promise.all([
-    readSpec(gw, caps, { filename, sessionId: env.sessionId }),
-    readContext(gw, caps, { sessionId: env.sessionId }),
-  ]);
-  sources.spec = { filename, data: specInput.data };
-  if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
-
-  const target = env.opts.get(OPT.target) || undefined;
-  const parsed = selectTarget(parseSpec(new TextDecoder().decode(specInput.data), filename), target);
-  const rootGoMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
-  const workspace = context.goWork ? await readWorkspace(gw, caps, env.sessionId, context.goWork, sources) : undefined;
-  const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
-  const buildPlatform = workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" };
-  const platformOpt = env.opts.get(OPT.platform) ?? "";
-  const input = {
-    goMod,
-    ...contextFacts({
-      goSum: context.hasGoSum,
-      vendorModules: context.vendored,
-      gitHead: context.gitHead,
-      excludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
-    }),
-    ...(workspace ? { workspace } : {}),
-  };
-  const options = {
-    platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
-    buildPlatform,
+/** The plan's options from BuildKit's frontend options; the build platform is the worker's. */
+function launchOptions(env: LaunchEnv, workerPlatforms: readonly Platform[]): LoadOptions {
+  return {
+    filename: env.opts.get(OPT.filename) || DEFAULT_SPEC,
+    target: env.opts.get(OPT.target) || undefined,
+    platforms: env.opts.get(OPT.platform) ?? "",
+    buildPlatform: workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" },
     buildArgs: buildArgs(env.opts),
     network: networkMode(env.opts),
     noCache: env.opts.has(OPT.noCache),
     namedContexts: localNamedContexts(env.opts),
     cacheNamespace: env.opts.get(CACHE_NAMESPACE_OPTION) ?? "",
   };
-  return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } }) };
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {

@@ -10,7 +10,7 @@ import type { SpecRange } from "../plan/types.js";
 import { GoModError } from "../gomod/index.js";
 import { SpecErrors } from "../spec/index.js";
 import { type ErrorSources, UserError } from "./errors.js";
-import type { Loaded } from "./frontend.js";
+import type { Loaded } from "./load-project.js";
 import { planWarnings, warningRanges } from "./warnings.js";
 
 const VERSION = "1.0.0";

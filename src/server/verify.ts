@@ -14,6 +14,7 @@ import type { BinaryPlan, Plan, Platform, SpecRange } from "../plan/types.js";
 import { formatLimit } from "../gateway/reply-errors.js";
 import { RpcError } from "../gateway/rpc.js";
 import { UserError } from "./errors.js";
+import { cgoVerdict } from "./cgo-verdict.js";
 import { type GoListReport, parseGoListReport } from "./go-list-report.js";
 
 export interface Verified {
@@ -61,13 +62,8 @@ export async function verifyBinary(gw: Gateway, built: BuiltBinary, platform: Pl
     throw buildFailed(err, bin, platform, plan);
   }
   const report = parseGoListReport(new TextDecoder().decode(reportText));
-  if (!bin.cgo && report.cgoInModule.length > 0) {
-    throw new UserError(
-      `cgo is off, but ${report.cgoInModule.join(", ")} ${report.cgoInModule.length === 1 ? "uses" : "use"} cgo (import "C"): ` +
-        "set `cgo: true` (the image then ships the C libraries it needs), or remove the C code",
-      { file: "spec", line: inputs.cgoRange.start.line, col: inputs.cgoRange.start.col },
-    );
-  }
+  const cgoProblem = cgoVerdict(bin, report, inputs.cgoRange);
+  if (cgoProblem) throw cgoProblem;
   try {
     return { bin, platform, report, ref, ...(built.packed ? { packed: built.packed } : {}), ...(await inspect(gw, ref, bin, platform, inputs.attribute === true)) };
   } catch (err) {

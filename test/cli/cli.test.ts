@@ -3,45 +3,39 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { run } from "../../src/cli/main.js";
 import { FIELD_NAMES } from "../../src/spec/index.js";
 import { fixturePath } from "../support/fixture.js";
+import { cli } from "../support/cli.js";
 
-function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = run(args, (s) => void (stdout += s), (s) => void (stderr += s));
-  return { code, stdout, stderr };
-}
 
-function withSpec(spec: string, fn: (dir: string) => void) {
+async function withSpec(spec: string, fn: (dir: string) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), "slimgo-cli-"));
   try {
     writeFileSync(join(dir, "go.mod"), "module example.com/app\n\ngo 1.24\n");
     writeFileSync(join(dir, "slimgo.yaml"), spec);
-    fn(dir);
+    await fn(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-test("check accepts a good spec and says what it will build", () => {
-  const r = cli("check", "-f", "../../../../examples/hello/slimgo.yaml", fixturePath("plain"));
+test("check accepts a good spec and says what it will build", async () => {
+  const r = await cli("check", "-f", "../../../../examples/hello/slimgo.yaml", fixturePath("plain"));
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "../../../../examples/hello/slimgo.yaml: ok (builds . as hello with golang:1.24-bookworm)\n");
 });
 
-test("check prints the frontend's slimgo.yaml:LINE:COL messages and exits 1", () => {
-  withSpec("# syntax=slimgo:dev\nmian: ./cmd/x\ncgo: yes\n", (dir) => {
-    const r = cli("check", dir);
+test("check prints the frontend's slimgo.yaml:LINE:COL messages and exits 1", async () => {
+  await withSpec("# syntax=slimgo:dev\nmian: ./cmd/x\ncgo: yes\n", async (dir) => {
+    const r = await cli("check", dir);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'slimgo.yaml:2:1: unknown field "mian" (did you mean "main"?)\nslimgo.yaml:3:6: cgo: expected true or false, got "yes"\n');
   });
 });
 
-test("plan prints the plan as JSON", () => {
-  withSpec("cgo: true\nlink: static\n", (dir) => {
-    const r = cli("plan", dir);
+test("plan prints the plan as JSON", async () => {
+  await withSpec("cgo: true\nlink: static\n", async (dir) => {
+    const r = await cli("plan", dir);
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(r.stdout);
     assert.equal(plan.link, "static");
@@ -50,8 +44,8 @@ test("plan prints the plan as JSON", () => {
   });
 });
 
-test("schema covers every field and rejects unknown ones", () => {
-  const schema = JSON.parse(cli("schema").stdout);
+test("schema covers every field and rejects unknown ones", async () => {
+  const schema = JSON.parse((await cli("schema")).stdout);
   assert.deepEqual(Object.keys(schema.properties), [...FIELD_NAMES.filter((n) => n !== "include"), "targets"]);
   const target = schema.properties.targets.additionalProperties;
   assert.equal(target.additionalProperties, false);
@@ -60,17 +54,17 @@ test("schema covers every field and rejects unknown ones", () => {
   assert.deepEqual(schema.properties.link.enum, ["static", "dynamic"]);
 });
 
-test("usage errors exit 2 with the usage text", () => {
-  const r = cli("frobnicate");
+test("usage errors exit 2 with the usage text", async () => {
+  const r = await cli("frobnicate");
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^slimgo: unknown command "frobnicate"\n\nusage: slimgo <command>/);
-  assert.equal(cli("verify").code, 2);
-  assert.equal(cli("--help").code, 0);
+  assert.equal((await cli("verify")).code, 2);
+  assert.equal((await cli("--help")).code, 0);
 });
 
-test("verify on something that is not ELF says so and exits 1", () => {
-  withSpec("", (dir) => {
-    const r = cli("verify", join(dir, "go.mod"));
+test("verify on something that is not ELF says so and exits 1", async () => {
+  await withSpec("", async (dir) => {
+    const r = await cli("verify", join(dir, "go.mod"));
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "not an ELF file: first bytes are 6d 6f 64 75\n");
   });

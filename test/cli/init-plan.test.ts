@@ -3,15 +3,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { run } from "../../src/cli/main.js";
 import { fixturePath } from "../support/fixture.js";
+import { cli } from "../support/cli.js";
 
-function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = run(args, (s) => void (stdout += s), (s) => void (stderr += s));
-  return { code, stdout, stderr };
-}
 
 function tempProject(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "slimgo-init-"));
@@ -24,7 +18,7 @@ function tempProject(files: Record<string, string>): string {
 
 const MAIN = "package main\n\nfunc main() {}\n";
 
-test("init finds every main package, skips tests, testdata, vendor and nested modules, and writes targets", () => {
+test("init finds every main package, skips tests, testdata, vendor and nested modules, and writes targets", async () => {
   const dir = tempProject({
     "go.mod": "module example.com/shop\n\ngo 1.24.2\n",
     "cmd/api/main.go": MAIN,
@@ -39,7 +33,7 @@ test("init finds every main package, skips tests, testdata, vendor and nested mo
     "nested/main.go": MAIN,
   });
   try {
-    const r = cli("init", dir);
+    const r = await cli("init", dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /wrote .*slimgo\.yaml \(2 targets: \.\/cmd\/api, \.\/cmd\/worker\)/);
     const spec = readFileSync(join(dir, "slimgo.yaml"), "utf8");
@@ -48,41 +42,41 @@ test("init finds every main package, skips tests, testdata, vendor and nested mo
     assert.match(spec, /# Go 1\.24 comes from go\.mod/);
     assert.doesNotMatch(spec, /^cgo: true$/m, "a FreeBSD-only cgo file must not turn cgo on");
     // What init writes is a spec check accepts, for every target.
-    const check = cli("check", dir);
+    const check = await cli("check", dir);
     assert.equal(check.code, 0, check.stderr);
     assert.equal(check.stdout.split("\n").filter(Boolean).length, 2);
     // and it never overwrites a spec unless asked.
-    const again = cli("init", dir);
+    const again = await cli("init", dir);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /slimgo\.yaml already exists: edit it, or run slimgo init --force to replace it/);
-    assert.equal(cli("init", "--force", "--syntax", "registry.example/slimgo:1", dir).code, 0);
+    assert.equal((await cli("init", "--force", "--syntax", "registry.example/slimgo:1", dir)).code, 0);
     assert.match(readFileSync(join(dir, "slimgo.yaml"), "utf8"), /^# syntax=registry\.example\/slimgo:1\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("init with one main writes main:, and turns cgo on when the module has C code", () => {
+test("init with one main writes main:, and turns cgo on when the module has C code", async () => {
   const dir = tempProject({ "go.mod": "module example.com/tool\n\ngo 1.24\n", "main.go": MAIN, "c.go": 'package main\n\nimport "C"\n' });
   try {
-    assert.equal(cli("init", dir).code, 0);
+    assert.equal((await cli("init", dir)).code, 0);
     const spec = readFileSync(join(dir, "slimgo.yaml"), "utf8");
     assert.match(spec, /\ncgo: true\n/);
     assert.match(spec, /\nmain: \.\n$/);
-    assert.equal(cli("check", dir).code, 0);
+    assert.equal((await cli("check", dir)).code, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("init without go.mod or without a main package says what to do and writes nothing", () => {
+test("init without go.mod or without a main package says what to do and writes nothing", async () => {
   const empty = tempProject({ "README": "x" });
   const library = tempProject({ "go.mod": "module example.com/lib\n\ngo 1.24\n", "lib.go": "package lib\n" });
   try {
-    const a = cli("init", empty);
+    const a = await cli("init", empty);
     assert.equal(a.code, 1);
     assert.match(a.stderr, /no go\.mod in .*: run "go mod init example\.com\/app" there first/);
-    const b = cli("init", library);
+    const b = await cli("init", library);
     assert.equal(b.code, 1);
     assert.match(b.stderr, /no main package in .*: slimgo builds a program/);
     assert.equal(existsSync(join(library, "slimgo.yaml")), false);
@@ -92,14 +86,14 @@ test("init without go.mod or without a main package says what to do and writes n
   }
 });
 
-test("plan --target, --build-arg and --dot draw the chosen target's graph", () => {
+test("plan --target, --build-arg and --dot draw the chosen target's graph", async () => {
   const dir = mkdtempSync(join(tmpdir(), "slimgo-plan-"));
   cpSync(fixturePath("monorepo"), dir, { recursive: true });
   try {
-    const plan = cli("plan", "--target", "worker", "--build-arg", "VERSION=2.0.0", dir);
+    const plan = await cli("plan", "--target", "worker", "--build-arg", "VERSION=2.0.0", dir);
     assert.equal(plan.code, 0, plan.stderr);
     assert.equal(JSON.parse(plan.stdout).ldflags, "-s -w -X main.version=2.0.0 -X main.platform=${TARGETOS}/${TARGETARCH}");
-    const dot = cli("plan", "--target", "all", "--dot", "--platform", "linux/amd64,linux/arm64", dir);
+    const dot = await cli("plan", "--target", "all", "--dot", "--platform", "linux/amd64,linux/arm64", dir);
     assert.equal(dot.code, 0, dot.stderr);
     assert.match(dot.stdout, /^digraph "all" \{/);
     for (const step of ["go mod download", "[worker linux/arm64] go build ./cmd/worker", "[api linux/amd64] go build ./cmd/api", "[all linux/arm64] copy api, worker into the image"]) {
@@ -108,10 +102,10 @@ test("plan --target, --build-arg and --dot draw the chosen target's graph", () =
     }
     // The download step is drawn once for both platforms.
     assert.equal(dot.stdout.split('label="go mod download"').length, 2);
-    const llb = cli("plan", "--llb", dir);
+    const llb = await cli("plan", "--llb", dir);
     assert.equal(llb.code, 0, llb.stderr);
     assert.ok(Array.isArray(JSON.parse(llb.stdout)));
-    const bad = cli("plan", "--build-arg", "NOEQUALS", dir);
+    const bad = await cli("plan", "--build-arg", "NOEQUALS", dir);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--build-arg NOEQUALS: write NAME=value/);
   } finally {

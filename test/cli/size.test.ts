@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
-import { run } from "../../src/cli/main.js";
 import { ImageError, entrypointBinary, readSavedImage, resolveInImage } from "../../src/cli/image-files.js";
 import { formatImageSummary, summariseImage } from "../../src/report/image-summary.js";
 import { sizeReport } from "../../src/elf/index.js";
 import { type Built, goBuildAll, writeSources } from "../elf/go-fixtures.js";
+import { cli } from "../support/cli.js";
 
 let sources: ReturnType<typeof writeSources>;
 let app: Built;
@@ -135,12 +135,6 @@ test("archives that are not docker save output, or have no entrypoint, say so", 
   assert.throws(() => entrypointBinary(empty), /neither Entrypoint nor Cmd: pass its binary with `slimgo size FILE` instead/);
 });
 
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, (s) => void (stdout += s), (s) => void (stderr += s));
-  return { code, stdout, stderr };
-}
 
 test("slimgo size FILE: a table, --json, --top, and exit codes 1 and 2", async () => {
   const table = await cli("size", app.path, "--top", "2");

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { run } from "../../src/cli/main.js";
+import { cli } from "../support/cli.js";
 
-test("check refuses a go.work use outside the project, on its go.work line, even when that directory exists", () => {
+test("check refuses a go.work use outside the project, on its go.work line, even when that directory exists", async () => {
   const root = mkdtempSync(join(tmpdir(), "slimgo-cli-use-"));
   try {
     const project = join(root, "project");
@@ -16,9 +16,7 @@ test("check refuses a go.work use outside the project, on its go.work line, even
     writeFileSync(join(project, "api", "go.mod"), "module example.com/api\n\ngo 1.24\n");
     writeFileSync(join(project, "go.work"), "go 1.24\n\nuse (\n\t./api\n\t../outside\n)\n");
     writeFileSync(join(project, "slimgo.yaml"), "main: ./api\n");
-    let stdout = "";
-    let stderr = "";
-    const code = run(["check", project], (s) => void (stdout += s), (s) => void (stderr += s));
+    const { code, stdout, stderr } = await cli("check", project);
     assert.equal(code, 1, stdout);
     assert.match(stderr, /^go\.work:5:1: use \.\.\/outside points outside the build context, which is all the build can see: build from a directory that holds go\.work and every module it uses\n$/);
   } finally {

@@ -1,0 +1,61 @@
+/**
+ * Inputs → plan, the one way every caller gets there: the frontend image,
+ * `slimgo build` (frontend in-process) and `slimgo check|plan` differ only in
+ * the ProjectSource they pass and where their options come from.
+ */
+import { parseGoMod } from "../gomod/index.js";
+import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import type { FrontendOptions } from "../plan/index.js";
+import type { Plan } from "../plan/types.js";
+import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
+import type { ErrorSources } from "./errors.js";
+import { type ContextInput, type ProjectSource, type SpecInput, readWorkspace } from "./project-source.js";
+
+/** The plan's options as the caller has them, `--platform` still as written. */
+export interface LoadOptions extends Omit<FrontendOptions, "platforms" | "target"> {
+  /** The spec's file name (BuildKit's `filename` option). */
+  readonly filename: string;
+  /** `--target`; the spec's first target when unset. */
+  readonly target?: string | undefined;
+  /** `--platform` as written, e.g. "linux/amd64,linux/arm64"; empty for the build platform. */
+  readonly platforms: string;
+}
+
+/** What a build and every subrequest start from: the spec, go.mod (or go.work) and the plan. */
+export interface Loaded {
+  readonly filename: string;
+  readonly specInput: SpecInput;
+  readonly context: ContextInput;
+  /** The spec narrowed to the target being built. */
+  readonly parsed: ParsedSpec;
+  readonly plan: Plan;
+  /** Every target's plan, in the order written (just this plan when the spec has no targets:). */
+  readonly targetPlans: () => Plan[];
+}
+
+/** The files errors may point into, filled in as they are read. */
+export type MutableSources = { -readonly [K in keyof ErrorSources]?: ErrorSources[K] };
+
+export async function loadProject(source: ProjectSource, opts: LoadOptions, sources: MutableSources): Promise<Loaded> {
+  const { filename, target, platforms, ...options } = opts;
+  const [specInput, context] = await Promise.all([source.readSpec(filename), source.readContext()]);
+  sources.spec = { filename, data: specInput.data };
+  if (context.goMod) sources.goMod = { filename: "go.mod", data: context.goMod };
+
+  const parsed = selectTarget(parseSpec(new TextDecoder().decode(specInput.data), filename), target);
+  const rootGoMod = context.goMod ? parseGoMod(new TextDecoder().decode(context.goMod), "go.mod") : undefined;
+  const workspace = context.goWork ? await readWorkspace(source, context.goWork, sources) : undefined;
+  const goMod = (workspace && moduleForMain(workspace, parsed.spec.main)?.goMod) ?? rootGoMod;
+  const input = {
+    goMod,
+    ...contextFacts({
+      goSum: context.hasGoSum,
+      vendorModules: context.vendored,
+      gitHead: context.gitHead,
+      excludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
+    }),
+    ...(workspace ? { workspace } : {}),
+  };
+  const planOptions: FrontendOptions = { ...options, platforms: platforms === "" ? [] : parsePlatforms(platforms), ...(target !== undefined ? { target } : {}) };
+  return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: planOptions }) };
+}

@@ -1,0 +1,72 @@
+/**
+ * Where a build's inputs come from. The frontend reads them through
+ * BuildKit (gateway-source.ts), `slimgo check|plan` from the disk
+ * (disk-source.ts); everything after the read is one code path
+ * (load-project.ts), so the two can never plan differently.
+ */
+import { parseGoMod, parseGoWork } from "../gomod/index.js";
+import { type WorkspaceInput, missingUseError, useDir } from "../plan/index.js";
+
+export interface SpecInput {
+  readonly filename: string;
+  readonly data: Uint8Array;
+  /** `<spec>.dockerignore` beside the spec, which takes precedence over the context's. */
+  readonly dockerignore: Uint8Array | undefined;
+  /** Digest of the step that loaded the spec: warnings attach to it in the progress output. */
+  readonly vertex: string | undefined;
+}
+
+export interface ContextInput {
+  readonly goMod: Uint8Array | undefined;
+  /** go.sum is there (its content is never read: the download step mounts the file itself). */
+  readonly hasGoSum: boolean;
+  readonly dockerignore: Uint8Array | undefined;
+  readonly vendored: boolean;
+  readonly goWork: Uint8Array | undefined;
+  /** The context root has .git/HEAD (before .dockerignore is applied). */
+  readonly gitHead: boolean;
+}
+
+export interface ProjectSource {
+  /** The spec file and the `<name>.dockerignore` beside it; MissingFileError when there is no spec. */
+  readSpec(filename: string): Promise<SpecInput>;
+  /** go.mod, go.work and .dockerignore at the context root, and which of go.sum, vendor/modules.txt and .git are there. */
+  readContext(): Promise<ContextInput>;
+  /** The files at these context paths, in order; undefined for one that is not there. */
+  readFiles(paths: readonly string[]): Promise<Array<Uint8Array | undefined>>;
+}
+
+/**
+ * The most slimgo reads of the spec, go.mod, go.work and .dockerignore:
+ * hundreds of times any real one, and small enough that a mistaken or
+ * hostile file fails at once with its name instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 1 << 20;
+
+/** A file the user named that could not be found. */
+export class MissingFileError extends Error {
+  override name = "MissingFileError";
+}
+
+/** go.work and the go.mod of each module it uses; records the files for error framing. */
+export async function readWorkspace(
+  source: ProjectSource,
+  goWorkData: Uint8Array,
+  sources: { goFiles?: ReadonlyMap<string, Uint8Array> },
+): Promise<WorkspaceInput> {
+  const files = new Map<string, Uint8Array>([["go.work", goWorkData]]);
+  sources.goFiles = files;
+  const goWork = parseGoWork(new TextDecoder().decode(goWorkData), "go.work");
+  // useDir refuses a `use` outside the context before anything is read.
+  const dirs = goWork.use.map((u) => useDir(u));
+  const paths = dirs.map((dir) => (dir === "." ? "go.mod" : `${dir}/go.mod`));
+  const contents = await source.readFiles(paths);
+  const modules = dirs.map((dir, i) => {
+    const path = paths[i] ?? "go.mod";
+    const data = contents[i];
+    if (data === undefined) throw missingUseError(goWork.use[i] ?? { path: dir, line: 1 }, path);
+    files.set(path, data);
+    return { dir, goMod: parseGoMod(new TextDecoder().decode(data), path) };
+  });
+  return { goWork, modules };
+}
