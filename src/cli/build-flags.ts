@@ -67,7 +67,6 @@ export function parseBuildFlags(argv: readonly string[], env: Readonly<Record<st
 
   const outputs = (v.output ?? []).map(parseOutput);
   const tags = v.tag ?? [];
-  for (const t of tags) if (!/^[a-z0-9][a-z0-9._/:@-]*$/i.test(t)) fail(`-t ${t}: not a valid image name: write name[:tag], like myapp:1.0 or registry.example/team/app`);
   if (v.push && outputs.some((o) => o.type !== "image" && o.type !== "registry")) fail("--push goes with -o type=image or type=registry only: drop one of them");
 
   const call = parseCall(v.check ? "check" : v.call);

@@ -1,4 +1,5 @@
 /** `-o`, `-t`, `--push` and `--load` as the exporters BuildKit runs, the way buildx maps them. */
+import { LlbError, normalizeImageRef } from "../llb/index.js";
 import type { BuildOptions, OutputEntry } from "./build-options.js";
 import type { OutputSpec } from "./session-port.js";
 
@@ -41,7 +42,7 @@ export function exportPlan(o: BuildOptions, engine: boolean, tmpTar: () => strin
   }
   if (entries.length === 0) notes.push("no output specified: the result stays in BuildKit's cache; use --load, --push or -o to keep it");
 
-  const names = o.tags.join(",");
+  const names = o.tags.map(normalizedTag).join(",");
   const exporters: Array<{ type: string; attrs: Record<string, string> }> = [];
   const outputs: Array<OutputSpec & { exporterIndex: number }> = [];
   for (const e of entries) {
@@ -58,6 +59,16 @@ export function exportPlan(o: BuildOptions, engine: boolean, tmpTar: () => strin
     exporters.push({ type: e.type, attrs });
   }
   return { exporters, outputs, ...(loadTar !== undefined ? { loadTar } : {}), notes };
+}
+
+/** `app:1` → `docker.io/library/app:1`, as buildx names images: the engine's store knows them only so. */
+function normalizedTag(tag: string): string {
+  try {
+    return normalizeImageRef(tag);
+  } catch (err) {
+    if (err instanceof LlbError) throw new ExportError(`-t ${tag}: ${err.message}: write name[:tag], like myapp:1.0 or registry.example/team/app`);
+    throw err;
+  }
 }
 
 /** An output that cannot be produced as asked: one line with the fix. */
