@@ -145,7 +145,9 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
       io.err(`slimgo: BuildKit: ${e.message}\n`);
       return 1;
     }
-    throw e;
+    // Anything else is still one line: the build cannot go on, and a stack trace helps no user.
+    io.err(`slimgo: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
   } finally {
     process.off("SIGINT", onSigint);
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });

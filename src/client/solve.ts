@@ -120,7 +120,8 @@ export async function solveBuild(a: SolveArgs): Promise<SolveOutcome> {
     await progress;
     clearTimeout(grace);
     await a.session.finish(ok).catch((err: unknown) => {
-      if (ok) throw err;
+      // The build passed but its outputs could not be written: that fails the build.
+      if (ok) throw new BuildFailed(err instanceof Error ? err.message : String(err));
     });
   }
 }

@@ -207,3 +207,9 @@ test("a session that dies mid-build fails the build, never hangs", async () => {
   await assert.rejects(run, (e: Error) => e instanceof BuildFailed && e.message === "the session with BuildKit ended mid-build: connection reset");
   await node.solveCancelled;
 });
+
+test("outputs that cannot be written fail the build with one line", async () => {
+  const node = await fakeNode();
+  const s = { ...session(), finish: async (ok: boolean) => { if (ok) throw new Error("output /tmp/out: disk full"); } };
+  await assert.rejects(solveBuild(args(node, { session: s })), (e: Error) => e instanceof BuildFailed && e.message === "output /tmp/out: disk full");
+});

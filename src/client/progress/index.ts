@@ -24,7 +24,7 @@ class QuietPrinter implements Printer {
 export function makePrinter(mode: ProgressMode, stream: NodeJS.WriteStream): Printer {
   const write = (s: string) => void stream.write(s);
   const tty = mode === "tty" || (mode === "auto" && stream.isTTY === true && process.env["TERM"] !== "dumb");
-  if (tty) return new TtyPrinter({ write, rows: () => stream.rows ?? 24, columns: () => stream.columns ?? 80 });
+  if (tty) return new TtyPrinter({ write, rows: () => stream.rows || 24, columns: () => stream.columns || 80 });
   if (mode === "rawjson") return new RawJsonPrinter(write);
   if (mode === "quiet") return new QuietPrinter();
   return new PlainPrinter(write);
