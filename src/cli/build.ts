@@ -85,6 +85,8 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
     const o = flags.options;
     checkPaths(o, io.cwd);
     const address = chooseAddress({ ...flags.connection, buildkitHost: io.env["BUILDKIT_HOST"], dockerOnPath: onPath("docker", io.env) });
+    // grpc-js names an IP address as the TLS server name, which Node warns about on stderr; the warning is not the user's to act on.
+    process.noDeprecation = true;
     const conn = await connect(address);
     try {
       const control = new ControlClient(conn);

@@ -69,7 +69,7 @@ export function isEngineBuilder(records: readonly WorkerRecord[]): boolean {
  */
 export function unreachable(err: unknown, address: Address, transport: string): ConnectError | undefined {
   if (!(err instanceof RpcError) || err.code !== status.UNAVAILABLE) return undefined;
-  const detail = err.details.replace(/^No connection established\. Last error: /, "").replace(/^Error: /, "").replace(/\.? *Resolution note:.*$/, "");
+  const detail = oneLine(err.details);
   if (address.kind === "docker-buildx") {
     const why = transport || detail;
     if (/no builder .* found/i.test(why)) {
@@ -82,4 +82,16 @@ export function unreachable(err: unknown, address: Address, transport: string): 
     return new ConnectError(`TLS with ${address.url} failed (${detail}): check --tlscacert (the node's CA), --tlscert and --tlskey (a client certificate it trusts)`);
   }
   return new ConnectError(`cannot reach BuildKit at ${address.url} (${detail}): is buildkitd running and listening there? Pass --addr or set BUILDKIT_HOST`);
+}
+
+/** grpc-js's wording cut to what went wrong: OpenSSL's reason (`tlsv13 alert certificate required`), on one line. */
+function oneLine(details: string): string {
+  const ssl = /SSL routines:[^:]*:([^:]+):/.exec(details);
+  if (ssl?.[1]) return ssl[1];
+  return details
+    .replace(/^No connection established\. Last error: /, "")
+    .replace(/^Error: /, "")
+    .replace(/\.? *Resolution note:[\s\S]*$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }

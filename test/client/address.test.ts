@@ -52,6 +52,10 @@ test("connection failures become one line with the fix; BuildKit's own errors pa
   const buildx = parseAddress("docker-buildx://nope");
   assert.match(unreachable(unavailable("Connection dropped"), buildx, 'no builder "nope" found')?.message ?? "", /^builder nope does not exist .*docker buildx ls/);
   assert.match(unreachable(unavailable("Connection dropped"), parseAddress("docker-buildx://"), "Cannot connect to the Docker daemon")?.message ?? "", /docker info/);
+  assert.equal(
+    unreachable(unavailable("No connection established. Last error: 801C2B73BB7F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116\n"), tcp, "")?.message,
+    "TLS with tcp://127.0.0.1:1234 failed (tlsv13 alert certificate required): check --tlscacert (the node's CA), --tlscert and --tlskey (a client certificate it trusts)",
+  );
   assert.equal(unreachable(new RpcError("Solve", status.INVALID_ARGUMENT, "bad"), tcp, ""), undefined);
   for (const e of [unreachable(unavailable("x\ny"), tcp, "")]) assert.equal(e?.message.includes("\n    at "), false);
 });
