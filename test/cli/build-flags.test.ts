@@ -52,10 +52,10 @@ test("outputs: shorthand dir, CSV with quotes, registry means image with push", 
   assert.throws(() => parseOutput("-"), /stdout is not supported/);
 });
 
-test("caches: a bare ref is a registry; local needs src or dest", () => {
+test("caches: a bare ref is a registry; a local cache is refused with the alternative", () => {
   assert.deepEqual(parseCache("--cache-from", "reg/app:cache"), { type: "registry", attrs: { ref: "reg/app:cache" } });
   assert.deepEqual(parseCache("--cache-to", "type=registry,ref=r/c,mode=max"), { type: "registry", attrs: { ref: "r/c", mode: "max" } });
-  assert.throws(() => parseCache("--cache-to", "type=local"), /--cache-to type=local: type=local needs dest=DIR/);
+  assert.throws(() => parseCache("--cache-to", "type=local,dest=c"), /--cache-to type=local,dest=c: a local cache is not supported yet: use type=registry/);
   assert.throws(() => parseCache("--cache-from", "type=registry"), /needs ref=/);
 });
 
