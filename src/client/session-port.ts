@@ -36,10 +36,11 @@ export type SessionFactory = (opts: SessionOptions) => BuildSession;
 
 /** The session implementation of this slimgo (src/session), loaded when a build needs it. */
 export async function defaultSessionFactory(): Promise<SessionFactory> {
-  const path = "../session/index.js";
   let mod: { Session?: new (o: SessionOptions) => BuildSession };
   try {
-    mod = (await import(path)) as typeof mod;
+    // A literal path, so the bundle carries src/session; inside try, a tree without it still bundles and type-checks.
+    // @ts-ignore -- absent until src/session is in the tree
+    mod = (await import("../session/index.js")) as unknown as typeof mod;
   } catch {
     throw new ConnectError("this slimgo was built without its session (src/session): it cannot send the build context to BuildKit");
   }
