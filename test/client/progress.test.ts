@@ -120,6 +120,13 @@ test("rawjson: one StatusResponse per line, readable back", () => {
   assert.deepEqual(fromJsonString(StatusResponseSchema, lines[2] ?? ""), RECORDED[2]);
 });
 
+test("a warning that names its line already is not given it twice", async () => {
+  const { warningText } = await import("../../src/client/progress/state.js");
+  const w = RECORDED[6]?.warnings[0];
+  assert.ok(w);
+  assert.equal(warningText({ ...w, short: enc("NoGoSum: commit go.sum (line 1)") }), "NoGoSum: commit go.sum (line 1)");
+});
+
 test("sizes as buildx prints them", () => {
   assert.deepEqual([bytes(98), bytes(2310), bytes(12_500_000)], ["98B", "2.31kB", "12.5MB"]);
 });

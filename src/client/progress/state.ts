@@ -115,5 +115,6 @@ export function warningText(w: VertexWarning): string {
   const short = new TextDecoder().decode(w.short);
   const file = w.info?.filename;
   const line = w.ranges[0]?.start?.line;
-  return file && line ? `${short} (${file}:${line})` : short;
+  // Frontends that print the line themselves (buildx's `(line N)`) keep their wording.
+  return file && line && !/\(line \d+\)$/.test(short) ? `${short} (${file}:${line})` : short;
 }
