@@ -5,6 +5,7 @@ import { ElfError } from "../elf/index.js";
 import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
 import { toDot } from "../llb/index.js";
+import { buildCommand } from "./build.js";
 import { definitionsJson, planDefinitions } from "./graph.js";
 import { InitError, initSpec } from "./init.js";
 import { FileTooLargeError } from "../gateway/reply-errors.js";
@@ -18,6 +19,7 @@ import { verifyFile } from "./verify.js";
 const USAGE = `usage: slimgo <command> [options]
 
 commands:
+  build [DIR]         build on a BuildKit node, slimgo's frontend in this process (slimgo build --help)
   init [DIR]          write a commented slimgo.yaml from go.mod and the main packages found
   check [DIR]         validate DIR/slimgo.yaml and go.mod exactly as the frontend does (no build);
                       every target is checked
@@ -45,6 +47,8 @@ options:
 
 /** Runs one command; returns the process exit code (0 ok, 1 problems found, 2 usage), a promise for commands that wait on docker. */
 export function run(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
+  // build has buildx's flags, parsed on their own.
+  if (argv[0] === "build") return buildCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env, cwd: process.cwd() });
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,7 +1,7 @@
 /** The LLBBridge calls a frontend makes, with BuildKit's conventions applied. */
 import type { Readable, Writable } from "node:stream";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { status } from "@grpc/grpc-js";
+import { type Client, status } from "@grpc/grpc-js";
 import { LLBBridge, type ResultSchema, type ReturnRequestSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Definition, PlatformSchema } from "../gen/pb/ops_pb.js";
@@ -11,7 +11,7 @@ import { imageDigest, parseImageConfig } from "./image-config.js";
 import type { CacheImport } from "./options.js";
 import { describe } from "./json-shape.js";
 import { FileTooLargeError, GatewayReplyError } from "./reply-errors.js";
-import { RpcError, type UnaryCaller, unaryClient } from "./rpc.js";
+import { RpcError, type UnaryCaller, unaryCaller, unaryClient } from "./rpc.js";
 import { bridgeStdio, type StdioBridge } from "./stdio-transport.js";
 import { wirePlatform } from "./wire-platform.js";
 
@@ -49,6 +49,9 @@ export type ResultInit = MessageInitShape<typeof ResultSchema>;
 /** ReadFile pieces stay below 4 MiB, the message limit before BuildKit 0.14. */
 const PIECE = 3 << 20;
 
+/** The gRPC metadata key BuildKit's gateway forwarder finds a client-run build by. */
+export const BUILD_ID_HEADER = "buildkit-controlapi-buildid";
+
 /** One frontend run's connection to BuildKit. */
 export class Gateway {
   private caches: CacheImport[] = [];
@@ -69,6 +72,21 @@ export class Gateway {
     const client = unaryClient(LLBBridge, bridge.target);
     return new Gateway(client.call, bridge, client.close);
   }
+
+  /**
+   * Run the frontend in this process for the build `buildId` (a Control.Solve
+   * with no definition and no frontend, sharing `client`'s connection): every
+   * call carries the build id, and BuildKit forwards it to that build's bridge.
+   * `onReturn` sees what the frontend returns (the CLI prints `--call` answers from it).
+   */
+  static forBuild(client: Client, buildId: string, onReturn?: (result: ResultInit) => void): Gateway {
+    const call = unaryCaller(LLBBridge, client, { [BUILD_ID_HEADER]: buildId });
+    const gw = new Gateway(call, undefined, () => {});
+    if (onReturn) gw.onReturn = onReturn;
+    return gw;
+  }
+
+  private onReturn: ((result: ResultInit) => void) | undefined;
 
   /** Talk to a gateway at a grpc-js target (tests). */
   static dial(target: string): Gateway {
@@ -221,6 +239,7 @@ export class Gateway {
   }
 
   async returnResult(result: ResultInit): Promise<void> {
+    this.onReturn?.(result);
     await this.return({ result });
   }
 

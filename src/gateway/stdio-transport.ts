@@ -25,14 +25,12 @@ export interface StdioBridge {
  * the first, which stdio cannot serve: it is refused, and `closed` rejects.
  */
 export async function bridgeStdio(input: Readable, output: Writable): Promise<StdioBridge> {
-  const dir = mkdtempSync(join(tmpdir(), "slimgo-"));
-  const path = join(dir, "gateway.sock");
   let conn: Socket | undefined;
   let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
   const closed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   closed.catch(() => {}); // callers that never await it must not see an unhandled rejection
 
-  const server = createServer((sock) => {
+  const socket = await privateSocket((sock) => {
     if (conn !== undefined) {
       sock.destroy();
       settle?.reject(new Error("gateway connection was lost: stdio carries a single connection"));
@@ -45,18 +43,43 @@ export async function bridgeStdio(input: Readable, output: Writable): Promise<St
     sock.on("error", (err) => settle?.reject(err));
     input.on("end", () => settle?.reject(new Error("gateway closed the frontend's stdin")));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, resolve);
-  });
 
   return {
-    target: `unix:${path}`,
+    target: socket.target,
     closed,
     close() {
       conn?.destroy();
-      server.close();
+      socket.close();
       input.unpipe();
+    },
+  };
+}
+
+/** A unix socket in a directory of our own, for grpc-js to dial; each connection goes to `onConnection`. */
+export interface PrivateSocket {
+  /** `unix:<path>` for grpc-js. */
+  readonly target: string;
+  /** Stop listening and remove the directory. */
+  close(): void;
+}
+
+export async function privateSocket(onConnection: (sock: Socket) => void): Promise<PrivateSocket> {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-"));
+  const path = join(dir, "gateway.sock");
+  const server = createServer(onConnection);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(path, resolve);
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    target: `unix:${path}`,
+    close() {
+      server.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

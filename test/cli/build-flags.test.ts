@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { FlagError, checkPaths, csvFields, parseBuildFlags, parseCache, parseOutput } from "../../src/cli/build-flags.js";
+
+test("defaults: the context is ., the spec DIR/slimgo.yaml, progress auto, a plain build", () => {
+  const { options, connection } = parseBuildFlags([]);
+  assert.equal(options.contextDir, ".");
+  assert.equal(options.specFile, "slimgo.yaml");
+  assert.equal(options.progress, "auto");
+  assert.equal(options.call, "build");
+  assert.deepEqual(options.outputs, []);
+  assert.deepEqual(connection, { tls: {} });
+  assert.equal(parseBuildFlags(["app"]).options.specFile, "app/slimgo.yaml");
+});
+
+test("buildx's names and shorthands: -f -t -o, repeatable --build-arg, --platform lists", () => {
+  const { options } = parseBuildFlags([
+    "-f", "deploy/slimgo.yaml", "-t", "app:1", "--tag=reg.example/app:1", "-o", "out",
+    "--build-arg", "VERSION=1.2=3", "--label", "team=core", "--platform", "linux/amd64,linux/arm64", "--platform", "linux/arm/v7",
+    "--target", "api", "--no-cache", "--pull", "--network", "host", "--allow", "security.insecure", "--metadata-file", "m.json", "src",
+  ]);
+  assert.equal(options.specFile, "deploy/slimgo.yaml");
+  assert.equal(options.contextDir, "src");
+  assert.deepEqual(options.tags, ["app:1", "reg.example/app:1"]);
+  assert.deepEqual(options.outputs, [{ type: "local", attrs: { dest: "out" } }]);
+  assert.deepEqual(options.buildArgs, [["VERSION", "1.2=3"]]);
+  assert.deepEqual(options.labels, [["team", "core"]]);
+  assert.deepEqual(options.platforms, ["linux/amd64", "linux/arm64", "linux/arm/v7"]);
+  assert.equal(options.target, "api");
+  assert.equal(options.noCache, true);
+  assert.equal(options.pull, true);
+  assert.equal(options.network, "host");
+  assert.deepEqual(options.allow, ["security.insecure"]);
+  assert.equal(options.metadataFile, "m.json");
+});
+
+test("a build arg without = takes the environment's value, as buildx does; unset is an error naming the flag", () => {
+  assert.deepEqual(parseBuildFlags(["--build-arg", "GOPROXY"], { GOPROXY: "http://127.0.0.1:3000" }).options.buildArgs, [["GOPROXY", "http://127.0.0.1:3000"]]);
+  assert.throws(() => parseBuildFlags(["--build-arg", "NOPE"], {}), (e: Error) => e instanceof FlagError && /--build-arg NOPE: write NAME=value/.test(e.message));
+});
+
+test("outputs: shorthand dir, CSV with quotes, registry means image with push", () => {
+  assert.deepEqual(parseOutput("type=tar,dest=out.tar"), { type: "tar", attrs: { dest: "out.tar" } });
+  assert.deepEqual(parseOutput("type=registry,name=r/a"), { type: "image", attrs: { name: "r/a", push: "true" } });
+  assert.deepEqual(parseOutput('type=image,"name=a,b"'), { type: "image", attrs: { name: "a,b" } });
+  assert.deepEqual(csvFields('a=1, "b=2,3" ,"c=say ""hi"""'), ["a=1", "b=2,3", 'c=say "hi"']);
+  assert.throws(() => parseOutput("type=local"), /type=local needs dest=PATH/);
+  assert.throws(() => parseOutput("type=zip,dest=x"), /unknown type "zip"/);
+  assert.throws(() => parseOutput("-"), /stdout is not supported/);
+});
+
+test("caches: a bare ref is a registry; a local cache is refused with the alternative", () => {
+  assert.deepEqual(parseCache("--cache-from", "reg/app:cache"), { type: "registry", attrs: { ref: "reg/app:cache" } });
+  assert.deepEqual(parseCache("--cache-to", "type=registry,ref=r/c,mode=max"), { type: "registry", attrs: { ref: "r/c", mode: "max" } });
+  assert.throws(() => parseCache("--cache-to", "type=local,dest=c"), /--cache-to type=local,dest=c: a local cache is not supported yet: use type=registry/);
+  assert.throws(() => parseCache("--cache-from", "type=registry"), /needs ref=/);
+});
+
+test("secrets and ssh: buildx's forms", () => {
+  const { options } = parseBuildFlags(["--secret", "id=npm,src=.npmrc", "--secret", "id=tok,env=TOKEN", "--secret", "id=X", "--ssh", "default", "--ssh", "gh=/a,/b"]);
+  assert.deepEqual([...options.secrets], [["npm", { file: ".npmrc" }], ["tok", { env: "TOKEN" }], ["X", { env: "X" }]]);
+  assert.deepEqual([...options.ssh], [["default", []], ["gh", ["/a", "/b"]]]);
+  assert.throws(() => parseBuildFlags(["--secret", "src=x"]), /--secret src=x: name it with id=ID/);
+});
+
+test("--call, --check and --progress are checked; BUILDKIT_PROGRESS is the default", () => {
+  assert.equal(parseBuildFlags(["--call", "targets"]).options.call, "targets");
+  assert.equal(parseBuildFlags(["--check"]).options.call, "check");
+  assert.equal(parseBuildFlags([], { BUILDKIT_PROGRESS: "plain" }).options.progress, "plain");
+  assert.throws(() => parseBuildFlags(["--call", "lint"]), /--call lint: slimgo answers build, check, targets, outline and size/);
+  assert.throws(() => parseBuildFlags(["--progress", "fancy"]), /--progress fancy: use auto/);
+  assert.throws(() => parseBuildFlags(["--network", "bridge"]), /--network bridge: use default, host or none/);
+  assert.throws(() => parseBuildFlags(["--bogus"]), (e: Error) => e instanceof FlagError && /Unknown option '--bogus'/.test(e.message));
+  assert.throws(() => parseBuildFlags(["a", "b"]), /one context directory at most/);
+});
+
+test("connection flags are kept for the address choice", () => {
+  const { connection } = parseBuildFlags(["--addr", "tcp://10.0.0.5:1234", "--tlscacert", "ca.pem", "--tlscert", "c.pem", "--tlskey", "c.key"]);
+  assert.deepEqual(connection, { addr: "tcp://10.0.0.5:1234", tls: { ca: "ca.pem", cert: "c.pem", key: "c.key" } });
+});
+
+test("paths: missing context, spec, secret file and build context are one line each", () => {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-flags-"));
+  try {
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "slimgo.yaml"), "main: .\n");
+    const at = (args: string[]) => checkPaths(parseBuildFlags(args).options, dir);
+    at(["--build-context", "lib=lib", "--build-context", "img=docker-image://alpine"]);
+    assert.throws(() => at(["nope"]), /context nope: no such directory/);
+    assert.throws(() => at(["-f", "other.yaml"]), /other.yaml: no such file: write one with `slimgo init`/);
+    assert.throws(() => at(["--secret", "id=tok,src=missing.txt"]), /--secret id=tok: file missing.txt does not exist/);
+    assert.throws(() => at(["--build-context", "x=gone"]), /--build-context x=gone: no such directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

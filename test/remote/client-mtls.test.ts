@@ -1,0 +1,69 @@
+/**
+ * `slimgo build` on a standalone buildkitd over mutual TLS, the frontend in
+ * the test's slimgo process: a local output run on this host, a push to the
+ * loopback registry, and refused TLS reported as one line.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { type Run, run } from "../support/docker.js";
+import { type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
+import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
+
+const CLI = resolve("src/cli/entry.ts");
+const TSX = import.meta.resolve("tsx");
+const PORT = Number(process.env["SLIMGO_CLIENT_NODE_PORT"] ?? 5211);
+
+let suite: RemoteSuite;
+let node: BuildkitNode;
+
+before(async () => {
+  suite = await setUpSuite("client");
+  node = await startNode({ name: "client-node", dir: suite.dir, tcp: { port: PORT, certs: suite.certs }, registry: suite.registry.host });
+});
+
+after(async () => {
+  await node?.destroy();
+  await suite?.close();
+});
+
+function slimgo(dir: string, args: readonly string[], tls = true): Promise<Run> {
+  const c = suite.certs;
+  const certs = tls ? ["--tlscacert", c.ca, "--tlscert", c.clientCert, "--tlskey", c.clientKey] : [];
+  const goArgs = Object.entries(suite.goArgs).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+  return run(process.execPath, ["--import", TSX, CLI, "build", "--addr", node.addr, ...certs, "--progress=plain", "--network=host", ...goArgs, ...args], { cwd: dir, timeoutMs: 300_000 });
+}
+
+test("a local output over mTLS: the binary runs on this host", async () => {
+  const dir = suite.project();
+  const out = join(suite.dir, "client-out");
+  const res = await slimgo(dir, ["--output", `type=local,dest=${out}`]);
+  assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}\nbuildkitd:\n${node.daemon.tail()}`);
+  assert.match(res.stderr, /verified plain linux\/amd64: static amd64 ELF/);
+  assert.match(execFileSync(join(out, "usr/local/bin/plain"), { encoding: "utf8" }).trim(), GREETING);
+});
+
+test("--push names the image in the loopback registry, and the engine runs it", async () => {
+  const dir = suite.project();
+  const ref = `${suite.registry.host}/slimgo-client-push:${process.pid}`;
+  const res = await slimgo(dir, ["-t", ref, "--push"]);
+  assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}\nbuildkitd:\n${node.daemon.tail()}`);
+  assert.match(res.stderr, /pushing manifest for 127\.0\.0\.1:\d+\/slimgo-client-push/);
+  try {
+    const out = await run("docker", ["run", "--rm", "--pull=always", ref]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout.trim(), GREETING);
+  } finally {
+    await run("docker", ["image", "rm", "-f", ref]);
+  }
+});
+
+test("refused TLS and a plaintext client are one line naming the certificate flags", async () => {
+  const dir = suite.project();
+  for (const res of [await slimgo(dir, ["--tlscacert", suite.certs.ca], false), await slimgo(dir, [], false)]) {
+    assert.equal(res.code, 1, res.stderr);
+    assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
+    assert.match(res.stderr, /^slimgo: (TLS with tcp:\/\/127\.0\.0\.1:\d+ failed .*--tlscacert|cannot reach BuildKit at tcp:\/\/127\.0\.0\.1:\d+)/);
+  }
+});
