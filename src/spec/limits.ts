@@ -4,7 +4,7 @@
  * a hostile spec is refused in well under a second.
  */
 
-/** Bytes of spec text (UTF-8). yaml takes about a second of CPU per 256 KiB of hostile text. */
+/** Bytes of spec text (UTF-8). On hostile text yaml spends up to about a second of CPU per 256 KiB. */
 export const MAX_SPEC_BYTES = 128 * 1024;
 
 /** Collections nested inside each other; yaml composes nodes recursively and a deep nest exhausts the stack. */
@@ -16,7 +16,7 @@ export const MAX_ALIASES = 1000;
 /** Values that aliases add when expanded: an alias of a list of 10 values adds 11. */
 export const MAX_ALIAS_EXPANSION = 100_000;
 
-/** Characters in a target name (also as `include:` items and `--target`). */
+/** Characters in a target name, also in `include:`. */
 export const MAX_TARGET_NAME = 128;
 
 /** Problems listed in one error; the rest are counted. */
