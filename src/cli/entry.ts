@@ -1,4 +1,15 @@
 /** Process entry for the slimgo command. */
-import { run } from "./main.js";
+import { failed, run } from "./main.js";
 
-process.exitCode = await run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+const err = (s: string) => void process.stderr.write(s);
+// Whatever escapes a command still ends as one line and exit code 1, not a stack trace.
+const crash = (e: unknown) => {
+  process.exitCode = failed(e, err);
+  process.exit();
+};
+process.on("uncaughtException", crash);
+process.on("unhandledRejection", crash);
+// A reader that stops early (slimgo plan --llb | head) has all it wanted.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit() : crash(e)));
+
+process.exitCode = await run(process.argv.slice(2), (s) => process.stdout.write(s), err);

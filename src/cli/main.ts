@@ -4,7 +4,7 @@ import { GoModError } from "../gomod/index.js";
 import { ElfError } from "../elf/index.js";
 import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
-import { toDot } from "../llb/index.js";
+import { LlbError, toDot } from "../llb/index.js";
 import { buildCommand } from "./build.js";
 import { definitionsJson, planDefinitions } from "./graph.js";
 import { InitError, initSpec } from "./init.js";
@@ -106,7 +106,9 @@ export function run(argv: readonly string[], out: (s: string) => void, err: (s: 
         }
         const tty = process.stdout.isTTY === true && !values.json;
         const colour = tty && process.env["NO_COLOR"] === undefined;
-        return sizeCommand(target, { ...(values.image ? { image: values.image } : {}), json: values.json ?? false, top, tree: tty, colour }, out, err);
+        return sizeCommand(target, { ...(values.image ? { image: values.image } : {}), json: values.json ?? false, top, tree: tty, colour }, out, err).catch((e: unknown) =>
+          failed(e, err),
+        );
       }
       case "schema":
         out(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
@@ -133,20 +135,35 @@ async function planCommand(opts: ProjectOptions, show: { llb: boolean; dot: bool
   return 0;
 }
 
-/** Prints why a command failed, as one line per problem, and returns the exit code. */
-function failed(e: unknown, err: (s: string) => void): number {
+/**
+ * Prints why a command failed and returns its exit code: a problem in the
+ * user's files as its located message, anything else as one line asking for a
+ * report, never a stack trace (SLIMGO_DEBUG=1 adds it).
+ */
+export function failed(e: unknown, err: (s: string) => void): number {
   if (
-    e instanceof SpecErrors || e instanceof GoModError || e instanceof PlatformError || e instanceof ElfError || e instanceof InitError ||
-    e instanceof UsageError || e instanceof MissingFileError || e instanceof FileTooLargeError
+    e instanceof SpecErrors || e instanceof GoModError || e instanceof PlatformError || e instanceof ElfError || e instanceof LlbError || e instanceof InitError || e instanceof UsageError ||
+    e instanceof MissingFileError || e instanceof FileTooLargeError
   ) {
     err(`${e.message}\n`);
     return 1;
   }
-  if (e instanceof Error && "code" in e && (e as NodeJS.ErrnoException).code === "ENOENT") {
-    err(`slimgo: ${(e as NodeJS.ErrnoException).path}: no such file\n`);
+  const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) {
+    const path = (e as NodeJS.ErrnoException).path;
+    err(`slimgo: ${code === "ENOENT" && path !== undefined ? `${path}: no such file` : oneLine((e as Error).message)}\n`);
     return 1;
   }
-  throw e;
+  const reason = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+  err(`slimgo: internal error: ${oneLine(reason)} (this is a bug in slimgo; please report it with the command and the files it read)\n`);
+  if (process.env["SLIMGO_DEBUG"] && e instanceof Error && e.stack) err(`${e.stack}\n`);
+  return 1;
+}
+
+// A message on one line, at most a few hundred characters.
+function oneLine(s: string): string {
+  const line = s.replace(/\s*\n\s*/g, " ");
+  return line.length <= 300 ? line : `${line.slice(0, 300)}…`;
 }
 
 class UsageError extends Error {

@@ -144,28 +144,53 @@ function isIdent(c: string): boolean {
 
 const SIMPLE_ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"' };
 
-// Go's strconv.Unquote for double-quoted strings.
+const utf8 = new TextEncoder();
+
+/**
+ * Go's strconv.Unquote for double-quoted strings. As in Go, \x and octal
+ * escapes are bytes and \u, \U are code points; every problem is a GoModError.
+ */
 function unquote(raw: string, file: string, line: number, col: number): string {
-  let out = "";
+  if (!raw.includes("\\")) return raw.slice(1, -1);
+  const bytes: number[] = [];
+  let literal = 1;
+  const flush = (end: number) => {
+    for (const b of utf8.encode(raw.slice(literal, end))) bytes.push(b);
+  };
   for (let i = 1; i < raw.length - 1; i++) {
-    const c = raw[i] as string;
-    if (c !== "\\") {
-      out += c;
-      continue;
-    }
+    if (raw[i] !== "\\") continue;
+    flush(i);
+    const at = col + i;
     const e = raw[i + 1] ?? "";
     const simple = SIMPLE_ESCAPES[e];
     if (simple !== undefined) {
-      out += simple;
-      i++;
-      continue;
+      bytes.push(simple.charCodeAt(0));
+      i += 1;
+    } else if (e === "x" || e === "u" || e === "U") {
+      const width = e === "x" ? 2 : e === "u" ? 4 : 8;
+      const digits = raw.slice(i + 2, Math.min(i + 2 + width, raw.length - 1));
+      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(digits)) throw new GoModError(file, line, at, `invalid escape "\\${e}${digits}" in quoted string: \\${e} takes ${width} hex digits`);
+      const value = Number.parseInt(digits, 16);
+      if (e === "x") bytes.push(value);
+      else if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) throw new GoModError(file, line, at, `escape "\\${e}${digits}" is not a Unicode character`);
+      else for (const b of utf8.encode(String.fromCodePoint(value))) bytes.push(b);
+      i += 1 + digits.length;
+    } else if (/[0-7]/.test(e)) {
+      const digits = raw.slice(i + 1, Math.min(i + 4, raw.length - 1));
+      if (!/^[0-7]{3}$/.test(digits)) throw new GoModError(file, line, at, `invalid escape "\\${digits}" in quoted string: octal escapes have three digits`);
+      const value = Number.parseInt(digits, 8);
+      if (value > 0xff) throw new GoModError(file, line, at, `escape "\\${digits}" is above \\377, the largest byte`);
+      bytes.push(value);
+      i += 3;
+    } else {
+      throw new GoModError(file, line, at, `invalid escape "\\${e}" in quoted string`);
     }
-    const width = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : /[0-7]/.test(e) ? 3 : 0;
-    const digits = e === "x" || e === "u" || e === "U" ? raw.slice(i + 2, i + 2 + width) : raw.slice(i + 1, i + 1 + width);
-    const valid = width > 0 && digits.length === width && (/[0-7]/.test(e) ? /^[0-7]+$/ : /^[0-9a-fA-F]+$/).test(digits);
-    if (!valid) throw new GoModError(file, line, col + i, `invalid escape "\\${e}" in quoted string`);
-    out += String.fromCodePoint(Number.parseInt(digits, /[0-7]/.test(e) ? 8 : 16));
-    i += /[0-7]/.test(e) ? width : width + 1;
+    literal = i + 1;
   }
-  return out;
+  flush(raw.length - 1);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bytes));
+  } catch {
+    throw new GoModError(file, line, col, `quoted string ${raw} is not valid UTF-8 once its escapes are read`);
+  }
 }

@@ -1,5 +1,6 @@
 /** Value checks for spec fields: each returns the problem, or undefined when the value is fine. */
 import { closest } from "./did-you-mean.js";
+import { MAX_TARGET_NAME, shortName } from "./limits.js";
 
 /** What is wrong with a value, and how to fix it. */
 export interface Problem {
@@ -167,8 +168,10 @@ export function parsePort(v: string): { port: string } | Problem {
 }
 
 /** A target name, as `--target` passes it: letters, digits, ".", "_" and "-". */
-export const checkTargetName: Check = (v) =>
-  /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v) ? undefined : problem(`"${v}" is not a target name`, `use letters, digits, ".", "_" and "-", like "api"`);
+export const checkTargetName: Check = (v) => {
+  if (v.length > MAX_TARGET_NAME) return problem(`a target name of ${v.length} characters is too long; the limit is ${MAX_TARGET_NAME}`, `use a short name like "api"`);
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v) ? undefined : problem(`"${shortName(v)}" is not a target name`, `use letters, digits, ".", "_" and "-", like "api"`);
+};
 
 /** `files[].src`: a path inside the build context. */
 export const checkContextPath: Check = (v) => {

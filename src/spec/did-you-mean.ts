@@ -3,23 +3,34 @@
 /**
  * Optimal string alignment distance: Levenshtein plus adjacent transposition,
  * so "mian" is one edit from "main" the way a typist sees it.
+ *
+ * With `max`, any distance above it reads as max + 1, and only cells within
+ * `max` of the diagonal are computed: O(length × max) time whatever the
+ * strings, and memory for three rows either way.
  */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const far = Math.min(max + 1, a.length + b.length + 1);
   const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols).fill(0);
-  const at = (i: number, j: number) => d[i * cols + j] ?? 0;
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+  let before = new Array<number>(cols).fill(far);
+  let prev = new Array<number>(cols).fill(far);
+  let row = new Array<number>(cols).fill(far);
+  for (let j = 0; j < cols && j <= max; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    // Cells just outside the band are read by this row and the next two; mark them unreachable.
+    row[from - 1] = from === 1 ? Math.min(i, far) : far;
+    if (to + 1 < cols) row[to + 1] = far;
+    for (let j = from; j <= to; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      d[i * cols + j] = best;
+      let best = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (before[j - 2] as number) + 1);
+      row[j] = Math.min(best, far);
     }
+    [before, prev, row] = [prev, row, before];
   }
-  return at(rows - 1, cols - 1);
+  return prev[b.length] as number;
 }
 
 /** The closest candidate to `word` (case-insensitive), or undefined when none is close enough to be a likely typo. */
@@ -30,7 +41,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase(), limit);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

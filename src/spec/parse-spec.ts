@@ -1,10 +1,13 @@
 /** slimgo.yaml text → a typed spec with the range of every field, or every problem at once. */
-import { type Node, type YAMLMap, LineCounter, isMap, isScalar, parseDocument, visit } from "yaml";
+import { type Node, type YAMLMap, LineCounter, isMap, isScalar } from "yaml";
 import type { SpecRange } from "../plan/types.js";
+import { resolveAliases } from "./aliases.js";
 import { type Problem, checkTargetName } from "./checks.js";
 import { type Report, decodeField, describe, scalarText } from "./decode-field.js";
 import { didYouMean } from "./did-you-mean.js";
 import { FIELD_NAMES, SPEC_FIELDS } from "./fields.js";
+import { shortName } from "./limits.js";
+import { readYaml } from "./read-yaml.js";
 import { type SpecError, SpecErrors, byPosition } from "./spec-errors.js";
 import type { FieldName, ParsedSpec, Spec, SpecTarget } from "./types.js";
 
@@ -18,7 +21,6 @@ const YAML_MESSAGES: Record<string, Problem> = {
 /** Parse and validate slimgo.yaml; throws SpecErrors with every problem found. */
 export function parseSpec(text: string, filename = "slimgo.yaml"): ParsedSpec {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const errors: SpecError[] = [];
   const span = (offsets: readonly [number, number]): SpecRange => toRange(lines, [offsets[0], contentEnd(text, offsets)]);
   const at = (offsets: readonly [number, number], path: string, problem: Problem): void => {
@@ -27,13 +29,12 @@ export function parseSpec(text: string, filename = "slimgo.yaml"): ParsedSpec {
   };
   const report: Report = (node, path, problem) => at(nodeOffsets(node), path, problem);
 
-  for (const e of doc.errors) {
+  const doc = readYaml(text, lines, (offsets, problem) => at(offsets, "", problem));
+  for (const e of doc?.errors ?? []) {
     const known = YAML_MESSAGES[e.code];
     at(e.pos, "", known ?? { message: lowerFirst(e.message) });
   }
-  if (errors.length > 0) throw new SpecErrors(errors.sort(byPosition));
-
-  resolveAliases(doc, report);
+  if (doc === undefined || errors.length > 0 || !resolveAliases(doc, report)) throw new SpecErrors(errors.sort(byPosition));
   const firstLineLength = (text.split("\n", 1)[0] ?? "").replace(/\r$/, "").length;
   const ranges: { fields: { [K in FieldName]?: SpecRange }; firstLine: SpecRange; targets?: SpecRange } = {
     fields: {},
@@ -87,7 +88,7 @@ function decodeFields(
     if (name === undefined || def === undefined) {
       const names = where === "top" ? [...FIELD_NAMES, "targets"] : FIELD_NAMES.filter((n) => SPEC_FIELDS.find((f) => f.name === n)?.scope !== "shared");
       const hint = name === undefined ? undefined : name === "targets" ? "targets cannot be nested; list them all under the top-level targets:" : didYouMean(name, names);
-      report(key, "", { message: name === undefined ? `expected a field name, got ${describe(key)}` : `unknown field "${name}"`, ...(hint ? { hint } : {}) });
+      report(key, "", { message: name === undefined ? `expected a field name, got ${describe(key)}` : `unknown field "${shortName(name)}"`, ...(hint ? { hint } : {}) });
       continue;
     }
     if (where === "target" && def.scope === "shared") {
@@ -149,20 +150,6 @@ function assemble(values: ReadonlyMap<FieldName, unknown>): Spec {
     if (value !== undefined) spec[def.name] = value;
   }
   return spec as unknown as Spec;
-}
-
-// Anchors may be reused anywhere; the decoders then see the anchored node itself.
-function resolveAliases(doc: ReturnType<typeof parseDocument>, report: Report): void {
-  visit(doc, {
-    Alias(_, alias) {
-      const target = alias.resolve(doc);
-      if (target === undefined) {
-        report(alias, "", { message: `alias *${alias.source} has no anchor &${alias.source} before it` });
-        return visit.REMOVE;
-      }
-      return target as Node;
-    },
-  });
 }
 
 function nodeOffsets(node: Node): [number, number] {

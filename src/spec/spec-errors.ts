@@ -1,4 +1,5 @@
 /** Spec problems: each positioned on the file, all reported together. */
+import { MAX_LISTED_PROBLEMS } from "./limits.js";
 
 /** One problem in the spec file; lines and columns are 1-based, the end is exclusive. */
 export interface SpecError {
@@ -25,8 +26,16 @@ export class SpecErrors extends Error {
   override name = "SpecErrors";
 
   constructor(readonly errors: readonly SpecError[]) {
-    super(errors.map(formatSpecError).join("\n"));
+    super(listProblems(errors));
   }
+}
+
+// Hostile text can hold a problem per character; the message lists the first ones and counts the rest.
+function listProblems(errors: readonly SpecError[]): string {
+  const lines = errors.slice(0, MAX_LISTED_PROBLEMS).map(formatSpecError);
+  const next = errors[MAX_LISTED_PROBLEMS];
+  if (next !== undefined) lines.push(`${next.file}: ${errors.length - MAX_LISTED_PROBLEMS} more problems not listed (fix the ones above first)`);
+  return lines.join("\n");
 }
 
 /** True for a SpecErrors, even one from another copy of this module. */

@@ -135,7 +135,29 @@ test("a module with no go line and CRLF line ends", () => {
 test("quoted strings are unquoted like Go's strconv.Unquote", () => {
   assert.equal(parseGoMod('module "example.com/\\x61pp"\n').module, "example.com/app");
   assert.equal(parseGoMod("module `example.com/raw`\n").module, "example.com/raw");
+  // \x and octal escapes are bytes, \u and \U code points.
+  assert.equal(parseGoMod('module "example.com/caf\\xc3\\xa9/\\u00e9/\\U0001F600/\\141\\t"\n').module, "example.com/café/é/😀/a\t");
 });
+
+// Each escape Go's strconv.Unquote refuses, as a located error rather than a RangeError.
+const badEscapes: Array<[string, string]> = [
+  ['"example.com/\\U00110000"', 'go.mod:1:21: escape "\\U00110000" is not a Unicode character'],
+  ['"example.com/\\uD800"', 'go.mod:1:21: escape "\\uD800" is not a Unicode character'],
+  ['"example.com/\\UFFFFFFFF"', 'go.mod:1:21: escape "\\UFFFFFFFF" is not a Unicode character'],
+  ['"example.com/\\777"', 'go.mod:1:21: escape "\\777" is above \\377, the largest byte'],
+  ['"example.com/\\xff"', 'go.mod:1:8: quoted string "example.com/\\xff" is not valid UTF-8 once its escapes are read'],
+  ['"x\\x4"', 'go.mod:1:10: invalid escape "\\x4" in quoted string: \\x takes 2 hex digits'],
+  ['"x\\u12"', 'go.mod:1:10: invalid escape "\\u12" in quoted string: \\u takes 4 hex digits'],
+  ['"x\\12"', 'go.mod:1:10: invalid escape "\\12" in quoted string: octal escapes have three digits'],
+  ['"x\\q"', 'go.mod:1:10: invalid escape "\\q" in quoted string'],
+  ["\"x\\'\"", "go.mod:1:10: invalid escape \"\\'\" in quoted string"],
+];
+
+for (const [quoted, error] of badEscapes) {
+  test(`quoted ${quoted} is a located error`, () => {
+    assert.throws(() => parseGoMod(`module ${quoted}\n`), (err: unknown) => err instanceof GoModError && err.message === error);
+  });
+}
 
 const broken: Array<{ name: string; text: string; file?: string; error: string; line: number; col: number }> = [
   { name: "misspelled directive", text: "module x\n\nrequre example.com/a v1.0.0\n", error: 'go.mod:3:1: unknown directive "requre" (did you mean "require"?)', line: 3, col: 1 },

@@ -39,6 +39,8 @@ const broken: Array<[string, string, string]> = [
   ["module is not a go.work directive", "go 1.24\nmodule x\n", 'go.work:2:1: unknown directive "module" (the directives are go, toolchain, godebug, use, replace)'],
   ["misspelled use", "go 1.24\nuse (\n./a\n)\nuses ./b\n", 'go.work:5:1: unknown directive "uses" (did you mean "use"?)'],
   ["use with two paths", "use ./a ./b\n", 'go.work:1:1: use takes one argument, got ./a ./b (write it like "use ./services/api")'],
+  ["use beyond Unicode", 'go 1.24\nuse "./\\U00110000"\n', 'go.work:2:8: escape "\\U00110000" is not a Unicode character'],
+  ["replace with a bad octal escape", 'replace "a\\400" => ./a\n', 'go.work:1:11: escape "\\400" is above \\377, the largest byte'],
 ];
 for (const [name, text, message] of broken) {
   test(`broken go.work: ${name}`, () => {
