@@ -1,6 +1,6 @@
 /**
  * Small files built to make the ELF readers do far more work than their size:
- * each ends in a bounded result or an ElfError naming the limit, within 2 s and 256 MiB.
+ * each ends in a bounded result or an ElfError naming the limit, within 3 s and 256 MiB.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 
 export interface Bounds {
-  /** Wall seconds; generous, since tests share a loaded machine. */
+  /** Wall seconds; generous, since tests share a loaded machine (the inputs take well under a second alone). */
   readonly seconds?: number;
   /** MiB the peak resident set may grow by. */
   readonly mib?: number;
@@ -11,11 +11,11 @@ export interface Bounds {
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 /**
- * Run `fn` and assert it stayed within `bounds` (2 s and 256 MiB by default), whether it returned or threw.
+ * Run `fn` and assert it stayed within `bounds` (3 s and 256 MiB by default), whether it returned or threw.
  * The peak resident set only grows, so build the input before calling this.
  */
 export async function withinBounds<T>(what: string, fn: () => T | Promise<T>, bounds: Bounds = {}): Promise<Outcome<T>> {
-  const { seconds = 2, mib = 256 } = bounds;
+  const { seconds = 3, mib = 256 } = bounds;
   const peak = process.resourceUsage().maxRSS;
   const start = performance.now();
   let outcome: Outcome<T>;
