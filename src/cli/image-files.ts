@@ -106,27 +106,33 @@ async function readBytes(reader: ArchiveReader, manifest: SaveManifest, member: 
   return data;
 }
 
+/** The kernel's limits: symlinks followed in one lookup, bytes of a path. */
 const MAX_HOPS = 40;
+const PATH_MAX = 4096;
+/** Directories of PATH searched; a config may list any number. */
+const MAX_PATH_DIRS = 1024;
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** Follow symlinks (in any component) to the file a path names; undefined when it leads nowhere. */
+const components = (path: string): string[] => clean(path).split("/").filter(Boolean);
+
+/** Follow symlinks (in any component) to the file a path names; undefined when it leads nowhere or grows past PATH_MAX. */
 export function resolveInImage(files: ReadonlyMap<string, ImageFile>, path: string): ImageFile | undefined {
-  let rest = clean(path).split("/").filter(Boolean);
+  // The components still to walk, the next one last, so that taking one never copies the rest.
+  const todo = components(path).reverse();
   let cur = "";
-  for (let hops = 0; rest.length > 0; ) {
-    const [name, ...tail] = rest as [string, ...string[]];
-    const next = `${cur}/${name}`;
+  for (let hops = 0; todo.length > 0; ) {
+    const next = `${cur}/${todo.pop() as string}`;
+    if (next.length > PATH_MAX) return undefined;
     const f = files.get(next);
     if (f?.type === "symlink") {
       if (++hops > MAX_HOPS) return undefined;
       const target = f.target?.startsWith("/") ? f.target : posix.join(cur || "/", f.target ?? "");
-      rest = [...clean(target).split("/").filter(Boolean), ...tail];
+      for (const c of components(target).reverse()) todo.push(c);
       cur = "";
       continue;
     }
     // Layers need not list every parent directory, so a missing one is not an error until the end.
     cur = next;
-    rest = tail;
   }
   return files.get(cur || "/");
 }
@@ -135,16 +141,17 @@ export function resolveInImage(files: ReadonlyMap<string, ImageFile>, path: stri
 export function entrypointBinary(image: SavedImage): ImageFile {
   const argv0 = image.entrypoint[0] ?? image.cmd[0];
   if (argv0 === undefined) throw new ImageError("the image has neither Entrypoint nor Cmd: pass its binary with `slimgo size FILE` instead");
-  const pathVar = image.env.find((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH;
-  const candidates = argv0.includes("/") ? [posix.resolve(image.workingDir, argv0)] : pathVar.split(":").filter(Boolean).map((d) => posix.join(d, argv0));
+  if (argv0.length > PATH_MAX) throw new ImageError(`the image runs a path of ${argv0.length} bytes, more than PATH_MAX (${PATH_MAX}), the limit`);
+  const dirs = (image.env.find((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH).split(":").filter(Boolean);
+  if (!argv0.includes("/") && dirs.length > MAX_PATH_DIRS) throw new ImageError(`the image's PATH lists ${dirs.length} directories, more than ${MAX_PATH_DIRS}, the limit`);
+  const candidates = argv0.includes("/") ? [posix.resolve(image.workingDir, argv0)] : dirs.map((d) => posix.join(d, argv0));
   for (const c of candidates) {
     const f = resolveInImage(image.files, c);
     if (f?.type === "file") return f;
   }
-  // A config can hold a PATH of any length: the message names a few places.
+  // The message names a few of the places: a PATH can list a thousand.
   const shown = candidates.slice(0, SHOWN).join(", ") + (candidates.length > SHOWN ? ` and ${candidates.length - SHOWN} more` : "");
-  const name = JSON.stringify(argv0.length > 200 ? `${argv0.slice(0, 200)}…` : argv0);
-  throw new ImageError(`the image runs ${name} but no such file is in it (looked at ${shown})`);
+  throw new ImageError(`the image runs ${JSON.stringify(argv0)} but no such file is in it (looked at ${shown})`);
 }
 
 const SHOWN = 5;

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { ImageArchiveError, entrypointBinary, readSavedImage } from "../../src/cli/image-files.js";
+import { ImageArchiveError, ImageError, entrypointBinary, readSavedImage } from "../../src/cli/image-files.js";
 import { summariseImage } from "../../src/report/image-summary.js";
 import { failedWith, succeeded, withinBounds } from "../support/bounded.js";
 import { gzipBomb, manyFiles, saved, savedJson, tar } from "./saved-archive.js";
@@ -153,4 +153,18 @@ test("whiteouts and opaque markers keep what their own layer wrote, as before", 
   const image = await readSavedImage(await saved([lower, upper], {}));
   assert.deepEqual([...image.files.keys()].sort(), ["/d", "/d/later", "/e", "/e/x/new", "/f/new"]);
   assert.equal(image.files.get("/e")?.bytes, 10);
+});
+
+test("a config naming an entrypoint of 100,000 path elements or a PATH of 300,000 directories: bounded, with the limit named", async () => {
+  const image = await readSavedImage(await saved([await tar([{ name: "bin/app", body: "x" }])], {}));
+  const runs = (entrypoint: string[], env: string[] = []) => () => entrypointBinary({ ...image, entrypoint, env });
+  const deep = await withinBounds("deep entrypoint", runs([`/${"a/".repeat(100_000)}app`]));
+  failedWith(deep, ImageError, /^the image runs a path of 200004 bytes, more than PATH_MAX \(4096\), the limit$/, "deep entrypoint");
+  const near = await withinBounds("entrypoint of 2,000 elements", runs([`/${"a/".repeat(2000)}app`]));
+  failedWith(near, ImageError, /^the image runs "\/a\/a\/.+\/app" but no such file is in it \(looked at \/a\/a\/.+\/app\)$/, "2,000 elements");
+  const path = await withinBounds("long PATH", runs(["app"], [`PATH=${"/x:".repeat(300_000)}/bin`]));
+  failedWith(path, ImageError, /^the image's PATH lists 300001 directories, more than 1024, the limit$/, "long PATH");
+  const some = await withinBounds("PATH of 1,000 directories", runs(["nothere"], [`PATH=${Array.from({ length: 1000 }, (_, i) => `/d${i}`).join(":")}`]));
+  failedWith(some, ImageError, /^the image runs "nothere" but no such file is in it \(looked at \/d0\/nothere, \/d1\/nothere, \/d2\/nothere, \/d3\/nothere, \/d4\/nothere and 995 more\)$/, "1,000 directories");
+  assert.equal(succeeded(await withinBounds("PATH found", runs(["app"], ["PATH=/nope:/bin"])), "found").path, "/bin/app");
 });
