@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { ElfError, type SizeReport, formatSizeReport, sizeReport } from "../elf/index.js";
 import { formatImageSummary, summariseImage } from "../report/image-summary.js";
-import { ImageError, dockerSave, entrypointBinary } from "./image-files.js";
+import { ImageArchiveError, ImageError, dockerSave, entrypointBinary } from "./image-files.js";
 
 export interface SizeOptions {
   readonly image?: string;
@@ -21,11 +21,12 @@ export async function sizeCommand(file: string | undefined, opts: SizeOptions, o
       const image = await dockerSave(opts.image);
       const binary = entrypointBinary(image);
       const summary = summariseImage(image, binary);
+      const bytes = await image.read(binary);
       // The files are worth showing even when the entrypoint is not a Go binary (a shell, a script).
       let report: SizeReport | undefined;
       let problem: string | undefined;
       try {
-        report = sizeReport(binary.data ?? new Uint8Array(0));
+        report = sizeReport(bytes);
       } catch (e) {
         if (!(e instanceof ElfError)) throw e;
         problem = `${opts.image}: ${binary.path}: ${e.message}`;
@@ -40,6 +41,11 @@ export async function sizeCommand(file: string | undefined, opts: SizeOptions, o
     out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatSizeReport(report, { top, tree: opts.tree ?? false, colour: opts.colour ?? false }));
     return 0;
   } catch (e) {
+    if (e instanceof ImageArchiveError) {
+      // It names the archive itself.
+      err(`${e.message}\n`);
+      return 1;
+    }
     if (e instanceof ElfError || e instanceof ImageError) {
       err(`${opts.image ?? file}: ${e.message}\n`);
       return 1;

@@ -2,6 +2,7 @@
 import { ElfError } from "./elf-error.js";
 import { type ElfSegment, PT, vaddrToOffset } from "./program-headers.js";
 import type { ByteReader } from "./reader.js";
+import { MAX_NAME, PATH_MAX, StringTable } from "./string-table.js";
 
 /** What PT_DYNAMIC says, strings resolved through DT_STRTAB. */
 export interface ElfDynamic {
@@ -33,6 +34,8 @@ const STRING_TAGS: ReadonlySet<bigint> = new Set([DT.NEEDED, DT.SONAME, DT.RPATH
 
 /** DF_1_PIE in DT_FLAGS_1. */
 export const DF_1_PIE = 0x08000000;
+/** DT_NEEDED entries read: real programs need a few dozen libraries, rarely a few hundred. */
+export const MAX_NEEDED = 1024;
 
 function toNumber(v: bigint, what: string): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ElfError(`corrupt ELF: ${what} is 0x${v.toString(16)}, out of range`);
@@ -54,8 +57,11 @@ export function readDynamic(r: ByteReader, segments: readonly ElfSegment[]): Elf
   }
   const value = (tag: bigint) => entries.find(([t]) => t === tag)?.[1];
   const strings = entries.filter(([t]) => STRING_TAGS.has(t));
+  const needed = strings.filter(([t]) => t === DT.NEEDED);
+  // Checked before any name is read: each entry may point at the same long name.
+  if (needed.length > MAX_NEEDED) throw new ElfError(`corrupt ELF: the dynamic section names ${needed.length} libraries (DT_NEEDED), more than ${MAX_NEEDED}, the limit`);
 
-  let str = (_at: bigint): string => "";
+  let str = (_at: bigint, _what: string, _max: number): string => "";
   if (strings.length > 0) {
     const strtabAddr = value(DT.STRTAB);
     if (strtabAddr === undefined) throw new ElfError("corrupt ELF: the dynamic section names libraries but has no DT_STRTAB");
@@ -63,21 +69,23 @@ export function readDynamic(r: ByteReader, segments: readonly ElfSegment[]): Elf
     const strsz = value(DT.STRSZ);
     const limit = strsz === undefined ? r.bytes.length : start + toNumber(strsz, "DT_STRSZ");
     r.need(start, limit - start, "dynamic string table");
-    str = (at) => {
+    const table = new StringTable(r, start, limit, "the dynamic string table");
+    str = (at, what, max) => {
       if (at >= BigInt(limit - start)) throw new ElfError(`corrupt ELF: dynamic string at ${at} lies outside DT_STRSZ ${limit - start}`);
-      return r.cstring(start + Number(at), "dynamic string", limit);
+      return table.name(Number(at), what, max);
     };
   }
-  const all = (tag: bigint) => strings.filter(([t]) => t === tag).map(([, v]) => str(v));
-  const dirs = (tag: bigint) => all(tag).flatMap((s) => s.split(":").filter((d) => d !== ""));
+  const all = (tag: bigint, what: string, max: number) => strings.filter(([t]) => t === tag).map(([, v]) => str(v, what, max));
+  const dirs = (tag: bigint, what: string) => all(tag, what, MAX_NAME).flatMap((s) => s.split(":").filter((d) => d !== ""));
+  const soname = strings.find(([t]) => t === DT.SONAME);
   const flags1 = value(DT.FLAGS_1);
   return {
     offset: seg.offset,
     size: seg.filesz,
-    needed: all(DT.NEEDED),
-    soname: all(DT.SONAME)[0],
-    runpath: dirs(DT.RUNPATH),
-    rpath: dirs(DT.RPATH),
+    needed: needed.map(([, v]) => str(v, "DT_NEEDED name", PATH_MAX)),
+    soname: soname === undefined ? undefined : str(soname[1], "DT_SONAME", PATH_MAX),
+    runpath: dirs(DT.RUNPATH, "DT_RUNPATH"),
+    rpath: dirs(DT.RPATH, "DT_RPATH"),
     flags1: flags1 === undefined ? 0 : Number(flags1 & 0xffffffffn),
   };
 }

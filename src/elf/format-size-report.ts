@@ -82,7 +82,11 @@ function tree(report: SizeReport, top: number, dim: (s: string) => string): stri
     return rest.length > 0 ? [...shown, node(dim(`… ${rest.length} more`), rest.reduce((n, t) => n + bytes(t), 0))] : shown;
   };
   const byModule = new Map<string, SizeReport["packages"][number][]>();
-  for (const p of report.packages) byModule.set(p.module, [...(byModule.get(p.module) ?? []), p]);
+  for (const p of report.packages) {
+    const list = byModule.get(p.module);
+    if (list === undefined) byModule.set(p.module, [p]);
+    else list.push(p);
+  }
   const roots: Node[] = [
     ...fold(
       report.modules,

@@ -2,7 +2,7 @@
 import { Buffer } from "node:buffer";
 import { ElfError } from "./elf-error.js";
 import { type GoBuildInfo, parseModinfo, stripSentinels } from "./modinfo.js";
-import { PF, PT, vaddrToOffset } from "./program-headers.js";
+import { type ElfSegment, PF, PT, vaddrToOffset } from "./program-headers.js";
 import { ByteReader } from "./reader.js";
 import { type ElfInfo, readElf } from "./read-elf.js";
 
@@ -11,6 +11,8 @@ const HEADER_SIZE = 32;
 const ALIGN = 16;
 const FLAG_BIG_ENDIAN = 1;
 const FLAG_INLINE_STRINGS = 2;
+/** Longest toolchain version taken: "go1.24.4" and "devel go1.25-1a2b3c4 Tue Jan 7 …" are far shorter. */
+const MAX_VERSION = 256;
 
 /** A magic match that is not really a header (the magic as a string constant in rodata, say). */
 class NotAHeader extends Error {}
@@ -68,8 +70,34 @@ function* candidates(buf: Buffer, elf: ElfInfo | undefined): Generator<number> {
     return;
   }
   const loads = elf.segments.filter((s) => s.type === PT.LOAD && s.filesz > 0);
-  const ordered = [...loads.filter((s) => s.flags & PF.W), ...loads.filter((s) => !(s.flags & PF.W))];
-  for (const s of ordered) yield* matches(buf, s.offset, Math.min(buf.length, s.offset + s.filesz), s.vaddr - s.offset);
+  for (const group of [loads.filter((s) => s.flags & PF.W), loads.filter((s) => !(s.flags & PF.W))]) {
+    for (const r of ranges(group, buf.length)) yield* matches(buf, r.start, r.end, r.delta);
+  }
+}
+
+/**
+ * The file ranges of `segments`, merged where they overlap and map to addresses
+ * of the same alignment: however many segments a file has, each byte is
+ * scanned once per alignment.
+ */
+function ranges(segments: readonly ElfSegment[], size: number): Array<{ start: number; end: number; delta: number }> {
+  const byDelta = new Map<number, Array<{ start: number; end: number }>>();
+  for (const s of segments) {
+    const delta = (((s.vaddr - s.offset) % ALIGN) + ALIGN) % ALIGN;
+    const list = byDelta.get(delta) ?? [];
+    list.push({ start: s.offset, end: Math.min(size, s.offset + s.filesz) });
+    byDelta.set(delta, list);
+  }
+  const out: Array<{ start: number; end: number; delta: number }> = [];
+  for (const [delta, list] of byDelta) {
+    list.sort((a, b) => a.start - b.start);
+    let cur: { start: number; end: number; delta: number } | undefined;
+    for (const { start, end } of list) {
+      if (cur !== undefined && start <= cur.end) cur.end = Math.max(cur.end, end);
+      else out.push((cur = { start, end, delta }));
+    }
+  }
+  return out;
 }
 
 /** Offsets in [start, end) where the magic starts at an address (offset + delta) that is 16-byte aligned. */
@@ -91,17 +119,23 @@ function decode(bytes: Uint8Array, at: number, layout: () => ElfInfo | undefined
   if (flags & FLAG_INLINE_STRINGS) {
     const v = varintBytes(bytes, at + HEADER_SIZE);
     const m = varintBytes(bytes, v.end);
-    version = new TextDecoder().decode(v.data);
+    version = versionText(v.data);
     modinfo = m.data;
   } else {
     const elf = layout();
     if (elf === undefined) throw new NotAHeader("the pointer format needs readable program headers");
     const r = new ByteReader(bytes, !(flags & FLAG_BIG_ENDIAN), ptrSize === 8);
-    version = new TextDecoder().decode(pointerString(r, elf, r.word(at + 16)));
+    version = versionText(pointerString(r, elf, r.word(at + 16)));
     modinfo = pointerString(r, elf, r.word(at + 16 + ptrSize));
   }
   if (!/^(go|devel)/.test(version)) throw new NotAHeader(`version ${JSON.stringify(version.slice(0, 40))} is not a Go version`);
   return { goVersion: version, ...parseModinfo(new TextDecoder().decode(stripSentinels(modinfo))) };
+}
+
+/** The version string, checked for length before it is decoded: a false match can claim the rest of the file. */
+function versionText(data: Uint8Array): string {
+  if (data.length > MAX_VERSION) throw new NotAHeader(`version string of ${data.length} bytes, more than ${MAX_VERSION}`);
+  return new TextDecoder().decode(data);
 }
 
 /** A uvarint length followed by that many bytes. */

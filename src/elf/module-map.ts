@@ -22,16 +22,15 @@ export function moduleResolver(info: GoBuildInfo | undefined): (pkg: string) => 
     byPath.set(m.path, version ? { path: m.path, version } : { path: m.path });
   }
   const main: ModuleRef = byPath.get(info?.main?.path ?? "") ?? { path: info?.main?.path || info?.path || UNKNOWN };
+  // Only prefixes as long as some module path can match: a path of many elements costs one pass, not one lookup per element.
+  const lengths = new Set([...byPath.keys()].map((p) => p.length));
   const cache = new Map<string, ModuleRef>();
   const resolve = (pkg: string): ModuleRef => {
     // Package main keeps the name "main" in symbols whatever its import path.
     if (pkg === "main" || pkg === info?.path) return main;
-    for (let prefix = pkg; ; ) {
-      const hit = byPath.get(prefix);
+    for (let end = pkg.length; end > 0; end = pkg.lastIndexOf("/", end - 1)) {
+      const hit = lengths.has(end) ? byPath.get(pkg.slice(0, end)) : undefined;
       if (hit) return hit;
-      const slash = prefix.lastIndexOf("/");
-      if (slash < 0) break;
-      prefix = prefix.slice(0, slash);
     }
     // The standard library's first path element has no dot (vendor/golang.org/x/… included).
     const first = pkg.split("/", 1)[0] ?? "";

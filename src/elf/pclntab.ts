@@ -1,6 +1,7 @@
 /** The Go function table (.gopclntab): every Go function's name and extent, kept even by `-ldflags "-s -w"`. */
 import { ElfError } from "./elf-error.js";
 import { ByteReader } from "./reader.js";
+import { StringTable } from "./string-table.js";
 
 /** One function of the table. */
 export interface GoFunc {
@@ -34,6 +35,7 @@ const OLDER = new Map([
 /** Fixed part of a function record (runtime._func); 1.20 added startLine. */
 const RECORD = { "1.18": 40, "1.20": 44 } as const;
 const FUNCTAB_SLOT = 8;
+const utf8 = new TextDecoder();
 
 function corrupt(what: string): ElfError {
   return new ElfError(`corrupt Go function table (.gopclntab): ${what}`);
@@ -74,6 +76,7 @@ export function readPclntab(section: Uint8Array, littleEndian: boolean): GoPclnt
   if (nfunc > (section.length - funcTab - 4) / FUNCTAB_SLOT) throw corrupt(`${nfunc} functions do not fit in the section`);
 
   const record = RECORD[format];
+  const names = new StringTable(r, nameTab, section.length, "the function name table", corrupt);
   const funcs: GoFunc[] = [];
   const entryAt = (i: number): number => r.u32(funcTab + i * FUNCTAB_SLOT);
   let entry = nfunc > 0 ? entryAt(0) : 0;
@@ -88,19 +91,9 @@ export function readPclntab(section: Uint8Array, littleEndian: boolean): GoPclnt
     const nfuncdata = r.u8(rec + record - 1);
     const tail = 4 * (npcdata + nfuncdata);
     if (rec + record + tail > section.length) throw corrupt(`record of function ${i} at byte ${rec} claims ${npcdata + nfuncdata} table slots past the section's end`);
-    const name = readName(r, nameTab + nameOff, i);
-    funcs.push({ name: name.text, entry, size: next - entry, metaBytes: name.bytes + record + tail + FUNCTAB_SLOT });
+    const name = names.bytes(nameOff, `name of function ${i}`);
+    funcs.push({ name: utf8.decode(name), entry, size: next - entry, metaBytes: name.length + 1 + record + tail + FUNCTAB_SLOT });
     entry = next;
   }
   return { format, ptrSize, textStart, funcs, end: entry };
-}
-
-/** The name and its bytes in the table, NUL included. */
-function readName(r: ByteReader, at: number, i: number): { text: string; bytes: number } {
-  try {
-    const text = r.cstring(at, "function name");
-    return { text, bytes: r.bytes.indexOf(0, at) - at + 1 };
-  } catch (err) {
-    throw err instanceof ElfError ? corrupt(`name of function ${i} at byte ${at} is outside the section or not terminated`) : err;
-  }
 }

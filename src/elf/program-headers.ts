@@ -1,6 +1,7 @@
 /** Program headers (segments): what the kernel and the loader see, present even when sections are stripped. */
 import { ElfError } from "./elf-error.js";
 import type { ByteReader } from "./reader.js";
+import { PATH_MAX } from "./string-table.js";
 
 /** One program header. */
 export interface ElfSegment {
@@ -53,6 +54,8 @@ export function readInterpreter(r: ByteReader, segments: readonly ElfSegment[]):
   const seg = segments.find((s) => s.type === PT.INTERP);
   if (seg === undefined) return undefined;
   if (seg.filesz === 0) throw new ElfError("corrupt ELF: PT_INTERP is empty");
+  // The kernel refuses a longer one too.
+  if (seg.filesz > PATH_MAX) throw new ElfError(`corrupt ELF: PT_INTERP is ${seg.filesz} bytes, more than PATH_MAX (${PATH_MAX}), the limit`);
   const end = seg.offset + seg.filesz;
   // The path is NUL-terminated inside the segment; tolerate a missing NUL at its very end.
   const nul = r.bytes.subarray(seg.offset, end).indexOf(0);

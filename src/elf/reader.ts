@@ -53,16 +53,6 @@ export class ByteReader {
   bigWord(o: number, what = "field"): bigint {
     return this.is64 ? this.big64(o, what) : BigInt(this.u32(o, what));
   }
-  /** A NUL-terminated string that must end before `limit` (default: the end of the file). */
-  cstring(o: number, what: string, limit = this.bytes.length): string {
-    const end = Math.min(limit, this.bytes.length);
-    if (!Number.isSafeInteger(o) || o < 0 || o >= end) {
-      throw new ElfError(`corrupt ELF: ${what} at byte ${o} lies outside ${end === this.bytes.length ? "the file" : "its table"}`);
-    }
-    const nul = this.bytes.subarray(o, end).indexOf(0);
-    if (nul < 0) throw new ElfError(`corrupt ELF: ${what} at byte ${o} is not terminated`);
-    return utf8.decode(this.bytes.subarray(o, o + nul));
-  }
   /** `length` bytes at `o` as UTF-8. */
   text(o: number, length: number, what: string): string {
     this.need(o, length, what);

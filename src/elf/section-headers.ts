@@ -1,6 +1,7 @@
 /** Section headers: names and places of .go.buildinfo, .dynamic, .symtab …; optional, `sstrip` removes them. */
 import { ElfError } from "./elf-error.js";
 import type { ByteReader } from "./reader.js";
+import { StringTable } from "./string-table.js";
 
 /** One section header, with its name resolved. */
 export interface ElfSection {
@@ -70,7 +71,8 @@ export function readSections(r: ByteReader, off: number, entsize: number, num: n
     if (strtab === undefined) throw new ElfError(`corrupt ELF: section name table is section ${strndx} but there are only ${num} sections`);
     if (strtab.type === SHT_NOBITS) throw new ElfError(`corrupt ELF: section name table (section ${strndx}) has no bytes in the file`);
     r.need(strtab.offset, strtab.size, "section name table");
-    names = (at) => r.cstring(strtab.offset + at, "section name", strtab.offset + strtab.size);
+    const table = new StringTable(r, strtab.offset, strtab.offset + strtab.size, "the section name table");
+    names = (at) => table.name(at, "section name");
   }
   return raw.map((s, i) => {
     const name = names ? names(s.nameOff) : "";

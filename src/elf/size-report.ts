@@ -100,6 +100,9 @@ const LINKER_TABLES = new Set(["runtime.findfunctab", "runtime.typelink", "runti
  */
 export const NO_PACKAGE = "(C and assembly)";
 
+/** Packages attributed: a large Go binary has a few thousand. */
+export const MAX_PACKAGES = 100_000;
+
 interface Tally {
   code: number;
   tables: number;
@@ -120,7 +123,10 @@ export function sizeReport(bytes: Uint8Array): SizeReport {
   const tallies = new Map<string, Tally>();
   const tally = (pkg: string): Tally => {
     let t = tallies.get(pkg);
-    if (t === undefined) tallies.set(pkg, (t = { code: 0, tables: 0, data: 0 }));
+    if (t === undefined) {
+      if (tallies.size === MAX_PACKAGES) throw new ElfError(`corrupt Go binary: its functions and symbols name more than ${MAX_PACKAGES} packages, the limit`);
+      tallies.set(pkg, (t = { code: 0, tables: 0, data: 0 }));
+    }
     return t;
   };
   let code = 0;

@@ -2,12 +2,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { pack } from "tar-stream";
-import { ImageError, entrypointBinary, readSavedImage, resolveInImage } from "../../src/cli/image-files.js";
+import { type ImageFile, ImageArchiveError, entrypointBinary, readSavedImage, resolveInImage } from "../../src/cli/image-files.js";
 import { formatImageSummary, summariseImage } from "../../src/report/image-summary.js";
 import { sizeReport } from "../../src/elf/index.js";
 import { type Built, goBuildAll, writeSources } from "../elf/go-fixtures.js";
 import { cli } from "../support/cli.js";
+import { saved, tar } from "./saved-archive.js";
 
 let sources: ReturnType<typeof writeSources>;
 let app: Built;
@@ -19,36 +19,6 @@ before(async () => {
 });
 
 after(() => sources?.dispose());
-
-type Entry = { name: string; type?: "file" | "symlink" | "directory" | "link"; linkname?: string; body?: Buffer | string };
-
-function tar(entries: readonly Entry[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const p = pack();
-    const chunks: Buffer[] = [];
-    p.on("data", (c: unknown) => void chunks.push(c as Buffer));
-    p.on("end", () => resolve(Buffer.concat(chunks)));
-    p.on("error", reject);
-    for (const e of entries) {
-      // Whiteouts are empty files; links and directories have no body at all.
-      const body = Buffer.from(e.body ?? "");
-      p.entry({ name: e.name, type: e.type ?? "file", ...(e.linkname ? { linkname: e.linkname } : {}), size: (e.type ?? "file") === "file" ? body.length : 0 }, (e.type ?? "file") === "file" ? body : Buffer.alloc(0));
-    }
-    p.finalize();
-  });
-}
-
-/** A `docker save` archive: blobs, manifest.json and a config with the given entrypoint. */
-async function saved(layers: readonly Buffer[], config: object, extra: readonly Entry[] = []): Promise<Buffer> {
-  const names = layers.map((_, i) => `blobs/sha256/layer${i}`);
-  return tar([
-    { name: "oci-layout", body: '{"imageLayoutVersion":"1.0.0"}' },
-    { name: "blobs/sha256/config", body: JSON.stringify({ config }) },
-    ...layers.map((l, i) => ({ name: names[i] as string, body: l })),
-    { name: "manifest.json", body: JSON.stringify([{ Config: "blobs/sha256/config", RepoTags: ["x:1"], Layers: names }]) },
-    ...extra,
-  ]);
-}
 
 async function twoLayers(): Promise<Buffer[]> {
   const base = await tar([
@@ -85,7 +55,8 @@ test("layers apply in order: whiteouts, opaque directories, hard links, gzip and
   // /bin/app → /usr/bin/app (via the /bin symlink) → ../local/bin/app.
   const bin = entrypointBinary(image);
   assert.equal(bin.path, "/usr/local/bin/app");
-  assert.deepEqual(sizeReport(bin.data ?? Buffer.alloc(0)).mainModule, "example.com/app");
+  assert.deepEqual(sizeReport(await image.read(bin)).mainModule, "example.com/app");
+  assert.deepEqual(await image.read(image.files.get("/usr/bin/app-again") as ImageFile), Buffer.from(app.bytes));
 });
 
 test("the summary lists the largest files and directories, deterministically", async () => {
@@ -124,13 +95,13 @@ test("symlink loops and dangling links resolve to nothing instead of hanging", a
 });
 
 test("archives that are not docker save output, or have no entrypoint, say so", async () => {
-  const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof ImageError && re.test(e.message));
-  await rejects(readSavedImage(await tar([{ name: "x", body: "x" }])), /^the saved image has no manifest\.json: is it `docker save` output\?$/);
-  await rejects(readSavedImage(await tar([{ name: "manifest.json", body: "{" }])), /^the saved image's manifest\.json is not JSON$/);
-  await rejects(readSavedImage(await tar([{ name: "manifest.json", body: '[{"Config":"c","Layers":["l"]}]' }])), /^the saved image lacks its config c$/);
+  const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof ImageArchiveError && re.test(e.message));
+  await rejects(readSavedImage(await tar([{ name: "x", body: "x" }])), /^the saved image: manifest\.json: missing: is it `docker save` output\?$/);
+  await rejects(readSavedImage(await tar([{ name: "manifest.json", body: "{" }]), { archive: "image x:1" }), /^image x:1: manifest\.json: not JSON \(.+\)$/);
+  await rejects(readSavedImage(await tar([{ name: "manifest.json", body: '[{"Config":"c","Layers":["l"]}]' }])), /^the saved image: config c: missing from the archive$/);
   const zstd = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0]);
-  await rejects(readSavedImage(await saved([zstd], {})), /^layer blobs\/sha256\/layer0 is zstd-compressed/);
-  await rejects(readSavedImage(Buffer.from("not a tar at all, not even close".repeat(20))), /^not a readable tar/);
+  await rejects(readSavedImage(await saved([zstd], {})), /^the saved image: layer blobs\/sha256\/layer0: zstd-compressed/);
+  await rejects(readSavedImage(Buffer.from("not a tar at all, not even close".repeat(20))), /^the saved image: the archive: not a readable tar/);
   const empty = await readSavedImage(await saved([await tar([])], { Entrypoint: null, Cmd: null }));
   assert.throws(() => entrypointBinary(empty), /neither Entrypoint nor Cmd: pass its binary with `slimgo size FILE` instead/);
 });

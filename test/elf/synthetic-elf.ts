@@ -1,4 +1,14 @@
-/** Hand-made ELF files for layouts the host toolchain cannot produce: big-endian 32-bit, pre-1.18 build info, extended numbering. */
+/** Hand-made ELF files for layouts the host toolchain cannot produce: big-endian 32-bit, pre-1.18 build info, extended numbering, hostile tables. */
+
+/** A section with given bytes, e.g. .text, .rodata, .gopclntab, .symtab or .strtab. */
+export interface SyntheticSection {
+  readonly name: string;
+  /** sh_type: 1 PROGBITS, 2 SYMTAB, 3 STRTAB. */
+  readonly type: number;
+  /** sh_flags: 2 ALLOC, 4 EXECINSTR, 1 WRITE. */
+  readonly flags?: number;
+  readonly data: Uint8Array;
+}
 
 export interface SyntheticElf {
   readonly class: 32 | 64;
@@ -17,6 +27,8 @@ export interface SyntheticElf {
   readonly sections?: boolean;
   /** Put the real program header count in section 0 and 0xffff in e_phnum. */
   readonly extendedPhnum?: boolean;
+  /** More sections, given section indexes 1, 2, … in order (before the ones above); implies `sections`. */
+  readonly extraSections?: readonly SyntheticSection[];
 }
 
 /** The vaddr the single PT_LOAD maps file offset 0 to. */
@@ -25,34 +37,48 @@ export const BASE = 0x400000;
 export const INFO_START = Uint8Array.from(Buffer.from("3077af0c9274080241e1c107e6d618e6", "hex"));
 export const INFO_END = Uint8Array.from(Buffer.from("f932433186182072008242104116d8f2", "hex"));
 
+/** A growing buffer; every write first makes room for itself. */
 class Out {
-  readonly buf = new Uint8Array(1 << 16);
-  private readonly view = new DataView(this.buf.buffer);
+  buf = new Uint8Array(1 << 16);
+  private view = new DataView(this.buf.buffer);
   pos = 0;
   constructor(
     readonly is64: boolean,
     readonly le: boolean,
   ) {}
+  private room(end: number): void {
+    if (end <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(end, 2 * this.buf.length));
+    bigger.set(this.buf);
+    this.buf = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
   align(n: number): number {
     this.pos = Math.ceil(this.pos / n) * n;
+    this.room(this.pos);
     return this.pos;
   }
   bytes(b: Uint8Array): number {
     const at = this.pos;
+    this.room(at + b.length);
     this.buf.set(b, at);
     this.pos += b.length;
     return at;
   }
   u8(at: number, v: number): void {
+    this.room(at + 1);
     this.view.setUint8(at, v);
   }
   u16(at: number, v: number): void {
+    this.room(at + 2);
     this.view.setUint16(at, v, this.le);
   }
   u32(at: number, v: number): void {
+    this.room(at + 4);
     this.view.setUint32(at, v, this.le);
   }
   word(at: number, v: number): void {
+    this.room(at + this.ws);
     if (this.is64) this.view.setBigUint64(at, BigInt(v), this.le);
     else this.view.setUint32(at, v, this.le);
   }
@@ -86,7 +112,12 @@ export function buildElf(o: SyntheticElf): Uint8Array {
   const phdrs: Array<{ type: number; off: number; size: number }> = [];
   const phnum = 1 + (o.interp !== undefined ? 1 : 0) + (hasDynamic ? 1 : 0);
   w.pos = ehsize + phnum * phentsize;
-  const sections: Array<{ name: string; type: number; off: number; size: number }> = [];
+  const sections: Array<{ name: string; type: number; flags?: number; off: number; size: number }> = [];
+  for (const x of o.extraSections ?? []) {
+    const at = w.align(16);
+    w.bytes(x.data);
+    sections.push({ name: x.name, type: x.type, flags: x.flags ?? 0, off: at, size: x.data.length });
+  }
 
   if (o.interp !== undefined) {
     const at = w.bytes(cstr(o.interp));
@@ -97,7 +128,8 @@ export function buildElf(o: SyntheticElf): Uint8Array {
     const strOff = w.pos;
     const index = new Map<string, number>();
     w.bytes(Uint8Array.of(0));
-    for (const s of strings) index.set(s, w.bytes(cstr(s)) - strOff);
+    // Each distinct string once, as linkers write them; entries that repeat one share its offset.
+    for (const s of strings) if (!index.has(s)) index.set(s, w.bytes(cstr(s)) - strOff);
     const strsz = w.pos - strOff;
     sections.push({ name: ".dynstr", type: 3, off: strOff, size: strsz });
     const entries: Array<[number, number]> = [
@@ -124,7 +156,7 @@ export function buildElf(o: SyntheticElf): Uint8Array {
   let shoff = 0;
   let shnum = 0;
   let shstrndx = 0;
-  if (o.sections || o.extendedPhnum) {
+  if (o.sections || o.extendedPhnum || o.extraSections !== undefined) {
     const names = [".shstrtab", ...sections.map((s) => s.name)];
     const strOff = w.pos;
     const nameAt = new Map<string, number>();
@@ -140,11 +172,13 @@ export function buildElf(o: SyntheticElf): Uint8Array {
       const p = shoff + (i + 1) * shentsize;
       w.u32(p, nameAt.get(s.name) ?? 0);
       w.u32(p + 4, s.type);
+      w.word(p + 8, s.flags ?? 0);
       w.word(p + (is64 ? 16 : 12), BASE + s.off);
       w.word(p + (is64 ? 24 : 16), s.off);
       w.word(p + (is64 ? 32 : 20), s.size);
     });
     w.pos = shoff + shnum * shentsize;
+    w.align(1);
   }
   const size = w.pos;
 
@@ -186,7 +220,7 @@ export function buildElf(o: SyntheticElf): Uint8Array {
   return w.buf.slice(0, size);
 }
 
-function writeBuildInfo(w: Out, bi: NonNullable<SyntheticElf["buildInfo"]>, sections: Array<{ name: string; type: number; off: number; size: number }>): void {
+function writeBuildInfo(w: Out, bi: NonNullable<SyntheticElf["buildInfo"]>, sections: Array<{ name: string; type: number; flags?: number; off: number; size: number }>): void {
   const mod = Uint8Array.from([...INFO_START, ...enc(bi.modinfo), ...INFO_END]);
   const version = enc(bi.version);
   const at = w.align(16);
