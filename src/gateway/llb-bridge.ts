@@ -5,7 +5,9 @@ import { type Client, status } from "@grpc/grpc-js";
 import { LLBBridge, type ResultSchema, type ReturnRequestSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Definition, PlatformSchema } from "../gen/pb/ops_pb.js";
-import type { Platform } from "../plan/types.js";
+import type { Platform, ResolvedImage } from "../types.js";
+
+export type { ImageConfigJson, ResolvedImage } from "../types.js";
 import { DEFAULT_DEADLINES, type Deadlines } from "./deadlines.js";
 import { imageDigest, parseImageConfig } from "./image-config.js";
 import type { CacheImport } from "./options.js";
@@ -19,29 +21,6 @@ import { wirePlatform } from "./wire-platform.js";
 export interface Caps {
   readonly frontend: ReadonlySet<string>;
   readonly llb: ReadonlySet<string>;
-}
-
-/** A parsed image config as ResolveImageConfig returns it. */
-export interface ResolvedImage {
-  readonly digest: string;
-  readonly config: ImageConfigJson;
-}
-
-/** The subset of the OCI image config we read from resolved images. */
-export interface ImageConfigJson {
-  architecture?: string;
-  os?: string;
-  variant?: string;
-  config?: {
-    Env?: string[];
-    WorkingDir?: string;
-    User?: string;
-    Entrypoint?: string[];
-    Cmd?: string[];
-    ExposedPorts?: Record<string, object>;
-    Labels?: Record<string, string>;
-  };
-  [key: string]: unknown;
 }
 
 export type ResultInit = MessageInitShape<typeof ResultSchema>;

@@ -1,7 +1,8 @@
 /** What BuildKit tells a frontend through its environment (frontend/gateway/gateway.go). */
-import type { Platform } from "../plan/types.js";
+import type { NetworkMode, Platform } from "../types.js";
 import { describe, isRecord } from "./json-shape.js";
 import { wirePlatform } from "./wire-platform.js";
+
 
 /** Frontend option keys slimgo reads, as buildx and the Dockerfile frontend spell them. */
 export const OPT = {
@@ -110,7 +111,7 @@ export function optionLabels(opts: ReadonlyMap<string, string>): Array<[string, 
 }
 
 /** `force-network-mode`, validated. */
-export function networkMode(opts: ReadonlyMap<string, string>): "sandbox" | "host" | "none" {
+export function networkMode(opts: ReadonlyMap<string, string>): NetworkMode {
   const mode = opts.get(OPT.networkMode) ?? "sandbox";
   if (mode === "" || mode === "sandbox" || mode === "default") return "sandbox";
   if (mode === "host" || mode === "none") return mode;

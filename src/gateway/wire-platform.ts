@@ -3,7 +3,7 @@
  * parts become GOOS/GOARCH, cache ids and step names, so each must be a
  * short plain word: anything else is refused rather than guessed.
  */
-import type { Platform } from "../plan/types.js";
+import type { Platform } from "../types.js";
 import { describe } from "./json-shape.js";
 
 const PART = /^[A-Za-z0-9._-]{1,64}$/;

@@ -8,7 +8,7 @@
  *            └─ static base ───────────────────────────────────────┘
  */
 import { type FileActionChain, copy, image, local, mkdir, scratch, type SourceFile, type State } from "../llb/index.js";
-import type { ImageConfigJson } from "../gateway/llb-bridge.js";
+import type { ImageConfigJson, ResolveMode } from "../types.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { compile } from "./compile.js";
 import { compileDependencies } from "./compile-deps.js";
@@ -23,6 +23,7 @@ import { pinImageRef } from "./pinned-image.js";
 import { staticBase } from "./static-base.js";
 import { upxPack, upxTool } from "./upx.js";
 
+
 export interface RecipeInputs {
   readonly sessionId: string;
   /** .dockerignore patterns for the build context. */
@@ -35,7 +36,7 @@ export interface RecipeInputs {
   readonly builderDigest?: string;
   /** The digest of `base: <image>` per target platform id. */
   readonly baseDigests?: ReadonlyMap<string, string>;
-  readonly resolveMode: "default" | "pull" | "local";
+  readonly resolveMode: ResolveMode;
   readonly extraLabels: ReadonlyArray<readonly [string, string]>;
   readonly specFile?: SourceFile | undefined;
   /** For cgo with link: dynamic, the loader and libraries to copy from the builder, per platform id. */

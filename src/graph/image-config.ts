@@ -1,5 +1,5 @@
 /** The OCI image config BuildKit's exporter writes for each platform. */
-import type { ImageConfigJson } from "../gateway/llb-bridge.js";
+import type { ImageConfigJson } from "../types.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { mergeEnv, parseEnvList } from "./env.js";
 import { BIN_DIR } from "./paths.js";

@@ -31,7 +31,8 @@ import {
   type Vertex,
 } from "./vertex.js";
 
-export type NetworkMode = "sandbox" | "host" | "none";
+export type { NetworkMode } from "../types.js";
+import type { NetworkMode } from "../types.js";
 export type CacheSharing = "shared" | "private" | "locked";
 
 /** A mount of an exec. Without `source` it starts empty (scratch). */

@@ -1,13 +1,9 @@
 /** OCI platforms as client/llb holds them: normalised on a State, verbatim on an op's constraints. */
 import { create } from "@bufbuild/protobuf";
 import { PlatformSchema, type Platform as PbPlatform } from "../gen/pb/ops_pb.js";
+import type { Platform } from "../types.js";
 
-/** An OCI platform (same shape as the plan's Platform). */
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
+export type { Platform } from "../types.js";
 
 /**
  * The canonical spelling containerd's `platforms.Normalize` gives: lower case,

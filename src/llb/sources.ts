@@ -8,7 +8,8 @@ import { SourceOp } from "./source-op.js";
 import { State } from "./state.js";
 import type { OpOptions } from "./vertex.js";
 
-export type ResolveMode = "default" | "pull" | "local";
+export type { ResolveMode } from "../types.js";
+import type { ResolveMode } from "../types.js";
 
 export interface ImageOptions {
   /** Platform to pull; also the default platform of execs on this state. */

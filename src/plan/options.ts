@@ -1,5 +1,6 @@
 /** What the frontend hands the planner from BuildKit's options, already parsed. */
-import type { Platform } from "./types.js";
+import type { NetworkMode, Platform } from "../types.js";
+
 
 /** Frontend options that shape the plan. */
 export interface FrontendOptions {
@@ -9,7 +10,7 @@ export interface FrontendOptions {
   readonly buildPlatform: Platform;
   /** `--build-arg NAME=value`. */
   readonly buildArgs: Readonly<Record<string, string>>;
-  readonly network: "sandbox" | "host" | "none";
+  readonly network: NetworkMode;
   readonly noCache: boolean;
   readonly target?: string;
   /** Names of local named build contexts (`--build-context NAME=PATH`). */

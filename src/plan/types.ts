@@ -1,18 +1,10 @@
 /** The decisions for one build, made from the spec, go.mod and frontend options. Plain data, no I/O. */
 import type { FileCopy, SizePolicy } from "../spec/types.js";
 
-/** An OCI platform, as BuildKit's pb.Platform spells it. */
-export interface Platform {
-  readonly os: string;
-  readonly architecture: string;
-  readonly variant?: string;
-}
+import type { NetworkMode, Platform, SpecRange } from "../types.js";
 
-/** A 1-based line/column range in the spec file, for errors and LLB source locations. */
-export interface SpecRange {
-  readonly start: { readonly line: number; readonly col: number };
-  readonly end: { readonly line: number; readonly col: number };
-}
+
+export type { Platform, SpecRange } from "../types.js";
 
 /** What the final stage starts from. */
 export type BasePlan =
@@ -74,7 +66,7 @@ export interface Plan extends BinaryPlan {
   /** Environment for the Go steps, sorted by name: buildEnv + passed-through build args. */
   readonly goEnv: ReadonlyArray<readonly [string, string]>;
   /** Network mode for steps that fetch modules. */
-  readonly network: "sandbox" | "host" | "none";
+  readonly network: NetworkMode;
   readonly base: BasePlan;
   /** Where the Go steps run (the worker's platform). */
   readonly buildPlatform: Platform;

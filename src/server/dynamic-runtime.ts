@@ -12,6 +12,7 @@ import type { Plan, Platform } from "../plan/types.js";
 import { UserError } from "./errors.js";
 import { runtimeClosure } from "./runtime-libs.js";
 import type { Verified } from "./verify.js";
+import type { ResolveMode } from "../types.js";
 
 /** Per platform id, the files to copy from the builder (none when the base image has them). */
 export async function dynamicRuntime(
@@ -19,7 +20,7 @@ export async function dynamicRuntime(
   caps: Caps,
   plan: Plan,
   verified: readonly Verified[],
-  resolveMode: "default" | "pull" | "local",
+  resolveMode: ResolveMode,
   digests: { readonly builderDigest?: string; readonly baseDigests?: ReadonlyMap<string, string> } = {},
 ): Promise<Map<string, readonly string[]>> {
   const files = new Map<string, readonly string[]>();

@@ -23,6 +23,7 @@ import { sizeResult } from "./size-request.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
 import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
+import type { ResolveMode } from "../types.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
 
@@ -163,7 +164,7 @@ function ociPlatform(p: Platform) {
   return p.variant === undefined ? { architecture: p.architecture, os: p.os } : { architecture: p.architecture, os: p.os, variant: p.variant };
 }
 
-function imageResolveMode(v: string | undefined): "default" | "pull" | "local" {
+function imageResolveMode(v: string | undefined): ResolveMode {
   if (v === undefined || v === "" || v === "default") return "default";
   if (v === "pull" || v === "local") return v;
   throw new LaunchError(`unknown image-resolve-mode "${v}": use default, pull or local`);

@@ -1,6 +1,6 @@
 /** slimgo.yaml text → a typed spec with the range of every field, or every problem at once. */
 import { type Node, type YAMLMap, LineCounter, isMap, isScalar } from "yaml";
-import type { SpecRange } from "../plan/types.js";
+import type { SpecRange } from "../types.js";
 import { resolveAliases } from "./aliases.js";
 import { type Problem, checkTargetName } from "./checks.js";
 import { type Report, decodeField, describe, scalarText } from "./decode-field.js";

@@ -1,5 +1,5 @@
 /** `--target NAME` → the spec that target builds: its fields over the top-level ones. */
-import type { SpecRange } from "../plan/types.js";
+import type { SpecRange } from "../types.js";
 import { didYouMean } from "./did-you-mean.js";
 import { shortName } from "./limits.js";
 import { SpecErrors } from "./spec-errors.js";

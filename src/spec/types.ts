@@ -1,5 +1,5 @@
 /** The typed slimgo.yaml, after defaults that need nothing but the spec itself. */
-import type { SpecRange } from "../plan/types.js";
+import type { SpecRange } from "../types.js";
 
 /** A string → string map in the order written (YAML keys are unique). */
 export type StringPairs = ReadonlyArray<readonly [string, string]>;

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { GoModError, parseGoMod, parseGoWork } from "../../src/gomod/index.js";
 import { type FrontendOptions, externalReplaces, makePlan, reservedPathAt, useDir, workspaceModuleFiles } from "../../src/plan/index.js";
 import { parseSpec } from "../../src/spec/index.js";
+import { cpuNow } from "../support/bounded.js";
 
 const options: FrontendOptions = { platforms: [], buildPlatform: { os: "linux", architecture: "amd64" }, buildArgs: {}, network: "sandbox", noCache: false };
 const goModWith = (replace: string) => parseGoMod(`module example.com/svc\ngo 1.24\n\nreplace example.com/x => ${replace}\n`);
@@ -80,9 +81,9 @@ test("50,000 replaces plan in linear time", () => {
   lines.push(")");
   const goMod = parseGoMod(lines.join("\n"));
   const named = Array.from({ length: n }, (_, i) => `x${i}`);
-  const started = performance.now();
+  const started = cpuNow();
   const plan = makePlan({ spec: parseSpec("main: .\n"), goMod, options: { ...options, namedContexts: named } });
-  const ms = performance.now() - started;
+  const ms = cpuNow() - started;
   assert.equal(plan.localReplaces?.length, n);
   assert.equal(plan.externalReplaces?.length, n);
   // With lookups in arrays this took 100 s; with maps and sets, about 0.15 s.
@@ -95,9 +96,9 @@ test("50,000 workspace replaces plan in linear time", () => {
   for (let i = 0; i < n; i++) work.push(`\texample.com/m${i} => ./libs/m${i}`);
   work.push(")");
   const ws = { goWork: parseGoWork(work.join("\n")), modules: [{ dir: ".", goMod: parseGoMod("module example.com/root\ngo 1.24\n") }] };
-  const started = performance.now();
+  const started = cpuNow();
   const files = workspaceModuleFiles(ws);
-  const ms = performance.now() - started;
+  const ms = cpuNow() - started;
   assert.equal(files.length, 2 + 2 * (n + 1));
   assert.ok(ms < 2000, `listing ${n} workspace replaces took ${Math.round(ms)} ms`);
 });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { planForLog, redactEnvValue, redactUrlCredentials } from "../../src/server/redact.js";
 import { FakeStatus } from "../support/fake-gateway.js";
 import { runInProcess } from "./in-process.js";
+import { cpuNow } from "../support/bounded.js";
 
 test("userinfo in URLs is masked wherever it stands, up to the last @ of the authority", () => {
   const cases: Array<[string, string]> = [
@@ -28,9 +29,9 @@ test("proxy variables are masked without a scheme too, as Go reads them", () => 
 
 test("masking stays linear on long hostile lines", () => {
   const line = `${"a".repeat(2_000_000)}${"://x".repeat(200_000)}${"@".repeat(100_000)}`;
-  const started = performance.now();
+  const started = cpuNow();
   redactUrlCredentials(line);
-  assert.ok(performance.now() - started < 2000);
+  assert.ok(cpuNow() - started < 2000);
 });
 
 test("a frontend run with credentials in build args and buildEnv logs none of them, at any level", async () => {
