@@ -22,7 +22,7 @@ commands:
   build [DIR]         build on a BuildKit node, slimgo's frontend in this process (slimgo build --help)
   init [DIR]          write a commented slimgo.yaml from go.mod and the main packages found
   check [DIR]         validate DIR/slimgo.yaml and go.mod exactly as the frontend does (no build);
-                      every target is checked
+                      every target is checked, and cgo use with the local Go's go list
   plan [DIR]          print the build plan as JSON (--llb: the LLB as JSON, --dot: as Graphviz)
   verify FILE         inspect a binary: static or dynamic, loader and libraries, architecture, Go build info
   size FILE           bytes per module and package of a Go binary (a tree on a terminal)
