@@ -17,9 +17,15 @@ RUN set -eu; mkdir -p /rootfs/tmp /rootfs/usr/bin; \
     done; \
     chmod 1777 /rootfs/tmp
 
+# The loaded bundle as a V8 startup snapshot: a process starts from the saved heap instead of compiling and
+# running the bundle. A snapshot only loads into the node that wrote it, so the image's own node writes it.
+FROM node AS snapshot
+COPY dist/frontend.cjs /slimgo/frontend.cjs
+RUN node --no-warnings --snapshot-blob /slimgo/frontend.blob --build-snapshot /slimgo/frontend.cjs
+
 FROM scratch
 COPY --from=node /rootfs/ /
-COPY dist/frontend.mjs /slimgo/frontend.mjs
+COPY --from=snapshot /slimgo/frontend.blob /slimgo/frontend.blob
 # The frontend talks to BuildKit over stdio only and needs no network.
 LABEL moby.buildkit.frontend.network.none="true"
 # --build-context supplies replace targets that live outside the build context;
@@ -28,4 +34,4 @@ LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.contexts,moby.buildkit
 ENV NODE_ENV=production
 # A 1 MB young generation: the frontend lives for a second and allocates little; V8's default reserves 16 MB
 # semi-spaces, and peak RSS dropped from 87 to 83 MB on a no-op build.
-ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=1", "/slimgo/frontend.mjs"]
+ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=1", "--snapshot-blob", "/slimgo/frontend.blob"]
