@@ -16,6 +16,9 @@ RUN set -eu; mkdir -p /rootfs/tmp /rootfs/usr/bin; \
       if [ -e "$f" ]; then cp -L --parents "$f" /rootfs/; fi; \
     done; \
     chmod 1777 /rootfs/tmp
+# ICU's data is a third of the image; the frontend needs only the root and English locales of it.
+COPY scripts/frontend-image/icu-data-filter.mjs scripts/frontend-image/icu-keep.txt /filter/
+RUN node /filter/icu-data-filter.mjs "/rootfs$(ldd /usr/bin/node | awk '/libicudata/ { print $3 }')" --keep /filter/icu-keep.txt
 
 # The loaded bundle as a V8 startup snapshot: a process starts from the saved heap instead of compiling and
 # running the bundle. A snapshot only loads into the node that wrote it, so the image's own node writes it.
