@@ -59,3 +59,12 @@ await build({
   format: "cjs",
   plugins: [lazyBuiltins],
 });
+
+// The frontend image's filesystem builder, run on the build platform's node in the Dockerfile.
+await build({
+  ...common,
+  entryPoints: { "node-rootfs": "scripts/frontend-image/node-rootfs.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+});
