@@ -7,6 +7,7 @@
 ARG NODE_IMAGE=node:24-slim
 ARG NODE_TREE_AMD64=${NODE_IMAGE}
 ARG NODE_TREE_ARM64=slimgo-node-tree-arm64
+ARG ARM64_START=script
 
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS tools
 FROM ${NODE_TREE_AMD64} AS tree-amd64
@@ -42,9 +43,17 @@ COPY --from=snapshot-amd64 /slimgo/frontend.blob /slimgo/frontend.blob
 # semi-spaces, and peak RSS dropped from 87 to 83 MB on a no-op build.
 ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=1", "--snapshot-blob", "/slimgo/frontend.blob"]
 
-# arm64 runs the bundle itself: writing its snapshot would need arm64 node to run here (QEMU).
-FROM common AS image-arm64
+# arm64's snapshot is written under qemu-user on the host (scripts/frontend-image/arm64-snapshot.sh, run by
+# `make release`, which sets ARM64_START=snapshot); without it, arm64 runs the bundle itself.
+FROM common AS image-arm64-snapshot
+COPY --from=rootfs --exclude=slimgo /rootfs/ /
+COPY --from=slimgo-snapshot-arm64 /frontend.blob /slimgo/frontend.blob
+ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=1", "--snapshot-blob", "/slimgo/frontend.blob"]
+
+FROM common AS image-arm64-script
 COPY --from=rootfs /rootfs/ /
 ENTRYPOINT ["/usr/bin/node", "--max-semi-space-size=1", "/slimgo/frontend.cjs"]
+
+FROM image-arm64-${ARM64_START} AS image-arm64
 
 FROM image-${TARGETARCH}

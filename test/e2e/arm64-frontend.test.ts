@@ -1,6 +1,7 @@
 /**
- * The frontend image for arm64 nodes (Graviton, Apple silicon): built here without QEMU from Debian's arm64
- * nodejs packages, then its own node run under qemu-user (no binfmt) against the fake gateway, from Ping to
+ * The frontend image for arm64 nodes (Graviton, Apple silicon), built as `make release` builds it: from
+ * Debian's arm64 nodejs packages without QEMU, its startup snapshot written under qemu-user; then its own
+ * node, started as its ENTRYPOINT says, run under qemu-user (no binfmt) against the fake gateway from Ping to
  * Return, the way an arm64 BuildKit would start it.
  */
 import assert from "node:assert/strict";
@@ -34,9 +35,11 @@ before(async () => {
   };
   await step("node", ["scripts/bundle.mjs"]);
   await step("bash", ["scripts/frontend-image/node-tree.sh", "arm64", join(work, "tree")]);
+  await step("bash", ["scripts/frontend-image/arm64-snapshot.sh", join(work, "tree"), join(work, "snapshot")]);
   await step("docker", [
     "buildx", "build", "-q", "--platform", "linux/arm64",
     "--build-context", `slimgo-node-tree-arm64=${join(work, "tree")}`, "--build-arg", "NODE_TREE_ARM64=slimgo-node-tree-arm64",
+    "--build-context", `slimgo-snapshot-arm64=${join(work, "snapshot")}`, "--build-arg", "ARM64_START=snapshot",
     "--output", `type=image,name=${TAG}`, ".",
   ]);
   entrypoint = JSON.parse(await step("docker", ["image", "inspect", TAG, "--format", "{{json .Config.Entrypoint}}"])) as string[];
@@ -55,12 +58,12 @@ after(async () => {
   await run("docker", ["image", "rm", "-f", TAG]);
 });
 
-test("the arm64 image holds an arm64 node and its loader, and no snapshot (written only by a native node)", () => {
+test("the arm64 image holds an arm64 node, its loader and the snapshot its ENTRYPOINT starts from", () => {
   const node = readElf(readFileSync(join(root, "usr/bin/node")));
   assert.equal(node.arch, "arm64");
   assert.ok(node.interpreter && existsSync(join(root, node.interpreter)), `loader ${node.interpreter} missing`);
-  assert.deepEqual(entrypoint.slice(0, 2), ["/usr/bin/node", "--max-semi-space-size=1"]);
-  assert.equal(entrypoint.at(-1), "/slimgo/frontend.cjs");
+  assert.deepEqual(entrypoint, ["/usr/bin/node", "--max-semi-space-size=1", "--snapshot-blob", "/slimgo/frontend.blob"]);
+  assert.ok(existsSync(join(root, "slimgo/frontend.blob")));
 });
 
 test("the arm64 image's node under qemu-user answers a build from Ping to Return", async () => {
