@@ -1,9 +1,9 @@
 /**
- * Measures a frontend image the way docs/frontend-image.md reports it: its compressed size
- * (`docker save | gzip`) and the frontend's own time from process start to Return on the engine
- * (uptime minus the wait for the build) and its CPU time, which the shared machine's load disturbs less,
- * median of N no-op rebuilds of a stdlib-only module.
- * Usage: node --import tsx scripts/frontend-start.ts IMAGE [RUNS]   (needs a running engine)
+ * Measures frontend images the way docs/frontend-image.md reports them: compressed size (`docker save | gzip`),
+ * the frontend's own time from process start to Return on the engine (uptime minus the wait for the build) and
+ * its CPU time, which the shared machine's load disturbs less: medians over no-op rebuilds of a stdlib-only
+ * module. Several images are measured in turns, build by build, so each sees the same load.
+ * Usage: node --import tsx scripts/frontend-start.ts RUNS IMAGE...   (needs a running engine)
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -14,57 +14,57 @@ const DAEMON_LOG = "/tmp/dockerd.log";
 // A main no other build on the shared engine uses, so its log lines can be told apart.
 const MAIN = "./cmd/startprobe";
 
-const [image, runsArg] = process.argv.slice(2);
-if (!image) {
-  console.error("usage: frontend-start.ts IMAGE [RUNS]");
+const [runsArg, ...images] = process.argv.slice(2);
+const runs = Number(runsArg);
+if (!Number.isInteger(runs) || runs < 1 || images.length === 0) {
+  console.error("usage: frontend-start.ts RUNS IMAGE...");
   process.exit(2);
-}
-const runs = Number(runsArg ?? "5");
-
-const dir = mkdtempSync(join(tmpdir(), "slimgo-start-"));
-try {
-  mkdirSync(join(dir, "cmd/startprobe"), { recursive: true });
-  writeFileSync(join(dir, "go.mod"), "module example.com/startprobe\n\ngo 1.24\n");
-  writeFileSync(join(dir, "cmd/startprobe/main.go"), 'package main\n\nfunc main() { println("probe") }\n');
-  writeFileSync(join(dir, "slimgo.yaml"), `# syntax=${image}\nmain: ${MAIN}\n`);
-  const build = () => {
-    const r = spawnSync("docker", ["buildx", "build", "-q", "-f", join(dir, "slimgo.yaml"), dir], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`build with ${image} failed:\n${r.stderr.slice(-2000)}`);
-  };
-  build(); // fills the caches; the measured builds are no-op rebuilds
-  const own: number[] = [];
-  const uptime: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const offset = statSync(DAEMON_LOG).size;
-    build();
-    const sample = lastSample(readFileSync(DAEMON_LOG, "utf8").slice(offset));
-    if (sample) {
-      own.push(sample.uptimeMs - sample.buildMs);
-      uptime.push(sample.uptimeMs);
-      cpu.push(sample.cpuMs);
-    }
-  }
-  const gz = Number(execFileSync("bash", ["-c", `docker save '${image}' | gzip | wc -c`], { encoding: "utf8" }).trim());
-  const line = {
-    image,
-    gzipBytes: gz,
-    gzipMB: +(gz / 1e6).toFixed(1),
-    ownMs: median(own),
-    ownRange: [Math.min(...own), Math.max(...own)],
-    uptimeMs: median(uptime),
-    cpuMs: median(cpu),
-    n: own.length,
-  };
-  console.log(JSON.stringify(line));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 
 interface Sample {
   readonly uptimeMs: number;
   readonly buildMs: number;
   readonly cpuMs: number;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "slimgo-start-"));
+try {
+  mkdirSync(join(dir, "cmd/startprobe"), { recursive: true });
+  writeFileSync(join(dir, "go.mod"), "module example.com/startprobe\n\ngo 1.24\n");
+  writeFileSync(join(dir, "cmd/startprobe/main.go"), 'package main\n\nfunc main() { println("probe") }\n');
+  const build = (image: string) => {
+    writeFileSync(join(dir, "slimgo.yaml"), `# syntax=${image}\nmain: ${MAIN}\n`);
+    const r = spawnSync("docker", ["buildx", "build", "-q", "-f", join(dir, "slimgo.yaml"), dir], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`build with ${image} failed:\n${r.stderr.slice(-2000)}`);
+  };
+  const samples = new Map<string, Sample[]>(images.map((image) => [image, []]));
+  for (const image of images) build(image); // fills the caches; the measured builds are no-op rebuilds
+  for (let i = 0; i < runs; i++) {
+    for (const image of images) {
+      const offset = statSync(DAEMON_LOG).size;
+      build(image);
+      const sample = lastSample(readFileSync(DAEMON_LOG, "utf8").slice(offset));
+      if (sample) samples.get(image)?.push(sample);
+    }
+  }
+  for (const image of images) {
+    const xs = samples.get(image) ?? [];
+    const own = xs.map((s) => s.uptimeMs - s.buildMs);
+    const gz = Number(execFileSync("bash", ["-c", `docker save '${image}' | gzip | wc -c`], { encoding: "utf8" }).trim());
+    console.log(
+      JSON.stringify({
+        image,
+        gzipMB: +(gz / 1e6).toFixed(1),
+        ownMs: median(own),
+        ownRange: [Math.min(...own), Math.max(...own)],
+        uptimeMs: median(xs.map((s) => s.uptimeMs)),
+        cpuMs: median(xs.map((s) => s.cpuMs)),
+        n: xs.length,
+      }),
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** The frontend's Return line that follows a plan for MAIN (other engineers' builds share the log). */
