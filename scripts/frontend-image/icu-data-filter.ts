@@ -21,13 +21,17 @@ export interface IcuItem {
   readonly dataOffset: number;
 }
 
-/** The ICU common data package in `.rodata`: its table of contents (bytes after the header) and items. */
-export function icuPackage(lib: Uint8Array, where: string): { toc: Buffer; items: IcuItem[] } {
+/** Keeps the items of the ICU library's data package (its `.rodata`) that match `keep`; see filterIcuPackage. */
+export function filterIcuData(lib: Uint8Array, keep: readonly RegExp[], where: string): { kept: number; of: number } {
   const rodata = readElf(lib).sections.find((s) => s.name === ".rodata");
   if (!rodata) throw new Error(`${where}: no .rodata section, so no ICU data`);
-  const data = Buffer.from(lib.buffer, lib.byteOffset + rodata.offset, rodata.size);
+  return filterIcuPackage(Buffer.from(lib.buffer, lib.byteOffset + rodata.offset, rodata.size), keep, where);
+}
+
+/** An ICU common data package's table of contents (the bytes after its header) and items. */
+export function icuPackage(data: Buffer, where: string): { toc: Buffer; items: IcuItem[] } {
   // The header: its size, then 0xda 0x27, then a UDataInfo whose format is "CmnD".
-  if (data[2] !== 0xda || data[3] !== 0x27 || data.toString("latin1", 12, 16) !== "CmnD") throw new Error(`${where}: .rodata is not an ICU common data package`);
+  if (data[2] !== 0xda || data[3] !== 0x27 || data.toString("latin1", 12, 16) !== "CmnD") throw new Error(`${where}: not an ICU common data package`);
   // The table: a count, then (name offset, data offset) pairs counted from the table's start, sorted by name.
   const toc = data.subarray(data.readUInt16LE(0));
   const count = toc.readUInt32LE(0);
@@ -39,9 +43,9 @@ export function icuPackage(lib: Uint8Array, where: string): { toc: Buffer; items
   return { toc, items };
 }
 
-/** Keeps the items matching `keep` and zeroes the others; throws naming a pattern that matches nothing. */
-export function filterIcuData(lib: Uint8Array, keep: readonly RegExp[], where: string): { kept: number; of: number } {
-  const { toc, items } = icuPackage(lib, where);
+/** Keeps the items matching `keep` and zeroes the others, in place; throws naming a pattern that matches nothing. */
+export function filterIcuPackage(data: Buffer, keep: readonly RegExp[], where: string): { kept: number; of: number } {
+  const { toc, items } = icuPackage(data, where);
   const bare = (item: IcuItem) => item.name.replace(/^icudt\d+[lb]\//, "");
   const unmatched = keep.filter((re) => !items.some((item) => re.test(bare(item))));
   if (unmatched.length > 0) throw new Error(`${where}: no ICU item matches ${unmatched.map((re) => re.source).join(", ")}`);
