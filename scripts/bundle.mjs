@@ -24,7 +24,8 @@ await build({
 });
 
 // The frontend, as one CommonJS script: `node --build-snapshot` takes only that (the Dockerfile builds the
-// snapshot with the image's own node), and it also runs as it is where no snapshot was built. A snapshot cannot hold the http and http2 bindings, which grpc-js requires at load:
+// snapshot with the image's own node), and it also runs as it is where no snapshot was built. Beside it, the
+// frontend image's filesystem builder, which the Dockerfile runs on the build platform's node. A snapshot cannot hold the http and http2 bindings, which grpc-js requires at load:
 // those two are loaded on first use instead; the http2 constants grpc-js reads at load are fixed here.
 const LAZY = new Set(["http", "http2", "tls", "worker_threads", "module"]);
 const lazyBuiltins = {
@@ -53,18 +54,10 @@ module.exports = new Proxy(fixed, {
 };
 await build({
   ...common,
-  entryPoints: { frontend: "src/server/main.ts" },
+  entryPoints: { frontend: "src/server/main.ts", "node-rootfs": "scripts/frontend-image/node-rootfs.ts" },
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   format: "cjs",
   plugins: [lazyBuiltins],
 });
 
-// The frontend image's filesystem builder, run on the build platform's node in the Dockerfile.
-await build({
-  ...common,
-  entryPoints: { "node-rootfs": "scripts/frontend-image/node-rootfs.ts" },
-  outdir: "dist",
-  outExtension: { ".js": ".cjs" },
-  format: "cjs",
-});
