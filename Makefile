@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit dockerfile-frontend compat golden-llb bench clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote release buildkit dockerfile-frontend compat golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -38,6 +38,11 @@ bundle:
 image: bundle engine
 	docker build --build-arg NODE_IMAGE=$(NODE_IMAGE) -t $(IMAGE) .
 	@docker image inspect $(IMAGE) --format 'frontend image $(IMAGE): {{.Size}} bytes'
+
+# The frontend image for linux/amd64 and linux/arm64 (Debian's packages unpacked, no QEMU), pushed as one
+# multi-platform index: make release IMAGE=registry.example.com/slimgo:0.1.0 (see docs/frontend-image.md).
+release: bundle engine
+	bash scripts/frontend-image/release.sh $(IMAGE)
 
 # A Docker engine with BuildKit and local base images (idempotent).
 engine:

@@ -31,12 +31,24 @@ export interface Closure {
   readonly missing: readonly string[];
 }
 
+/** A file tree the closure is looked up in: an image through the gateway, or a directory (the frontend image build). */
+export interface LibraryTree {
+  exists(path: string): Promise<boolean>;
+  /** The ELF file at `path`; throws UserError when it is not one. */
+  readLib(path: string): Promise<ElfInfo>;
+}
+
 /** Where the loader and every needed library (and theirs) are in the image at `rootRef`. */
-export async function runtimeClosure(gw: Gateway, rootRef: string, binary: ElfInfo): Promise<Closure> {
+export function runtimeClosure(gw: Gateway, rootRef: string, binary: ElfInfo): Promise<Closure> {
+  return closureIn({ exists: (path) => exists(gw, rootRef, path), readLib: (path) => readLib(gw, rootRef, path) }, binary);
+}
+
+/** Where the loader and every needed library (and theirs) are in `tree`, found as the loader would. */
+export async function closureIn(tree: LibraryTree, binary: ElfInfo): Promise<Closure> {
   const files: string[] = [];
   const missing: string[] = [];
   if (binary.interpreter) {
-    if (await exists(gw, rootRef, binary.interpreter)) files.push(binary.interpreter);
+    if (await tree.exists(binary.interpreter)) files.push(binary.interpreter);
     else missing.push(binary.interpreter);
   }
   const seen = new Set<string>();
@@ -47,23 +59,23 @@ export async function runtimeClosure(gw: Gateway, rootRef: string, binary: ElfIn
     seen.add(name);
     // libc names the loader too; the loader is already there under the interpreter path.
     if (binary.interpreter !== undefined && name === binary.interpreter.slice(binary.interpreter.lastIndexOf("/") + 1)) continue;
-    const path = await find(gw, rootRef, name, searchDirs(binary.arch, runpath));
+    const path = await find(tree, name, searchDirs(binary.arch, runpath));
     if (path === undefined) {
       missing.push(name);
       continue;
     }
     if (path === binary.interpreter) continue;
     files.push(path);
-    const lib = await readLib(gw, rootRef, path);
+    const lib = await tree.readLib(path);
     for (const dep of lib.needed) queue.push({ name: dep, runpath: lib.runpath });
   }
   return { files, missing };
 }
 
-async function find(gw: Gateway, ref: string, name: string, dirs: readonly string[]): Promise<string | undefined> {
+async function find(tree: LibraryTree, name: string, dirs: readonly string[]): Promise<string | undefined> {
   for (const dir of dirs) {
     const path = `${dir}/${name}`;
-    if (await exists(gw, ref, path)) return path;
+    if (await tree.exists(path)) return path;
   }
   return undefined;
 }
