@@ -40,8 +40,20 @@ export interface ImageConfigJson {
     Cmd?: string[];
     ExposedPorts?: Record<string, object>;
     Labels?: Record<string, string>;
+    Healthcheck?: HealthcheckJson;
+    StopSignal?: string;
   };
   [key: string]: unknown;
+}
+
+/** Docker's HealthConfig: Test is ["CMD", …] for exec form; durations in nanoseconds. */
+export interface HealthcheckJson {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 export type ResultInit = MessageInitShape<typeof ResultSchema>;

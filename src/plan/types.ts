@@ -1,5 +1,5 @@
 /** The decisions for one build, made from the spec, go.mod and frontend options. Plain data, no I/O. */
-import type { FileCopy, SizePolicy } from "../spec/types.js";
+import type { FileCopy, Healthcheck, SizePolicy } from "../spec/types.js";
 
 /** An OCI platform, as BuildKit's pb.Platform spells it. */
 export interface Platform {
@@ -31,6 +31,12 @@ export interface ImageConfigPlan {
   readonly cmd: readonly string[]; // spec `args`
   readonly labels: ReadonlyArray<readonly [string, string]>;
   readonly workdir: string;
+  /** Exec-form health check; absent keeps the base image's. */
+  readonly healthcheck?: Healthcheck;
+  /** Absent keeps the base image's. */
+  readonly stopSignal?: string;
+  /** Manifest (and index) annotations, sorted by name; the exporter writes them, not the config. */
+  readonly annotations: ReadonlyArray<readonly [string, string]>;
 }
 
 /** One Go binary: what one `go build` step makes. */

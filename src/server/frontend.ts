@@ -116,7 +116,10 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   await showVerdict(gw, caps, verified);
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");
-  return toResult(solved, env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
+  return toResult(solved, {
+    forceMulti: env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1",
+    annotations: plan.image.annotations,
+  });
 }
 
 /** What a build and every subrequest start from: the spec, go.mod (or go.work) and the plan. */
@@ -177,13 +180,19 @@ async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => P
   return configs;
 }
 
-function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, forceMulti: boolean): ResultInit {
+interface ResultOptions {
+  readonly forceMulti: boolean;
+  readonly annotations: ReadonlyArray<readonly [string, string]>;
+}
+
+function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, o: ResultOptions): ResultInit {
   const encode = (c: ImageConfigJson) => new TextEncoder().encode(JSON.stringify(c));
   const only = images[0];
-  if (images.length === 1 && only && !forceMulti) {
-    return { result: { case: "ref", value: { id: only.ref } }, metadata: { "containerimage.config": encode(only.config) } };
+  const single = images.length === 1 && only !== undefined && !o.forceMulti;
+  const metadata: Record<string, Uint8Array> = annotationMetadata(o.annotations, !single);
+  if (single) {
+    return { result: { case: "ref", value: { id: only.ref } }, metadata: { ...metadata, "containerimage.config": encode(only.config) } };
   }
-  const metadata: Record<string, Uint8Array> = {};
   const refs: Record<string, { id: string }> = {};
   for (const img of images) {
     const id = platformId(img.platform);
@@ -194,6 +203,19 @@ function toResult(images: Array<{ platform: Platform; ref: string; config: Image
   const platforms = images.map((img) => ({ ID: platformId(img.platform), Platform: ociPlatform(img.platform) }));
   metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({ Platforms: platforms }));
   return { result: { case: "refs", value: { refs } }, metadata };
+}
+
+/**
+ * The exporter reads `annotation.KEY` (every manifest) and `annotation-index.KEY`
+ * from the result metadata; an index exists only in the multi-platform form.
+ */
+function annotationMetadata(annotations: ReadonlyArray<readonly [string, string]>, index: boolean): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [key, value] of annotations) {
+    out[`annotation.${key}`] = new TextEncoder().encode(value);
+    if (index) out[`annotation-index.${key}`] = new TextEncoder().encode(value);
+  }
+  return out;
 }
 
 function ociPlatform(p: Platform) {

@@ -377,3 +377,30 @@ test("a spec larger than the read limit fails with its name and the limit", asyn
   const out = await runFrontend({ ...PLAIN, spec: `# syntax=slimgo:dev\nmain: ./cmd/plain\n#${"x".repeat(1 << 20)}\n` });
   assertError(out, 3, /^slimgo: slimgo\.yaml is larger than 1 MiB, the most slimgo reads of it$/);
 });
+
+test("healthcheck, stopSignal, labels and --label reach the image config; annotations the exporter's metadata", async () => {
+  const spec = [
+    "# syntax=slimgo:dev",
+    "main: ./cmd/plain",
+    "healthcheck: {test: [/usr/local/bin/plain, -health], interval: 30s, timeout: 5s, retries: 3}",
+    "stopSignal: SIGINT",
+    "labels: {team: core, tier: spec}",
+    "annotations: {org.opencontainers.image.source: https://example.com/plain}",
+    "",
+  ].join("\n");
+  const goMod = readFileSync(`${FIXTURE}/go.mod`, "utf8");
+  const one = (await runFrontend({ spec, goMod, opts: { "label:tier": "cli", "label:build": "42" } })).returned.result;
+  const config = JSON.parse(new TextDecoder().decode(one?.metadata["containerimage.config"])).config;
+  assert.deepEqual(config.Healthcheck, { Test: ["CMD", "/usr/local/bin/plain", "-health"], Interval: 30e9, Timeout: 5e9, Retries: 3 });
+  assert.equal(config.StopSignal, "SIGINT");
+  // --label wins over the spec's label of the same name.
+  assert.deepEqual(config.Labels, { build: "42", team: "core", tier: "cli" });
+  const text = (key: string) => (one?.metadata[key] === undefined ? undefined : new TextDecoder().decode(one.metadata[key]));
+  assert.equal(text("annotation.org.opencontainers.image.source"), "https://example.com/plain");
+  // A single-platform export has no index, and BuildKit refuses index annotations there.
+  assert.equal(text("annotation-index.org.opencontainers.image.source"), undefined);
+
+  const multi = (await runFrontend({ spec, goMod, opts: { platform: "linux/amd64,linux/arm64" } })).returned.result;
+  assert.equal(new TextDecoder().decode(multi?.metadata["annotation-index.org.opencontainers.image.source"]), "https://example.com/plain");
+  assert.equal(JSON.parse(new TextDecoder().decode(multi?.metadata["containerimage.config/linux/arm64"])).config.StopSignal, "SIGINT");
+});
