@@ -14,6 +14,7 @@ import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
 import type { FrontendOptions } from "./options.js";
 import { resolveLdflags } from "./ldflags.js";
+import { noCacheFilterProblem } from "./no-cache.js";
 import type { BinaryPlan, Plan, SpecRange } from "./types.js";
 
 /** Everything the planner reads. */
@@ -62,6 +63,11 @@ export function makePlan(input: PlanInput): Plan {
   if (cross) throw errorAt(parsed, "cgo", cross);
   const include = includedBinaries(input.spec, parsed, goMod, options.buildArgs, binary.binaryName);
 
+  const noCacheFilter = options.noCacheFilter ?? [];
+  const targetNames = (input.spec.root ?? input.spec).targets.map((t) => t.name);
+  const filterProblem = noCacheFilterProblem(noCacheFilter, targetNames.length > 0 ? targetNames : [binary.binaryName]);
+  if (filterProblem) throw errorAt(parsed, undefined, filterProblem);
+
   const base = basePlan(spec.base, options.buildArgs);
   const locations: { download: SpecRange; build: SpecRange; base?: SpecRange } = {
     // The builder image is what runs the download, so its field explains a failure best.
@@ -90,6 +96,7 @@ export function makePlan(input: PlanInput): Plan {
     targetPlatforms,
     image: imageConfigPlan(spec, base),
     noCache: options.noCache,
+    ...(noCacheFilter.length > 0 && !options.noCache ? { noCacheFilter: [...noCacheFilter] } : {}),
     cacheKey: cacheKey({
       option: options.cacheNamespace,
       buildArg: options.buildArgs[CACHE_NAMESPACE_BUILD_ARG],

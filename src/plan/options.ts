@@ -11,6 +11,8 @@ export interface FrontendOptions {
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly network: "sandbox" | "host" | "none";
   readonly noCache: boolean;
+  /** `--no-cache-filter` names, checked against the steps and targets. */
+  readonly noCacheFilter?: readonly string[];
   readonly target?: string;
   /** Names of local named build contexts (`--build-context NAME=PATH`). */
   readonly namedContexts?: readonly string[];

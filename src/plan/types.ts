@@ -89,6 +89,8 @@ export interface Plan extends BinaryPlan {
   readonly image: ImageConfigPlan;
   /** true when the user asked for --no-cache. */
   readonly noCache: boolean;
+  /** `--no-cache-filter` names: steps (download, deps, build) or targets; absent when none. */
+  readonly noCacheFilter?: readonly string[];
   /** Suffix of the cache mount ids: a hash of the cache namespace (see cache-namespace.ts). */
   readonly cacheKey: string;
   /**

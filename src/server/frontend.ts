@@ -9,7 +9,7 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedCo
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { CACHE_NAMESPACE_OPTION, contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, contextFacts, parseNoCache, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -165,11 +165,17 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
     buildPlatform,
     buildArgs: buildArgs(env.opts),
     network: networkMode(env.opts),
-    noCache: env.opts.has(OPT.noCache),
+    ...noCacheOptions(env.opts.get(OPT.noCache)),
     namedContexts: localNamedContexts(env.opts),
     cacheNamespace: env.opts.get(CACHE_NAMESPACE_OPTION) ?? "",
   };
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(target !== undefined ? { target } : {}) } }) };
+}
+
+/** `no-cache=` is --no-cache; `no-cache=a,b` is --no-cache-filter a,b. */
+function noCacheOptions(value: string | undefined): { noCache: boolean; noCacheFilter?: string[] } {
+  const { all, names } = parseNoCache(value);
+  return all || value === undefined ? { noCache: all } : { noCache: false, noCacheFilter: names };
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {
