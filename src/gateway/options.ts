@@ -125,6 +125,11 @@ export function localNamedContexts(opts: ReadonlyMap<string, string>): string[] 
     .sort();
 }
 
+/** Every `--build-context NAME=VALUE`, as `context:NAME` options carry them (VALUE like docker-image://REF). */
+export function namedContexts(opts: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...opts].filter(([key]) => key.startsWith(OPT.namedContextPrefix)).map(([key, value]) => [key.slice(OPT.namedContextPrefix.length), value]));
+}
+
 /** The session that owns local source `name` (named contexts may come from another session). */
 export function sessionFor(env: LaunchEnv, name: string): string {
   return env.opts.get(OPT.localSessionPrefix + name) ?? env.sessionId;

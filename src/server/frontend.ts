@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
 import type { Caps, Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
-import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
+import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, namedContexts, networkMode, optionLabels } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
@@ -23,6 +23,7 @@ import { checkSizePolicy } from "./size-policy.js";
 import { sizeResult } from "./size-request.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
+import { withImageContexts } from "./image-contexts.js";
 import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
@@ -55,7 +56,9 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const sizeRequest = requestId === SIZE_REQUEST;
   if (requestId !== undefined && requestId !== "" && !sizeRequest) return answerSubrequest(requestId, load, sources);
 
-  const { filename, specInput, context, parsed, plan } = await load();
+  const loaded = await load();
+  const { filename, specInput, context, parsed } = loaded;
+  const plan = withImageContexts(loaded.plan, namedContexts(env.opts), parsed);
   t.mark("read+plan");
   log.info({ plan: planForLog(plan) }, "plan");
 
