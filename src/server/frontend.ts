@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
 import type { Caps, Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
-import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, namedContexts, networkMode, optionLabels } from "../gateway/options.js";
+import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, namedContexts, networkMode, optionLabels, sbomRequest } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
@@ -24,6 +24,7 @@ import { sizeResult } from "./size-request.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
 import { withImageContexts } from "./image-contexts.js";
+import { type AttestationsInit, sbomAttestations, sbomCreated } from "./sbom-attestation.js";
 import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
@@ -119,9 +120,14 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   await showVerdict(gw, caps, verified);
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");
+  const attestations =
+    sbomRequest(env.opts) === "slimgo"
+      ? await sbomAttestations(gw, caps, plan, solved.map((img) => img.platform), verified, sbomCreated(buildArgs(env.opts)))
+      : undefined;
   return toResult(solved, {
     forceMulti: env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1",
     annotations: plan.image.annotations,
+    ...(attestations ? { attestations } : {}),
   });
 }
 
@@ -192,6 +198,8 @@ async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => P
 interface ResultOptions {
   readonly forceMulti: boolean;
   readonly annotations: ReadonlyArray<readonly [string, string]>;
+  /** Per platform id, like the refs. */
+  readonly attestations?: Record<string, AttestationsInit>;
 }
 
 function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, o: ResultOptions): ResultInit {
@@ -199,8 +207,16 @@ function toResult(images: Array<{ platform: Platform; ref: string; config: Image
   const only = images[0];
   const single = images.length === 1 && only !== undefined && !o.forceMulti;
   const metadata: Record<string, Uint8Array> = annotationMetadata(o.annotations, !single);
+  const platforms = () => {
+    // Capitalised keys: BuildKit decodes this into a Go struct without json tags.
+    const list = images.map((img) => ({ ID: platformId(img.platform), Platform: ociPlatform(img.platform) }));
+    return new TextEncoder().encode(JSON.stringify({ Platforms: list }));
+  };
+  const attestations = o.attestations ? { attestations: o.attestations } : {};
   if (single) {
-    return { result: { case: "ref", value: { id: only.ref } }, metadata: { ...metadata, "containerimage.config": encode(only.config) } };
+    // Attestations are keyed by platform id; the platform list tells BuildKit which id the single ref has.
+    const keyed = o.attestations ? { "refs.platforms": platforms() } : {};
+    return { result: { case: "ref", value: { id: only.ref } }, metadata: { ...metadata, ...keyed, "containerimage.config": encode(only.config) }, ...attestations };
   }
   const refs: Record<string, { id: string }> = {};
   for (const img of images) {
@@ -208,10 +224,8 @@ function toResult(images: Array<{ platform: Platform; ref: string; config: Image
     refs[id] = { id: img.ref };
     metadata[`containerimage.config/${id}`] = encode(img.config);
   }
-  // Capitalised keys: BuildKit decodes this into a Go struct without json tags.
-  const platforms = images.map((img) => ({ ID: platformId(img.platform), Platform: ociPlatform(img.platform) }));
-  metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({ Platforms: platforms }));
-  return { result: { case: "refs", value: { refs } }, metadata };
+  metadata["refs.platforms"] = platforms();
+  return { result: { case: "refs", value: { refs } }, metadata, ...attestations };
 }
 
 /**

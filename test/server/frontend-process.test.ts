@@ -404,3 +404,59 @@ test("healthcheck, stopSignal, labels and --label reach the image config; annota
   assert.equal(new TextDecoder().decode(multi?.metadata["annotation-index.org.opencontainers.image.source"]), "https://example.com/plain");
   assert.equal(JSON.parse(new TextDecoder().decode(multi?.metadata["containerimage.config/linux/arm64"])).config.StopSignal, "SIGINT");
 });
+
+/** The SPDX documents the frontend solves as files, by the ref id the solve answered. */
+function captureSbomFiles(into: Map<string, string>): Overrides {
+  return {
+    solve: async (req, next) => {
+      const res = await next(req);
+      for (const bytes of req.Definition?.def ?? []) {
+        const op = fromBinary(OpSchema, bytes);
+        if (op.op.case !== "file") continue;
+        for (const action of op.op.value.actions) {
+          if (action.action.case === "mkfile" && action.action.value.path === "/sbom.spdx.json") {
+            const id = res.result?.result.case === "ref" ? res.result.result.value.id : "";
+            into.set(id, new TextDecoder().decode(action.action.value.data));
+          }
+        }
+      }
+      return res;
+    },
+  };
+}
+
+test("--sbom returns an SPDX attestation per platform, from the binaries' Go build info", async () => {
+  const docs = new Map<string, string>();
+  const goMod = readFileSync(`${FIXTURE}/go.mod`, "utf8");
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\n";
+  const out = await runFrontend({ spec, goMod, opts: { "attest:sbom": "", "attest:provenance": "mode=max", "build-arg:SOURCE_DATE_EPOCH": "1700000000" } }, { overrides: captureSbomFiles(docs) });
+  const result = out.returned.result;
+  assert.equal(out.returned.error, undefined, out.stderr);
+  assert.equal(result?.result.case, "ref");
+  // The single ref's platform id, which keys the attestation.
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(result?.metadata["refs.platforms"])).Platforms[0].ID, "linux/amd64");
+  assert.deepEqual(Object.keys(result?.attestations ?? {}), ["linux/amd64"]);
+  const att = result?.attestations["linux/amd64"]?.attestation[0];
+  assert.equal(att?.inTotoPredicateType, "https://spdx.dev/Document");
+  assert.equal(att?.path, "/sbom.spdx.json");
+  assert.equal(new TextDecoder().decode(att?.metadata["reason"]), "sbom");
+  const doc = JSON.parse(docs.get(att?.ref?.id ?? "") ?? "{}");
+  assert.equal(doc.spdxVersion, "SPDX-2.3");
+  assert.equal(doc.creationInfo.created, "2023-11-14T22:13:20Z");
+  assert.deepEqual(doc.packages.map((p: { name: string }) => p.name), ["example.com/tiny", "stdlib"]);
+  assert.match(doc.packages[0].comment, /^binary \/usr\/local\/bin\/plain; built with go1\./);
+
+  // Two platforms: one document each, keyed like the refs.
+  const multi = await runFrontend({ spec, goMod, opts: { "attest:sbom": "", platform: "linux/amd64,linux/arm64" } });
+  assert.deepEqual(Object.keys(multi.returned.result?.attestations ?? {}).sort(), ["linux/amd64", "linux/arm64"]);
+});
+
+test("without --sbom, or with a scanner image named, slimgo returns no SBOM (BuildKit runs the scanner then)", async () => {
+  const goMod = readFileSync(`${FIXTURE}/go.mod`, "utf8");
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\n";
+  for (const opts of [{ "attest:provenance": "mode=min" }, { "attest:sbom": "generator=docker/buildkit-syft-scanner" }, { "attest:sbom": "disabled=true" }]) {
+    const result = (await runFrontend({ spec, goMod, opts })).returned.result;
+    assert.deepEqual(result?.attestations, {}, JSON.stringify(opts));
+    assert.equal(result?.metadata["refs.platforms"], undefined);
+  }
+});
