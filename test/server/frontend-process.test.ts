@@ -415,7 +415,8 @@ function captureSbomFiles(into: Map<string, string>): Overrides {
         if (op.op.case !== "file") continue;
         for (const action of op.op.value.actions) {
           if (action.action.case === "mkfile" && action.action.value.path === "/sbom.spdx.json") {
-            const id = res.result?.result.case === "ref" ? res.result.result.value.id : "";
+            const answer = res.result?.result;
+            const id = answer?.case === "ref" ? answer.value.id ?? "" : "";
             into.set(id, new TextDecoder().decode(action.action.value.data));
           }
         }
