@@ -8,7 +8,7 @@ export { defaultBinaryName } from "./binary-name.js";
 export { PASSTHROUGH_BUILD_ARGS, goEnv, offlineGoEnv, sortPairs } from "./go-env.js";
 export { CA_BUNDLE, DISTROLESS_BUILD_ARG, DISTROLESS_IMAGE, basePlan, imageConfigPlan } from "./image-plan.js";
 export type { BasePlan, BinaryPlan, ImageConfigPlan, Plan, Platform, SpecRange } from "./types.js";
-export { LDFLAGS_DEFAULTS, PLATFORM_VARS, expandPlatformVars, ldflagsVars, resolveLdflags } from "./ldflags.js";
+export { LDFLAGS_DEFAULTS, type LdflagsFacts, PLATFORM_VARS, expandPlatformVars, ldflagsValues, ldflagsVars, resolveLdflags, sourceDate } from "./ldflags.js";
 export { type ExternalReplace, MODULE_ROOT, externalReplaces, localReplaceDirs, reservedPathAt } from "./local-replaces.js";
 export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, useDir, workspaceModuleFiles } from "./workspace.js";
 export { type ContextFiles, contextFacts } from "./context-facts.js";

@@ -9,7 +9,7 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedCo
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { CACHE_NAMESPACE_OPTION, contextFacts, parseNoCache, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, contextFacts, ldflagsVars, parseNoCache, sourceDate, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -24,7 +24,8 @@ import { sizeResult } from "./size-request.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
 import { withImageContexts } from "./image-contexts.js";
-import { type AttestationsInit, sbomAttestations, sbomCreated } from "./sbom-attestation.js";
+import { readGitCommit } from "./git-commit.js";
+import { type AttestationsInit, sbomAttestations } from "./sbom-attestation.js";
 import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
 
 const DEFAULT_SPEC = "slimgo.yaml";
@@ -122,7 +123,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   log.info({ phases: t.phases }, "phases (ms)");
   const attestations =
     sbomRequest(env.opts) === "slimgo"
-      ? await sbomAttestations(gw, caps, plan, solved.map((img) => img.platform), verified, sbomCreated(buildArgs(env.opts)))
+      ? await sbomAttestations(gw, caps, plan, solved.map((img) => img.platform), verified, sourceDate(buildArgs(env.opts)))
       : undefined;
   return toResult(solved, {
     forceMulti: env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1",
@@ -169,10 +170,13 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
     }),
     ...(workspace ? { workspace } : {}),
   };
+  const args = buildArgs(env.opts);
+  const vcsCommit = input.hasGit && !Object.hasOwn(args, "COMMIT") && usesCommit(parsed) ? await readGitCommit(gw, caps, env.sessionId) : undefined;
   const options = {
     platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
     buildPlatform,
-    buildArgs: buildArgs(env.opts),
+    buildArgs: args,
+    ...(vcsCommit !== undefined ? { vcsCommit } : {}),
     network: networkMode(env.opts),
     ...noCacheOptions(env.opts.get(OPT.noCache)),
     namedContexts: localNamedContexts(env.opts),
@@ -185,6 +189,12 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
 function noCacheOptions(value: string | undefined): { noCache: boolean; noCacheFilter?: string[] } {
   const { all, names } = parseNoCache(value);
   return all || value === undefined ? { noCache: all } : { noCache: false, noCacheFilter: names };
+}
+
+/** Whether any target's ldflags use ${COMMIT}: only then is .git read. */
+function usesCommit(parsed: ParsedSpec): boolean {
+  const root = parsed.root ?? parsed;
+  return [root.spec.ldflags, ...root.targets.map((t) => t.fields.ldflags ?? "")].some((l) => ldflagsVars(l).includes("COMMIT"));
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {

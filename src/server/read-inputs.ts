@@ -29,7 +29,7 @@ export interface ContextInput {
  * Transfer a few named files of a local source and solve them, so they can
  * be read. Always re-sent: size and mtime say nothing about an edited file.
  */
-async function loadFiles(
+export async function loadFiles(
   gw: Gateway,
   caps: Caps,
   o: { name: string; sessionId: string; paths: string[]; sharedKeyHint: string; customName: string },

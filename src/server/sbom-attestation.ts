@@ -22,14 +22,7 @@ export type AttestationsInit = MessageInitShape<typeof AttestationsSchema>;
 /** Where the document sits in its solved ref; the exporter reads it from there. */
 const SBOM_PATH = "/sbom.spdx.json";
 
-/** SOURCE_DATE_EPOCH's time, else the Unix epoch: the document must not change from one build of the same binaries to the next. */
-export function sbomCreated(buildArgs: Readonly<Record<string, string>>): Date {
-  const epoch = buildArgs["SOURCE_DATE_EPOCH"];
-  const seconds = epoch !== undefined && /^[0-9]{1,12}$/.test(epoch) ? Number(epoch) : 0;
-  return new Date(seconds * 1000);
-}
-
-/** One attestation per platform, keyed by platform id as the refs are. */
+/** One attestation per platform, keyed by platform id as the refs are; `created` is SOURCE_DATE_EPOCH, so the same binaries give the same document. */
 export async function sbomAttestations(
   gw: Gateway,
   caps: Caps,

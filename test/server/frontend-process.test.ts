@@ -461,3 +461,32 @@ test("without --sbom, or with a scanner image named, slimgo returns no SBOM (Bui
     assert.equal(result?.metadata["refs.platforms"], undefined);
   }
 });
+
+test("${COMMIT} is read from the context's .git through BuildKit (HEAD, then packed-refs)", async () => {
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  const gitFiles: Record<string, string> = { ".git/HEAD": "ref: refs/heads/main\n", ".git/packed-refs": `${commit} refs/heads/main\n` };
+  const ldflags: string[] = [];
+  const overrides: Overrides = {
+    readDir: (req, next, kind) => (kind(req.Ref) === "context" && req.DirPath === "/" ? { entries: ["go.mod", "go.sum", ".git"].map((path) => ({ path })) } : next(req)),
+    readFile: (req, next) => {
+      const text = gitFiles[req.FilePath];
+      if (text !== undefined) return { Data: enc(text) };
+      if (req.FilePath.startsWith(".git/")) throw new FakeStatus(2, `open ${req.FilePath}: no such file or directory`);
+      return next(req);
+    },
+    solve: (req, next) => {
+      for (const bytes of req.Definition?.def ?? []) {
+        const op = fromBinary(OpSchema, bytes);
+        const args = op.op.case === "exec" ? (op.op.value.meta?.args ?? []) : [];
+        const i = args.indexOf("-ldflags");
+        if (i >= 0) ldflags.push(args[i + 1] ?? "");
+      }
+      return next(req);
+    },
+  };
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\nldflags: -X main.commit=${COMMIT} -X main.date=${DATE}\n";
+  const out = await runFrontend({ spec, goMod: readFileSync(`${FIXTURE}/go.mod`, "utf8"), opts: { "build-arg:SOURCE_DATE_EPOCH": "1700000000" } }, { overrides });
+  assert.equal(out.returned.error, undefined, out.returned.error?.message);
+  assert.ok(ldflags.length > 0, "no go build step carried -ldflags");
+  assert.ok(ldflags.every((l) => l.includes(`-X main.commit=${commit} -X main.date=2023-11-14T22:13:20Z`)), ldflags.join("\n"));
+});
