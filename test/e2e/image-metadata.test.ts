@@ -1,0 +1,90 @@
+/**
+ * What a Dockerfile user expects of the image, through the real engine:
+ * HEALTHCHECK, STOPSIGNAL, --label, annotations and ldflags stamps in the
+ * loaded image; and with --sbom --push to a loopback registry, an SPDX
+ * document buildx shows, listing the binary's modules.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
+import { type Registry, startRegistry } from "../support/buildkit/registry.js";
+import { buildx, requireEngine, run } from "../support/docker.js";
+import { FRONTEND, copyFixture, fixturePath, runImage } from "../support/fixture.js";
+
+const TAG = `slimgo-e2e-metadata:${process.pid}`;
+const SPEC = [
+  "main: ./cmd/plain",
+  "healthcheck: {test: [/usr/local/bin/plain, -health], interval: 30s, timeout: 5s, startPeriod: 2s, retries: 3}",
+  "stopSignal: SIGINT",
+  "labels: {team: core, tier: spec}",
+  "annotations: {org.opencontainers.image.source: https://example.com/plain}",
+  "",
+].join("\n");
+
+let proxy: GoProxy;
+let project: ReturnType<typeof copyFixture>;
+let registry: Registry | undefined;
+let registryDir: string | undefined;
+
+before(async () => {
+  await requireEngine(FRONTEND);
+  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain")]));
+  project = copyFixture("plain", SPEC);
+});
+
+after(async () => {
+  await proxy?.close();
+  await registry?.stop();
+  if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+  project?.remove();
+  await run("docker", ["image", "rm", "-f", TAG]);
+});
+
+const goArgs = () => ({ GOPROXY: proxy.url, GOSUMDB: "off" });
+
+test("healthcheck, stopSignal, labels and --label land in the image config as Docker writes them", async () => {
+  const res = await buildx({ dir: project.dir, tag: TAG, buildArgs: goArgs(), extra: ["--network=host", "--label", "tier=cli", "--label", "build=42"] });
+  assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+  const config = JSON.parse((await run("docker", ["image", "inspect", TAG])).stdout)[0].Config;
+  assert.deepEqual(config.Healthcheck, { Test: ["CMD", "/usr/local/bin/plain", "-health"], Interval: 30e9, Timeout: 5e9, StartPeriod: 2e9, Retries: 3 });
+  assert.equal(config.StopSignal, "SIGINT");
+  assert.deepEqual(config.Labels, { build: "42", team: "core", tier: "cli" });
+  assert.match(await runImage(TAG), /^hello from plain/);
+});
+
+test("--sbom --push: buildx shows an SPDX document with the binary's modules, and the manifest has the annotations", async () => {
+  registryDir = mkdtempSync(join(tmpdir(), "slimgo-e2e-registry-"));
+  registry = await startRegistry(registryDir, 5300 + (process.pid % 400));
+  const ref = `${registry.host}/slimgo-e2e/plain:sbom`;
+  const res = await buildx({
+    dir: project.dir,
+    tag: ref,
+    buildArgs: goArgs(),
+    extra: ["--network=host", "--sbom=true", "--provenance=mode=min", "--annotation", "manifest:org.example.by-flag=yes", "--output", "type=image,push=true"],
+  });
+  assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+  assert.match(res.stderr, /SBOM: 1 Go binary from build info/);
+
+  const sbom = await run("docker", ["buildx", "imagetools", "inspect", "--format", "{{json .SBOM}}", ref]);
+  assert.equal(sbom.code, 0, sbom.stderr);
+  const doc = JSON.parse(sbom.stdout).SPDX;
+  assert.equal(doc.spdxVersion, "SPDX-2.3");
+  const packages = new Map(doc.packages.map((p: { name: string; versionInfo: string }) => [p.name, p.versionInfo]));
+  assert.equal(packages.get("example.com/plain"), "(devel)");
+  assert.equal(packages.get("github.com/google/uuid"), "v1.6.0");
+  assert.match(String(packages.get("stdlib")), /^go1\.24\./);
+
+  const provenance = await run("docker", ["buildx", "imagetools", "inspect", "--format", "{{json .Provenance}}", ref]);
+  assert.equal(provenance.code, 0, provenance.stderr);
+  assert.ok(JSON.parse(provenance.stdout).SLSA, "BuildKit's provenance is still attached");
+
+  const raw = await run("docker", ["buildx", "imagetools", "inspect", "--raw", ref]);
+  const index = JSON.parse(raw.stdout);
+  const image = index.manifests.find((m: { platform?: { architecture: string } }) => m.platform?.architecture === "amd64");
+  const manifest = JSON.parse((await run("docker", ["buildx", "imagetools", "inspect", "--raw", `${ref.replace(/:sbom$/, "")}@${image.digest}`])).stdout);
+  assert.equal(manifest.annotations?.["org.opencontainers.image.source"], "https://example.com/plain");
+  assert.equal(manifest.annotations?.["org.example.by-flag"], "yes");
+});
