@@ -7,12 +7,11 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { after, before, test } from "node:test";
-import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
+import { join } from "node:path";
+import { after, test } from "node:test";
 import { type Registry, startRegistry } from "../support/buildkit/registry.js";
-import { buildx, requireEngine, run } from "../support/docker.js";
-import { FRONTEND, copyFixture, fixturePath, runImage } from "../support/fixture.js";
+import { buildx, run } from "../support/docker.js";
+import { plainProject, runImage } from "../support/fixture.js";
 
 const TAG = `slimgo-e2e-metadata:${process.pid}`;
 const SPEC = [
@@ -24,26 +23,17 @@ const SPEC = [
   "",
 ].join("\n");
 
-let proxy: GoProxy;
-let project: ReturnType<typeof copyFixture>;
+const project = plainProject(SPEC);
 let registry: Registry | undefined;
 let registryDir: string | undefined;
 
-before(async () => {
-  await requireEngine(FRONTEND);
-  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain")]));
-  project = copyFixture("plain", SPEC);
-});
-
 after(async () => {
-  await proxy?.close();
   await registry?.stop();
   if (registryDir) rmSync(registryDir, { recursive: true, force: true });
-  project?.remove();
   await run("docker", ["image", "rm", "-f", TAG]);
 });
 
-const goArgs = () => ({ GOPROXY: proxy.url, GOSUMDB: "off" });
+const goArgs = () => project.buildArgs;
 
 test("healthcheck, stopSignal, labels and --label land in the image config as Docker writes them", async () => {
   const res = await buildx({ dir: project.dir, tag: TAG, buildArgs: goArgs(), extra: ["--network=host", "--label", "tier=cli", "--label", "build=42"] });

@@ -1,28 +1,14 @@
 /** `--no-cache-filter` through the real engine: only the named steps run again; the rest stay CACHED. */
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
-import { after, before, test } from "node:test";
-import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
-import { buildx, requireEngine, run, stepState } from "../support/docker.js";
-import { FRONTEND, copyFixture, fixturePath } from "../support/fixture.js";
+import { after, test } from "node:test";
+import { buildx, run, stepState } from "../support/docker.js";
+import { plainProject } from "../support/fixture.js";
 
 const TAG = `slimgo-e2e-nocache:${process.pid}`;
-let proxy: GoProxy;
-let project: ReturnType<typeof copyFixture>;
+const project = plainProject("main: ./cmd/plain\n");
+after(() => run("docker", ["image", "rm", "-f", TAG]));
 
-before(async () => {
-  await requireEngine(FRONTEND);
-  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain")]));
-  project = copyFixture("plain", "main: ./cmd/plain\n");
-});
-
-after(async () => {
-  await proxy?.close();
-  project?.remove();
-  await run("docker", ["image", "rm", "-f", TAG]);
-});
-
-const build = (...extra: string[]) => buildx({ dir: project.dir, tag: TAG, buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" }, extra: ["--network=host", ...extra] });
+const build = (...extra: string[]) => buildx({ dir: project.dir, tag: TAG, buildArgs: project.buildArgs, extra: ["--network=host", ...extra] });
 
 test("--no-cache-filter build reruns go list and go build, and keeps the download and dependency steps cached", async () => {
   const first = await build();
