@@ -60,7 +60,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
 
   const loaded = await load();
   const { filename, specInput, context, parsed } = loaded;
-  const plan = withImageContexts(loaded.plan, namedContexts(env.opts), parsed);
+  const { plan, ociStores } = withImageContexts(loaded.plan, namedContexts(env.opts), parsed, env.sessionId);
   t.mark("read+plan");
   log.info({ plan: planForLog(plan) }, "plan");
 
@@ -69,7 +69,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
     const normalized = normalizeImageRef(ref);
     const logName = `[internal] load metadata for ${normalized}`;
     try {
-      return await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId });
+      return await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId, ociStore: ociStores.get(ref) });
     } catch (err) {
       if (!(err instanceof RpcError)) throw err;
       throw imageUnavailable(ref, err, plan, parsed);
@@ -87,6 +87,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
     builderDigest: builder.digest,
     baseDigests: new Map([...bases].map(([id, b]) => [id, b.digest])),
     resolveMode,
+    ociStores,
     extraLabels: optionLabels(env.opts),
     specFile: new SourceFile(filename, specInput.data, "YAML"),
   };
