@@ -57,7 +57,7 @@ export function imageFromContext(ref: string, contexts: ReadonlyMap<string, stri
     const kind = value.slice(0, Math.max(0, value.indexOf(":")));
     return {
       problem: {
-        message: `--build-context ${name} gives a ${kind === "" ? value : kind} context, which cannot replace the image ${ref}`,
+        message: `--build-context ${name}=${kind === "" ? value : `${kind}:…`} cannot replace the image ${ref}`,
         hint: `pass an image: --build-context ${name}=docker-image://REF or ${name}=oci-layout:///path/to/layout`,
       },
     };

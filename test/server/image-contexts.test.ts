@@ -39,7 +39,7 @@ test("a context that is not an image cannot replace one, and says which form wor
     (err: unknown) =>
       err instanceof UserError &&
       err.where?.line === 2 &&
-      err.message === "--build-context golang:1.24-bookworm gives a local context, which cannot replace the image golang:1.24-bookworm: pass an image: --build-context golang:1.24-bookworm=docker-image://REF or golang:1.24-bookworm=oci-layout:///path/to/layout",
+      err.message === "--build-context golang:1.24-bookworm=local:… cannot replace the image golang:1.24-bookworm: pass an image: --build-context golang:1.24-bookworm=docker-image://REF or golang:1.24-bookworm=oci-layout:///path/to/layout",
   );
   assert.deepEqual(imageFromContext("golang:1.24", new Map([["golang:1.24", "docker-image://Not Valid"]])), {
     problem: { message: '--build-context golang:1.24=docker-image://Not Valid: "Not Valid" is not an image reference', hint: "like --build-context golang:1.24=docker-image://registry.example.com/golang:1.24" },
