@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { type WorkspaceInput, missingUseError, moduleForMain, parsePlatforms, planTargets, useDir } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
-import { contextFacts, parseDockerignore } from "../plan/index.js";
+import { contextFacts, isCommitHash, packedRef, parseDockerignore, parseGitHead, specUsesVar } from "../plan/index.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
 
 export interface ProjectOptions {
@@ -56,14 +56,26 @@ export function loadProject(opts: ProjectOptions): Project {
     }),
     ...(workspace ? { workspace } : {}),
   };
+  const vcsCommit = input.hasGit && !Object.hasOwn(opts.buildArgs ?? {}, "COMMIT") && specUsesVar(parsed, "COMMIT") ? diskCommit(read) : undefined;
   const options = {
     platforms: opts.platforms ? parsePlatforms(opts.platforms) : [],
     buildPlatform: CLI_BUILD_PLATFORM,
     buildArgs: opts.buildArgs ?? {},
+    ...(vcsCommit !== undefined ? { vcsCommit } : {}),
     network: "sandbox" as const,
     noCache: false,
   };
   return { specFile: { filename, data }, contextExcludes, parsed, ...planTargets({ ...input, spec: parsed, options: { ...options, ...(opts.target ? { target: opts.target } : {}) } }) };
+}
+
+/** The commit .git/HEAD names, as the frontend reads it through BuildKit: HEAD, the loose ref, else packed-refs. */
+function diskCommit(read: (name: string) => string | undefined): string | undefined {
+  const head = parseGitHead(read(".git/HEAD") ?? "");
+  if (head === undefined || "commit" in head) return head?.commit;
+  const loose = read(`.git/${head.ref}`)?.trim();
+  if (loose !== undefined && isCommitHash(loose)) return loose;
+  const packed = read(".git/packed-refs");
+  return packed === undefined ? undefined : packedRef(packed, head.ref);
 }
 
 function readWorkspace(text: string, read: (name: string) => string | undefined): WorkspaceInput {

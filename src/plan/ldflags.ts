@@ -4,6 +4,7 @@
  * they stay in the plan and the graph fills them in for each build step.
  */
 import type { Problem } from "../spec/checks.js";
+import type { ParsedSpec } from "../spec/types.js";
 import type { Platform } from "./types.js";
 
 /** Filled in per target platform by expandPlatformVars. */
@@ -41,6 +42,12 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The `${NAME}`s an ldflags value uses, in order, each once. */
 export function ldflagsVars(ldflags: string): string[] {
   return [...new Set([...ldflags.matchAll(REFERENCE)].map((m) => m[1] as string))];
+}
+
+/** Whether the ldflags of the spec or of any of its targets use ${name}: ${COMMIT} is read from .git only then. */
+export function specUsesVar(parsed: ParsedSpec, name: string): boolean {
+  const root = parsed.root ?? parsed;
+  return [root.spec.ldflags, ...root.targets.map((t) => t.fields.ldflags ?? "")].some((l) => ldflagsVars(l).includes(name));
 }
 
 /** Build args and defaults filled in; platform names kept for expandPlatformVars. */

@@ -9,7 +9,7 @@ import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedCo
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
 import { parseGoMod } from "../gomod/index.js";
-import { CACHE_NAMESPACE_OPTION, contextFacts, ldflagsVars, parseNoCache, sourceDate, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, contextFacts, parseNoCache, sourceDate, specUsesVar, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -172,7 +172,7 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
     ...(workspace ? { workspace } : {}),
   };
   const args = buildArgs(env.opts);
-  const vcsCommit = input.hasGit && !Object.hasOwn(args, "COMMIT") && usesCommit(parsed) ? await readGitCommit(gw, caps, env.sessionId) : undefined;
+  const vcsCommit = input.hasGit && !Object.hasOwn(args, "COMMIT") && specUsesVar(parsed, "COMMIT") ? await readGitCommit(gw, caps, env.sessionId) : undefined;
   const options = {
     platforms: platformOpt === "" ? [] : parsePlatforms(platformOpt),
     buildPlatform,
@@ -190,12 +190,6 @@ async function loadPlan(gw: Gateway, caps: Caps, env: LaunchEnv, workerPlatforms
 function noCacheOptions(value: string | undefined): { noCache: boolean; noCacheFilter?: string[] } {
   const { all, names } = parseNoCache(value);
   return all || value === undefined ? { noCache: all } : { noCache: false, noCacheFilter: names };
-}
-
-/** Whether any target's ldflags use ${COMMIT}: only then is .git read. */
-function usesCommit(parsed: ParsedSpec): boolean {
-  const root = parsed.root ?? parsed;
-  return [root.spec.ldflags, ...root.targets.map((t) => t.fields.ldflags ?? "")].some((l) => ldflagsVars(l).includes("COMMIT"));
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {

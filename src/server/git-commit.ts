@@ -5,29 +5,11 @@
  */
 import { type Caps, type Gateway, isFileAnswer } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT } from "../gateway/options.js";
+import { isCommitHash, packedRef, parseGitHead } from "../plan/index.js";
 import { loadFiles } from "./read-inputs.js";
 
-const HASH = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-const REF = /^refs\/[A-Za-z0-9._/-]+$/;
 /** packed-refs of a repository with a great many tags runs to megabytes; past this it is not read. */
 const MAX_PACKED_REFS_BYTES = 32 << 20;
-
-/** HEAD's content: a detached commit, or the ref it points to; undefined when it is neither. */
-export function parseGitHead(text: string): { commit: string } | { ref: string } | undefined {
-  const line = text.trim();
-  if (HASH.test(line)) return { commit: line };
-  const ref = line.startsWith("ref: ") ? line.slice(5).trim() : "";
-  return REF.test(ref) && !ref.split("/").includes("..") ? { ref } : undefined;
-}
-
-/** The commit a ref has in packed-refs ("<hash> <ref>" lines; "^" lines peel tags). */
-export function packedRef(text: string, ref: string): string | undefined {
-  for (const line of text.split("\n")) {
-    const [hash, name] = line.trim().split(" ");
-    if (name === ref && hash !== undefined && HASH.test(hash)) return hash;
-  }
-  return undefined;
-}
 
 /** The context's commit, or undefined when .git holds none (a worktree's .git file, an unborn branch). */
 export async function readGitCommit(gw: Gateway, caps: Caps, sessionId: string): Promise<string | undefined> {
@@ -46,7 +28,7 @@ export async function readGitCommit(gw: Gateway, caps: Caps, sessionId: string):
   if (head === undefined || "commit" in head) return head?.commit;
   const { ref } = await load([`.git/${head.ref}`, ".git/packed-refs"], head.ref);
   const loose = (await read(ref, `.git/${head.ref}`, 4096))?.trim();
-  if (loose !== undefined && HASH.test(loose)) return loose;
+  if (loose !== undefined && isCommitHash(loose)) return loose;
   const packed = await read(ref, ".git/packed-refs", MAX_PACKED_REFS_BYTES);
   return packed === undefined ? undefined : packedRef(packed, head.ref);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { packedRef, parseGitHead } from "../../src/server/git-commit.js";
+import { packedRef, parseGitHead } from "../../src/plan/index.js";
 
 const HASH = "0123456789abcdef0123456789abcdef01234567";
 
