@@ -2,10 +2,11 @@
  * What a Dockerfile user expects of the image, through the real engine:
  * HEALTHCHECK, STOPSIGNAL, --label, annotations and ldflags stamps in the
  * loaded image; and with --sbom --push to a loopback registry, an SPDX
- * document buildx shows, listing the binary's modules.
+ * document buildx shows, listing the binary's modules and its build
+ * settings. ${COMMIT} is read from the context's .git.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -20,10 +21,19 @@ const SPEC = [
   "stopSignal: SIGINT",
   "labels: {team: core, tier: spec}",
   "annotations: {org.opencontainers.image.source: https://example.com/plain}",
+  "ldflags: -X main.commit=${COMMIT} -X main.date=${DATE}",
   "",
 ].join("\n");
 
-const project = plainProject(SPEC);
+let commit = "";
+// A repository, so ${COMMIT} has a commit to read from the context's .git.
+const project = plainProject(SPEC, async (dir) => {
+  // The program prints what ldflags stamped into it.
+  writeFileSync(join(dir, "cmd/plain/stamp.go"), 'package main\n\nvar commit, date string\n\nfunc init() { println("stamp", commit, date) }\n');
+  const git = (...args: string[]) => run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args]);
+  for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]]) assert.equal((await git(...args)).code, 0);
+  commit = (await git("rev-parse", "HEAD")).stdout.trim();
+});
 let registry: Registry | undefined;
 let registryDir: string | undefined;
 
@@ -42,7 +52,10 @@ test("healthcheck, stopSignal, labels and --label land in the image config as Do
   assert.deepEqual(config.Healthcheck, { Test: ["CMD", "/usr/local/bin/plain", "-health"], Interval: 30e9, Timeout: 5e9, StartPeriod: 2e9, Retries: 3 });
   assert.equal(config.StopSignal, "SIGINT");
   assert.deepEqual(config.Labels, { build: "42", team: "core", tier: "cli" });
-  assert.match(await runImage(TAG), /^hello from plain/);
+  // ${COMMIT} from the context's .git; ${DATE} is SOURCE_DATE_EPOCH, 0 when unset.
+  const out = await runImage(TAG);
+  assert.match(out, new RegExp(`^stamp ${commit} 1970-01-01T00:00:00Z$`, "m"));
+  assert.match(out, /^hello from plain/m);
 });
 
 test("--sbom --push: buildx shows an SPDX document with the binary's modules, and the manifest has the annotations", async () => {
@@ -52,7 +65,7 @@ test("--sbom --push: buildx shows an SPDX document with the binary's modules, an
   const res = await buildx({
     dir: project.dir,
     tag: ref,
-    buildArgs: goArgs(),
+    buildArgs: { ...goArgs(), SOURCE_DATE_EPOCH: "1700000000" },
     extra: ["--network=host", "--sbom=true", "--provenance=mode=min", "--annotation", "manifest:org.example.by-flag=yes", "--output", "type=image,push=true"],
   });
   assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
@@ -63,9 +76,13 @@ test("--sbom --push: buildx shows an SPDX document with the binary's modules, an
   const doc = JSON.parse(sbom.stdout).SPDX;
   assert.equal(doc.spdxVersion, "SPDX-2.3");
   const packages = new Map(doc.packages.map((p: { name: string; versionInfo: string }) => [p.name, p.versionInfo]));
-  assert.equal(packages.get("example.com/plain"), "(devel)");
+  // With .git in the context, go stamps the main module with a pseudo-version of the commit.
+  assert.match(String(packages.get("example.com/plain")), new RegExp(`^v0\\.0\\.0-\\d{14}-${commit.slice(0, 12)}$`));
   assert.equal(packages.get("github.com/google/uuid"), "v1.6.0");
   assert.match(String(packages.get("stdlib")), /^go1\.24\./);
+  // The build settings (go leaves -ldflags out under -trimpath), with the commit go stamped from .git.
+  const main = doc.packages.find((p: { name: string }) => p.name === "example.com/plain");
+  assert.match(main.comment, new RegExp(`build settings: .*-trimpath=true CGO_ENABLED=0 GOARCH=amd64 .*vcs.revision=${commit}`));
 
   const provenance = await run("docker", ["buildx", "imagetools", "inspect", "--format", "{{json .Provenance}}", ref]);
   assert.equal(provenance.code, 0, provenance.stderr);

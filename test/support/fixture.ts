@@ -35,16 +35,17 @@ export async function runImage(image: string): Promise<string> {
 
 /**
  * The plain fixture with `specBody`, built offline from a loopback GOPROXY,
- * for one test file: registers its before and after hooks. `dir` and
- * `buildArgs` are read inside tests, once the before hook has run.
+ * for one test file: registers its before and after hooks (`prepare` runs in
+ * the before hook, on the copy). `dir` and `buildArgs` are read inside tests.
  */
-export function plainProject(specBody: string): { readonly dir: string; readonly buildArgs: Record<string, string> } {
+export function plainProject(specBody: string, prepare?: (dir: string) => Promise<void>): { readonly dir: string; readonly buildArgs: Record<string, string> } {
   let proxy: GoProxy | undefined;
   let project: ReturnType<typeof copyFixture> | undefined;
   before(async () => {
     await requireEngine(FRONTEND);
     proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain")]));
     project = copyFixture("plain", specBody);
+    await prepare?.(project.dir);
   });
   after(async () => {
     await proxy?.close();
