@@ -20,6 +20,7 @@ const TYPES: Record<AnyFieldDef["type"], string> = {
   "port list": "list of ports",
   "file list": "list of {src, dest, mode, owner}",
   "size policy": "{budget, warnModuleShare}",
+  healthcheck: "{test, interval, timeout, startPeriod, startInterval, retries}",
 };
 const WHERE: Record<AnyFieldDef["scope"], string> = { shared: "top level", any: "top level, target", target: "target" };
 

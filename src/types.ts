@@ -31,8 +31,20 @@ export interface ImageConfigJson {
     Cmd?: string[];
     ExposedPorts?: Record<string, object>;
     Labels?: Record<string, string>;
+    Healthcheck?: HealthcheckJson;
+    StopSignal?: string;
   };
   [key: string]: unknown;
+}
+
+/** Docker's HealthConfig: Test is ["CMD", …] for exec form; durations in nanoseconds. */
+export interface HealthcheckJson {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 /** An image config as ResolveImageConfig returns it, with the manifest digest it came from. */

@@ -43,6 +43,23 @@ function fieldSchema(f: AnyFieldDef): Record<string, unknown> {
           warnModuleShare: { type: ["string", "number"], description: `Warn when one third-party module is above this share of the binary: "25%" or 0.25.` },
         },
       };
+    case "healthcheck": {
+      const duration = { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$" };
+      return {
+        ...base,
+        type: "object",
+        additionalProperties: false,
+        required: ["test"],
+        properties: {
+          test: { type: "array", minItems: 1, items: { type: "string" }, description: "The command and its arguments, run without a shell." },
+          interval: { ...duration, description: "Time between checks, like 30s." },
+          timeout: { ...duration, description: "Time one check may take." },
+          startPeriod: { ...duration, description: "Start-up time during which failures do not count." },
+          startInterval: { ...duration, description: "Time between checks during the start period." },
+          retries: { type: "integer", minimum: 0, maximum: 9999, description: "Failures in a row before the container is unhealthy." },
+        },
+      };
+    }
     case "string": {
       const values = ENUMS[f.name];
       return values ? { ...base, type: "string", enum: [...values] } : { ...base, type: "string" };

@@ -5,9 +5,10 @@ import { type Client, status } from "@grpc/grpc-js";
 import { LLBBridge, type ResultSchema, type ReturnRequestSchema, type WarnRequestSchema } from "../gen/gateway/gateway_pb.js";
 import type { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Definition, PlatformSchema } from "../gen/pb/ops_pb.js";
+import type { OciStore } from "../llb/index.js";
 import type { Platform, ResolvedImage } from "../types.js";
 
-export type { ImageConfigJson, ResolvedImage } from "../types.js";
+export type { HealthcheckJson, ImageConfigJson, ResolvedImage } from "../types.js";
 import { DEFAULT_DEADLINES, type Deadlines } from "./deadlines.js";
 import { imageDigest, parseImageConfig } from "./image-config.js";
 import type { CacheImport } from "./options.js";
@@ -197,8 +198,10 @@ export class Gateway {
 
   async resolveImageConfig(
     ref: string,
-    opts: { platform: Platform; resolveMode: string; logName: string; sessionId: string },
+    opts: { platform: Platform; resolveMode: string; logName: string; sessionId: string; ociStore?: OciStore | undefined },
   ): Promise<ResolvedImage> {
+    // An OCI layout is resolved in the client's store (ResolverType 1), where the session serves it.
+    const oci = opts.ociStore ? { ResolverType: 1, SessionID: opts.ociStore.sessionId, StoreID: opts.ociStore.storeId } : { SessionID: opts.sessionId };
     const res = await this.call(
       "resolveImageConfig",
       {
@@ -206,7 +209,7 @@ export class Gateway {
         Platform: toPbPlatform(opts.platform),
         ResolveMode: opts.resolveMode,
         LogName: opts.logName,
-        SessionID: opts.sessionId,
+        ...oci,
       },
       { timeoutMs: this.deadlines.resolveMs },
     );

@@ -23,6 +23,9 @@ export const OPT = {
   cacheImports: "cache-imports",
   /** The older form: comma-separated registry refs. */
   cacheFrom: "cache-from",
+  /** `--sbom`: attest:sbom (or the build arg BUILDKIT_ATTEST_SBOM), with comma-separated key=value parameters. */
+  attestSbom: "attest:sbom",
+  attestSbomBuildArg: "build-arg:BUILDKIT_ATTEST_SBOM",
   /** Return the multi-platform result form even for one platform. */
   multiPlatform: "multi-platform",
 } as const;
@@ -124,6 +127,28 @@ export function localNamedContexts(opts: ReadonlyMap<string, string>): string[] 
     .filter(([key, value]) => key.startsWith(OPT.namedContextPrefix) && value === `local:${key.slice(OPT.namedContextPrefix.length)}`)
     .map(([key]) => key.slice(OPT.namedContextPrefix.length))
     .sort();
+}
+
+/** Every `--build-context NAME=VALUE`, as `context:NAME` options carry them (VALUE like docker-image://REF). */
+export function namedContexts(opts: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...opts].filter(([key]) => key.startsWith(OPT.namedContextPrefix)).map(([key, value]) => [key.slice(OPT.namedContextPrefix.length), value]));
+}
+
+/**
+ * Who makes the SBOM `--sbom` asks for: slimgo from the binaries' build info,
+ * or BuildKit when the user names a scanner image (generator=…), which
+ * BuildKit runs only when the result carries no SPDX document. `--provenance`
+ * needs nothing from a frontend: BuildKit writes it.
+ */
+export function sbomRequest(opts: ReadonlyMap<string, string>): "none" | "slimgo" | "generator" {
+  const value = opts.get(OPT.attestSbom) ?? opts.get(OPT.attestSbomBuildArg);
+  if (value === undefined) return "none";
+  const params = new Map(value.split(",").filter((f) => f.trim() !== "").map((f): [string, string] => {
+    const eq = f.indexOf("=");
+    return eq < 0 ? [f.trim(), ""] : [f.slice(0, eq).trim(), f.slice(eq + 1).trim()];
+  }));
+  if (params.get("disabled") === "true") return "none";
+  return params.has("generator") ? "generator" : "slimgo";
 }
 
 /** The session that owns local source `name` (named contexts may come from another session). */

@@ -17,6 +17,7 @@ import { type GoStepInputs, compileFlags, goBuildCacheMount, goModMounts, goStep
 import { DEPENDENCY_LIST } from "./list-packages.js";
 import { DEPENDENCY_CACHE_STAMP, OUT_DIR, SRC_DIR } from "./paths.js";
 import { stepPrefix } from "./step-name.js";
+import { ignoresCache } from "../plan/no-cache.js";
 
 const LIST_FILE = "/slimgo-deps.txt";
 
@@ -46,7 +47,7 @@ export function compileDependencies(builder: State, plan: Plan, bin: BinaryPlan,
     ],
     network: "none",
     customName: `${stepPrefix(label, target, inputs.multiPlatform)}compile the dependencies of ${bin.main}`,
-    ...(plan.noCache ? { ignoreCache: true } : {}),
+    ...(ignoresCache(plan, "deps", bin) ? { ignoreCache: true } : {}),
   });
   return step.getMount(OUT_DIR);
 }

@@ -8,6 +8,7 @@ import { LIST_REPORT } from "./list-packages.js";
 import { DEPENDENCY_CACHE_DIR, DEPENDENCY_CACHE_STAMP, OUT_DIR, PACKAGES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
 import { stepPrefix } from "./step-name.js";
+import { ignoresCache } from "../plan/no-cache.js";
 
 /** Where the build step leaves the go list report, inside the output mount. */
 export const GO_LIST_REPORT = ".slimgo/go-list.txt";
@@ -55,7 +56,7 @@ export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Pla
     ],
     network: "none",
     customName: `${stepPrefix(label, target, inputs.multiPlatform)}go build ${bin.main}`,
-    ...(plan.noCache ? { ignoreCache: true } : {}),
+    ...(ignoresCache(plan, "build", bin) ? { ignoreCache: true } : {}),
     ...(source ? { source } : {}),
   });
   return step.getMount(OUT_DIR);

@@ -12,6 +12,7 @@ import { mergeEnv } from "./env.js";
 import { goModMounts } from "./go-step.js";
 import { FETCH_CACHE_DIR, GOSUM_DIR, MODULES_DIR, SRC_DIR, fetchCacheId } from "./paths.js";
 import { specLocation } from "./source-location.js";
+import { ignoresCache } from "../plan/no-cache.js";
 
 // The module paths to download by name when the context has no go.sum (see download.sh).
 const LIST_MODULES =
@@ -48,7 +49,7 @@ export function downloadModules(builder: State, plan: Plan, inputs: DownloadInpu
     ],
     network: plan.network,
     customName: plan.missingGoSum ? "go mod download (no go.sum: computing it)" : "go mod download",
-    ...(plan.noCache ? { ignoreCache: true } : {}),
+    ...(ignoresCache(plan, "download") ? { ignoreCache: true } : {}),
     ...(source ? { source } : {}),
   });
   const modules = step.getMount(MODULES_DIR);

@@ -7,7 +7,7 @@
  *            ├─ go build (context, modules, dependency layer) ×N ──┼─ final image ×N
  *            └─ static base ───────────────────────────────────────┘
  */
-import { type FileActionChain, copy, image, local, mkdir, scratch, type SourceFile, type State } from "../llb/index.js";
+import { type FileActionChain, type OciStore, copy, local, mkdir, scratch, type SourceFile, type State } from "../llb/index.js";
 import type { ImageConfigJson, ResolveMode } from "../types.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { compile } from "./compile.js";
@@ -19,7 +19,7 @@ import { downloadModules } from "./download.js";
 import { parseEnvList } from "./env.js";
 import { platformId } from "./go-env.js";
 import { binaryPath, imageConfig } from "./image-config.js";
-import { pinImageRef } from "./pinned-image.js";
+import { pinnedImage } from "./pinned-image.js";
 import { staticBase } from "./static-base.js";
 import { upxPack, upxTool } from "./upx.js";
 
@@ -39,6 +39,8 @@ export interface RecipeInputs {
   readonly resolveMode: ResolveMode;
   readonly extraLabels: ReadonlyArray<readonly [string, string]>;
   readonly specFile?: SourceFile | undefined;
+  /** Images that come from a client's OCI layout (`--build-context NAME=oci-layout://…`), by reference. */
+  readonly ociStores?: ReadonlyMap<string, OciStore>;
   /** For cgo with link: dynamic, the loader and libraries to copy from the builder, per platform id. */
   readonly runtimeFiles?: ReadonlyMap<string, readonly string[]>;
 }
@@ -61,7 +63,7 @@ export interface PlatformImage {
 }
 
 export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
-  let builder = image(pinImageRef(plan.builderImage, inputs.builderDigest), { platform: plan.buildPlatform, resolveMode: inputs.resolveMode });
+  let builder = pinnedImage(plan.builderImage, inputs.builderDigest, { platform: plan.buildPlatform, resolveMode: inputs.resolveMode, ociStores: inputs.ociStores });
   for (const [k, v] of parseEnvList(inputs.builderConfig.config?.Env)) builder = builder.addEnv(k, v);
   builder = builder.dir(inputs.builderConfig.config?.WorkingDir || "/");
 
@@ -97,7 +99,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
       return { bin, build, ...(packed ? { packed } : {}) };
     });
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
-    const base = finalRoot(plan, platform, essentials, inputs.resolveMode, inputs.baseDigests?.get(platformId(platform)));
+    const base = finalRoot(plan, platform, essentials, inputs, inputs.baseDigests?.get(platformId(platform)));
     let root = withRuntimeFiles(base, builder, inputs.runtimeFiles?.get(platformId(platform)));
     // Files before binaries: a rebuilt binary then leaves the files' layer cached.
     // No platform in the name: on a static or scratch base this op is the same for every platform.
@@ -110,14 +112,14 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   });
 }
 
-function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined, resolveMode: RecipeInputs["resolveMode"], digest: string | undefined): State {
+function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined, inputs: RecipeInputs, digest: string | undefined): State {
   switch (plan.base.kind) {
     case "static":
       return essentials ?? scratch();
     case "scratch":
       return scratch();
     case "image":
-      return image(pinImageRef(plan.base.ref, digest), { platform, resolveMode });
+      return pinnedImage(plan.base.ref, digest, { platform, resolveMode: inputs.resolveMode, ociStores: inputs.ociStores });
   }
 }
 

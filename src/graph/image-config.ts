@@ -1,5 +1,6 @@
 /** The OCI image config BuildKit's exporter writes for each platform. */
-import type { ImageConfigJson } from "../types.js";
+import type { HealthcheckJson, ImageConfigJson } from "../types.js";
+import type { Healthcheck } from "../spec/types.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { mergeEnv, parseEnvList } from "./env.js";
 import { BIN_DIR } from "./paths.js";
@@ -34,11 +35,28 @@ export function imageConfig({ plan, platform, baseConfig, extraLabels = [] }: Im
   if (plan.image.cmd.length > 0) config.Cmd = [...plan.image.cmd];
   if (Object.keys(ports).length > 0) config.ExposedPorts = ports;
   if (Object.keys(labels).length > 0) config.Labels = labels;
+  // Like FROM, the base image's health check and stop signal stay unless the spec sets its own.
+  const healthcheck = plan.image.healthcheck ? healthcheckJson(plan.image.healthcheck) : base.Healthcheck;
+  if (healthcheck !== undefined) config.Healthcheck = healthcheck;
+  const stopSignal = plan.image.stopSignal ?? base.StopSignal;
+  if (stopSignal !== undefined) config.StopSignal = stopSignal;
   return {
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant !== undefined ? { variant: platform.variant } : {}),
     config,
     rootfs: { type: "layers", diff_ids: [] },
+  };
+}
+
+/** As Docker writes HEALTHCHECK CMD: unset durations left out, so Docker's defaults apply. */
+function healthcheckJson(h: Healthcheck): HealthcheckJson {
+  return {
+    Test: ["CMD", ...h.test],
+    ...(h.interval !== undefined ? { Interval: h.interval } : {}),
+    ...(h.timeout !== undefined ? { Timeout: h.timeout } : {}),
+    ...(h.startPeriod !== undefined ? { StartPeriod: h.startPeriod } : {}),
+    ...(h.startInterval !== undefined ? { StartInterval: h.startInterval } : {}),
+    ...(h.retries !== undefined ? { Retries: h.retries } : {}),
   };
 }

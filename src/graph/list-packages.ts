@@ -15,6 +15,7 @@ import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { stepPrefix } from "./step-name.js";
 import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, sourceMounts } from "./go-step.js";
 import { OUT_DIR, SRC_DIR } from "./paths.js";
+import { ignoresCache } from "../plan/no-cache.js";
 
 /** The report, at the root of the step's output. */
 export const LIST_REPORT = "go-list.txt";
@@ -51,7 +52,7 @@ export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target
     mounts: [...sourceMounts(plan, inputs), goBuildCacheMount(plan, bin, target), { dest: OUT_DIR }],
     network: "none",
     customName: `${stepPrefix(label, target, inputs.multiPlatform)}go list -deps ${bin.main}`,
-    ...(plan.noCache ? { ignoreCache: true } : {}),
+    ...(ignoresCache(plan, "build", bin) ? { ignoreCache: true } : {}),
   });
   return step.getMount(OUT_DIR);
 }

@@ -4,7 +4,8 @@
  * as the Dockerfile frontend does. The tag stays in the reference
  * (name:tag@sha256:…), so the progress output still says which one it is.
  */
-import { LlbError, normalizeImageRef, parseNormalizedNamed } from "../llb/index.js";
+import { LlbError, type OciStore, type ResolveMode, type State, image, normalizeImageRef, parseNormalizedNamed } from "../llb/index.js";
+import type { Platform } from "../plan/types.js";
 
 const DIGEST = /^sha(256:[0-9a-f]{64}|384:[0-9a-f]{96}|512:[0-9a-f]{128})$/;
 
@@ -13,4 +14,14 @@ export function pinImageRef(ref: string, digest: string | undefined): string {
   if (digest === undefined || digest === "" || parseNormalizedNamed(ref).digest !== undefined) return ref;
   if (!DIGEST.test(digest)) throw new LlbError(`BuildKit resolved image ${ref} to ${JSON.stringify(digest.slice(0, 80))}, which is not a digest`);
   return `${normalizeImageRef(ref)}@${digest}`;
+}
+
+/** `ref` pinned to `digest`, from the OCI layout store `--build-context` gave for it, else from its registry. */
+export function pinnedImage(
+  ref: string,
+  digest: string | undefined,
+  o: { readonly platform: Platform; readonly resolveMode: ResolveMode; readonly ociStores?: ReadonlyMap<string, OciStore> | undefined },
+): State {
+  const ociStore = o.ociStores?.get(ref);
+  return image(pinImageRef(ref, digest), { platform: o.platform, resolveMode: o.resolveMode, ...(ociStore ? { ociStore } : {}) });
 }

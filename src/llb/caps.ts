@@ -2,6 +2,7 @@
 export const Caps = {
   sourceImage: "source.image",
   sourceImageResolveMode: "source.image.resolvemode",
+  sourceOciLayout: "source.ocilayout",
   sourceLocal: "source.local",
   sourceLocalUnique: "source.local.unique",
   sourceLocalSessionId: "source.local.sessionid",

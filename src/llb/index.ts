@@ -1,7 +1,7 @@
 export { LlbError, isLlbError } from "./errors.js";
 export { normalizePlatform, formatPlatform, type Platform } from "./platform.js";
 export { State, ExecState, scratch } from "./state.js";
-export { image, local, type ImageOptions, type LocalOptions, type ResolveMode } from "./sources.js";
+export { image, local, type ImageOptions, type LocalOptions, type OciStore, type ResolveMode } from "./sources.js";
 export type { RunOptions, MountOptions, SessionMount, NetworkMode, CacheSharing } from "./exec-op.js";
 export {
   FileActionChain,

@@ -18,10 +18,19 @@ export interface ImageOptions {
   readonly customName?: string;
   /** `image.recordtype`, e.g. "internal" for images that are not part of the user's build. */
   readonly recordType?: string;
+  /** The image comes from an OCI layout the client serves (`--build-context NAME=oci-layout://…`), not a registry. */
+  readonly ociStore?: OciStore;
 }
 
-/** A registry image (`docker-image://`), with its reference normalised like Go's. */
+/** An OCI layout store a client session serves. */
+export interface OciStore {
+  readonly sessionId: string;
+  readonly storeId: string;
+}
+
+/** A registry image (`docker-image://`), with its reference normalised like Go's; or one from a client's OCI layout (`oci-layout://`). */
 export function image(ref: string, opts: ImageOptions = {}): State {
+  if (opts.ociStore !== undefined) return ociLayout(ref, opts.ociStore, opts);
   const attrs = new Map<string, string>();
   const caps = new Set<string>([Caps.sourceImage]);
   const mode = opts.resolveMode ?? "default";
@@ -36,6 +45,22 @@ export function image(ref: string, opts: ImageOptions = {}): State {
     identifier: `docker-image://${normalizeImageRef(ref)}`,
     attrs,
     caps,
+    ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
+    options: nameOnly(opts.customName),
+  });
+  return State.fromOutput(op.output);
+}
+
+// Like client/llb's OCILayout: the reference names the image by digest; the store and session say where it is.
+function ociLayout(ref: string, store: OciStore, opts: ImageOptions): State {
+  if (store.sessionId === "" || store.storeId === "") throw new LlbError(`oci-layout image ${ref}: no session or store id`);
+  const op = new SourceOp({
+    identifier: `oci-layout://${normalizeImageRef(ref)}`,
+    attrs: new Map([
+      ["oci.session", store.sessionId],
+      ["oci.store", store.storeId],
+    ]),
+    caps: new Set([Caps.sourceOciLayout]),
     ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
     options: nameOnly(opts.customName),
   });

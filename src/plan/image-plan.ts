@@ -26,7 +26,7 @@ export function basePlan(base: string, buildArgs: Readonly<Record<string, string
   }
 }
 
-/** User, env, ports, cmd, labels and workdir; maps sorted by name. */
+/** User, env, ports, cmd, labels, workdir, health check, stop signal and annotations; maps sorted by name. */
 export function imageConfigPlan(spec: Spec, base: BasePlan): ImageConfigPlan {
   const env = new Map<string, string>(spec.env);
   // Go reads SSL_CERT_FILE first, so TLS works even where its directory probing would miss the bundle.
@@ -38,5 +38,8 @@ export function imageConfigPlan(spec: Spec, base: BasePlan): ImageConfigPlan {
     cmd: [...spec.args],
     labels: sortPairs(spec.labels),
     workdir: spec.workdir,
+    ...(spec.healthcheck !== undefined ? { healthcheck: spec.healthcheck } : {}),
+    ...(spec.stopSignal !== undefined ? { stopSignal: spec.stopSignal } : {}),
+    annotations: sortPairs(spec.annotations),
   };
 }

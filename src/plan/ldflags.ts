@@ -4,13 +4,37 @@
  * they stay in the plan and the graph fills them in for each build step.
  */
 import type { Problem } from "../spec/checks.js";
+import type { ParsedSpec } from "../spec/types.js";
 import type { Platform } from "./types.js";
 
 /** Filled in per target platform by expandPlatformVars. */
 export const PLATFORM_VARS = ["TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETPLATFORM"] as const;
 
 /** Names with a value even when no build arg sets them. */
-export const LDFLAGS_DEFAULTS: Readonly<Record<string, string>> = { VERSION: "dev", SOURCE_DATE_EPOCH: "0" };
+export const LDFLAGS_DEFAULTS: Readonly<Record<string, string>> = { VERSION: "dev", SOURCE_DATE_EPOCH: "0", DATE: "1970-01-01T00:00:00Z" };
+
+/** The SOURCE_DATE_EPOCH build arg's time; the Unix epoch when it is unset or not a number of seconds. */
+export function sourceDate(buildArgs: Readonly<Record<string, string>>): Date {
+  const epoch = buildArgs["SOURCE_DATE_EPOCH"];
+  return new Date((epoch !== undefined && /^[0-9]{1,12}$/.test(epoch) ? Number(epoch) : 0) * 1000);
+}
+
+/** Facts slimgo reads itself, each of which a build arg of the same name overrides. */
+export interface LdflagsFacts {
+  /** The commit .git/HEAD names, when the context has .git. */
+  readonly commit?: string;
+}
+
+/**
+ * The names slimgo fills in beside the build args: ${DATE} is SOURCE_DATE_EPOCH
+ * as RFC 3339 UTC (so it never makes two builds differ), ${COMMIT} the
+ * context's commit. Build args win over both.
+ */
+export function ldflagsValues(buildArgs: Readonly<Record<string, string>>, facts: LdflagsFacts = {}): Record<string, string> {
+  const derived: Record<string, string> = { DATE: sourceDate(buildArgs).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  if (facts.commit !== undefined) derived["COMMIT"] = facts.commit;
+  return { ...derived, ...buildArgs };
+}
 
 const REFERENCE = /\$\{([^}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -20,16 +44,30 @@ export function ldflagsVars(ldflags: string): string[] {
   return [...new Set([...ldflags.matchAll(REFERENCE)].map((m) => m[1] as string))];
 }
 
+/** Whether the ldflags of the spec or of any of its targets use ${name}: ${COMMIT} is read from .git only then. */
+export function specUsesVar(parsed: ParsedSpec, name: string): boolean {
+  const root = parsed.root ?? parsed;
+  return [root.spec.ldflags, ...root.targets.map((t) => t.fields.ldflags ?? "")].some((l) => ldflagsVars(l).includes(name));
+}
+
 /** Build args and defaults filled in; platform names kept for expandPlatformVars. */
 export function resolveLdflags(ldflags: string, buildArgs: Readonly<Record<string, string>>): { ldflags: string } | { problem: Problem } {
   for (const name of ldflagsVars(ldflags)) {
     if (!NAME.test(name)) return { problem: { message: `"\${${name}}" is not a variable name`, hint: "variables are letters, digits and _, like ${VERSION}" } };
     const known = Object.hasOwn(buildArgs, name) || Object.hasOwn(LDFLAGS_DEFAULTS, name) || (PLATFORM_VARS as readonly string[]).includes(name);
+    if (!known && name === "COMMIT") {
+      return {
+        problem: {
+          message: "ldflags uses ${COMMIT}, but the build context has no .git to read the commit from (or .dockerignore excludes .git)",
+          hint: "build from the repository's root with .git in the context, or pass --build-arg COMMIT=$(git rev-parse HEAD)",
+        },
+      };
+    }
     if (!known) {
       return {
         problem: {
           message: `ldflags uses \${${name}}, which no build arg sets`,
-          hint: `pass --build-arg ${name}=..., or use one of ${[...PLATFORM_VARS, ...Object.keys(LDFLAGS_DEFAULTS)].join(", ")}`,
+          hint: `pass --build-arg ${name}=..., or use one of ${[...PLATFORM_VARS, ...Object.keys(LDFLAGS_DEFAULTS), "COMMIT"].join(", ")}`,
         },
       };
     }

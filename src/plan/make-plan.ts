@@ -13,7 +13,8 @@ import { goEnv } from "./go-env.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
 import type { FrontendOptions } from "./options.js";
-import { resolveLdflags } from "./ldflags.js";
+import { ldflagsValues, resolveLdflags } from "./ldflags.js";
+import { noCacheFilterProblem } from "./no-cache.js";
 import type { BinaryPlan, Plan, SpecRange } from "./types.js";
 
 /** Everything the planner reads. */
@@ -51,7 +52,8 @@ export function makePlan(input: PlanInput): Plan {
   const goVersion = choice.version;
 
   const targetPlatforms = options.platforms.length > 0 ? [...options.platforms] : [options.buildPlatform];
-  const { locations: binaryLocations, ...binary } = binaryPlan(parsed, goMod, options.buildArgs);
+  const values = ldflagsValues(options.buildArgs, options.vcsCommit !== undefined && hasGit ? { commit: options.vcsCommit } : {});
+  const { locations: binaryLocations, ...binary } = binaryPlan(parsed, goMod, values);
   if (parsed.targets.length === 0 && options.target !== undefined && options.target !== "" && options.target !== binary.binaryName) {
     throw errorAt(parsed, undefined, {
       message: `--target ${options.target}: this spec builds one image, ${binary.binaryName}, and has no targets:`,
@@ -60,7 +62,12 @@ export function makePlan(input: PlanInput): Plan {
   }
   const cross = spec.cgo ? cgoCrossProblem(targetPlatforms, options.buildPlatform) : undefined;
   if (cross) throw errorAt(parsed, "cgo", cross);
-  const include = includedBinaries(input.spec, parsed, goMod, options.buildArgs, binary.binaryName);
+  const include = includedBinaries(input.spec, parsed, goMod, values, binary.binaryName);
+
+  const noCacheFilter = options.noCacheFilter ?? [];
+  const targetNames = (input.spec.root ?? input.spec).targets.map((t) => t.name);
+  const filterProblem = noCacheFilterProblem(noCacheFilter, targetNames.length > 0 ? targetNames : [binary.binaryName]);
+  if (filterProblem) throw errorAt(parsed, undefined, filterProblem);
 
   const base = basePlan(spec.base, options.buildArgs);
   const locations: { download: SpecRange; build: SpecRange; base?: SpecRange } = {
@@ -90,6 +97,7 @@ export function makePlan(input: PlanInput): Plan {
     targetPlatforms,
     image: imageConfigPlan(spec, base),
     noCache: options.noCache,
+    ...(noCacheFilter.length > 0 && !options.noCache ? { noCacheFilter: [...noCacheFilter] } : {}),
     cacheKey: cacheKey({
       option: options.cacheNamespace,
       buildArg: options.buildArgs[CACHE_NAMESPACE_BUILD_ARG],

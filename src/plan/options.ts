@@ -12,9 +12,13 @@ export interface FrontendOptions {
   readonly buildArgs: Readonly<Record<string, string>>;
   readonly network: NetworkMode;
   readonly noCache: boolean;
+  /** `--no-cache-filter` names, checked against the steps and targets. */
+  readonly noCacheFilter?: readonly string[];
   readonly target?: string;
   /** Names of local named build contexts (`--build-context NAME=PATH`). */
   readonly namedContexts?: readonly string[];
+  /** The commit the context's .git/HEAD names, for ${COMMIT} in ldflags; read only when ldflags use it. */
+  readonly vcsCommit?: string;
   /** The `cache-namespace` frontend option, set by a service that runs builds for others. */
   readonly cacheNamespace?: string;
 }

@@ -1,5 +1,5 @@
 /** The decisions for one build, made from the spec, go.mod and frontend options. Plain data, no I/O. */
-import type { FileCopy, SizePolicy } from "../spec/types.js";
+import type { FileCopy, Healthcheck, SizePolicy } from "../spec/types.js";
 
 import type { NetworkMode, Platform, SpecRange } from "../types.js";
 
@@ -23,6 +23,12 @@ export interface ImageConfigPlan {
   readonly cmd: readonly string[]; // spec `args`
   readonly labels: ReadonlyArray<readonly [string, string]>;
   readonly workdir: string;
+  /** Exec-form health check; absent keeps the base image's. */
+  readonly healthcheck?: Healthcheck;
+  /** Absent keeps the base image's. */
+  readonly stopSignal?: string;
+  /** Manifest (and index) annotations, sorted by name; the exporter writes them, not the config. */
+  readonly annotations: ReadonlyArray<readonly [string, string]>;
 }
 
 /** One Go binary: what one `go build` step makes. */
@@ -75,6 +81,8 @@ export interface Plan extends BinaryPlan {
   readonly image: ImageConfigPlan;
   /** true when the user asked for --no-cache. */
   readonly noCache: boolean;
+  /** `--no-cache-filter` names: steps (download, deps, build) or targets; absent when none. */
+  readonly noCacheFilter?: readonly string[];
   /** Suffix of the cache mount ids: a hash of the cache namespace (see cache-namespace.ts). */
   readonly cacheKey: string;
   /**

@@ -7,7 +7,7 @@ import { type ContextInput, MAX_INPUT_BYTES, MissingFileError, type ProjectSourc
 /** `dir` is the build context; `specPath` the spec, relative to `dir` or absolute (its directory is the build definition's). */
 export function diskSource(dir: string, specPath: string): ProjectSource {
   const specFile = isAbsolute(specPath) ? specPath : join(dir, specPath);
-  const read = (path: string): Uint8Array | undefined => {
+  const read = (path: string, maxBytes = MAX_INPUT_BYTES): Uint8Array | undefined => {
     let size: number;
     try {
       const stat = statSync(path);
@@ -16,10 +16,10 @@ export function diskSource(dir: string, specPath: string): ProjectSource {
     } catch {
       return undefined;
     }
-    if (size > MAX_INPUT_BYTES) throw new FileTooLargeError(path, MAX_INPUT_BYTES);
+    if (size > maxBytes) throw new FileTooLargeError(path, maxBytes);
     return readFileSync(path);
   };
-  const inContext = (name: string) => read(join(dir, name));
+  const inContext = (name: string, maxBytes?: number) => read(join(dir, name), maxBytes);
 
   return {
     async readSpec(filename: string): Promise<SpecInput> {
@@ -37,8 +37,8 @@ export function diskSource(dir: string, specPath: string): ProjectSource {
         gitHead: existsSync(join(dir, ".git/HEAD")),
       };
     },
-    async readFiles(paths: readonly string[]): Promise<Array<Uint8Array | undefined>> {
-      return paths.map(inContext);
+    async readFiles(paths: readonly string[], maxBytes?: number): Promise<Array<Uint8Array | undefined>> {
+      return paths.map((p) => inContext(p, maxBytes));
     },
   };
 }

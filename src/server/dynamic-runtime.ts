@@ -6,8 +6,8 @@
  */
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { platformId } from "../graph/go-env.js";
-import { pinImageRef } from "../graph/pinned-image.js";
-import { image, marshal } from "../llb/index.js";
+import { pinnedImage } from "../graph/pinned-image.js";
+import { type OciStore, marshal } from "../llb/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { UserError } from "./errors.js";
 import { runtimeClosure } from "./runtime-libs.js";
@@ -21,12 +21,12 @@ export async function dynamicRuntime(
   plan: Plan,
   verified: readonly Verified[],
   resolveMode: ResolveMode,
-  digests: { readonly builderDigest?: string; readonly baseDigests?: ReadonlyMap<string, string> } = {},
+  digests: { readonly builderDigest?: string; readonly baseDigests?: ReadonlyMap<string, string>; readonly ociStores?: ReadonlyMap<string, OciStore> } = {},
 ): Promise<Map<string, readonly string[]>> {
   const files = new Map<string, readonly string[]>();
   // The images the recipe copies from, by the digests it pins.
   const rootOf = async (ref: string, digest: string | undefined, platform: Platform) =>
-    gw.solve(marshal(image(pinImageRef(ref, digest), { platform, resolveMode }), { caps: caps.llb, platform }));
+    gw.solve(marshal(pinnedImage(ref, digest, { platform, resolveMode, ociStores: digests.ociStores }), { caps: caps.llb, platform }));
   // Every platform's libraries come from the one builder image on the build platform.
   let builderRoot: string | undefined;
   for (const v of verified) {

@@ -5,10 +5,10 @@
 import type { Logger } from "pino";
 import { SourceFile, marshal, normalizeImageRef } from "../llb/index.js";
 import type { Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gateway/llb-bridge.js";
-import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../gateway/options.js";
+import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, namedContexts, networkMode, optionLabels, sbomRequest } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
-import { CACHE_NAMESPACE_OPTION, parseDockerignore } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, parseDockerignore, parseNoCache, sourceDate } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -22,6 +22,8 @@ import { checkSizePolicy } from "./size-policy.js";
 import { sizeResult } from "./size-request.js";
 import { dynamicRuntime } from "./dynamic-runtime.js";
 import { showVerdict, verifyBinary } from "./verify.js";
+import { withImageContexts } from "./image-contexts.js";
+import { type AttestationsInit, sbomAttestations } from "./sbom-attestation.js";
 import { planWarnings, reportWarnings, sendWarnings, upxWarnings, warningRanges } from "./warnings.js";
 import type { ResolveMode } from "../types.js";
 
@@ -54,7 +56,9 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const sizeRequest = requestId === SIZE_REQUEST;
   if (requestId !== undefined && requestId !== "" && !sizeRequest) return answerSubrequest(requestId, load, sources);
 
-  const { filename, specInput, context, parsed, plan } = await load();
+  const loaded = await load();
+  const { filename, specInput, context, parsed } = loaded;
+  const { plan, ociStores } = withImageContexts(loaded.plan, namedContexts(env.opts), parsed, env.sessionId);
   t.mark("read+plan");
   log.info({ plan: planForLog(plan) }, "plan");
 
@@ -63,7 +67,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
     const normalized = normalizeImageRef(ref);
     const logName = `[internal] load metadata for ${normalized}`;
     try {
-      return await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId });
+      return await gw.resolveImageConfig(normalized, { platform, resolveMode, logName, sessionId: env.sessionId, ociStore: ociStores.get(ref) });
     } catch (err) {
       if (!(err instanceof RpcError)) throw err;
       throw imageUnavailable(ref, err, plan, parsed);
@@ -81,6 +85,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
     builderDigest: builder.digest,
     baseDigests: new Map([...bases].map(([id, b]) => [id, b.digest])),
     resolveMode,
+    ociStores,
     extraLabels: optionLabels(env.opts),
     specFile: new SourceFile(filename, specInput.data, "YAML"),
   };
@@ -115,7 +120,15 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   await showVerdict(gw, caps, verified);
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");
-  return toResult(solved, env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
+  const attestations =
+    sbomRequest(env.opts) === "slimgo"
+      ? await sbomAttestations(gw, caps, plan, solved.map((img) => img.platform), verified, sourceDate(buildArgs(env.opts)))
+      : undefined;
+  return toResult(solved, {
+    forceMulti: env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1",
+    annotations: plan.image.annotations,
+    ...(attestations ? { attestations } : {}),
+  });
 }
 
 /** The plan's options from BuildKit's frontend options; the build platform is the worker's. */
@@ -127,10 +140,16 @@ function launchOptions(env: LaunchEnv, workerPlatforms: readonly Platform[]): Lo
     buildPlatform: workerPlatforms[0] ?? env.workers[0]?.platforms[0] ?? { os: "linux", architecture: "amd64" },
     buildArgs: buildArgs(env.opts),
     network: networkMode(env.opts),
-    noCache: env.opts.has(OPT.noCache),
+    ...noCacheOptions(env.opts.get(OPT.noCache)),
     namedContexts: localNamedContexts(env.opts),
     cacheNamespace: env.opts.get(CACHE_NAMESPACE_OPTION) ?? "",
   };
+}
+
+/** `no-cache=` is --no-cache; `no-cache=a,b` is --no-cache-filter a,b. */
+function noCacheOptions(value: string | undefined): { noCache: boolean; noCacheFilter?: string[] } {
+  const { all, names } = parseNoCache(value);
+  return all || value === undefined ? { noCache: all } : { noCache: false, noCacheFilter: names };
 }
 
 async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => Promise<ResolvedImage>) {
@@ -141,23 +160,50 @@ async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => P
   return configs;
 }
 
-function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, forceMulti: boolean): ResultInit {
+interface ResultOptions {
+  readonly forceMulti: boolean;
+  readonly annotations: ReadonlyArray<readonly [string, string]>;
+  /** Per platform id, like the refs. */
+  readonly attestations?: Record<string, AttestationsInit>;
+}
+
+function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, o: ResultOptions): ResultInit {
   const encode = (c: ImageConfigJson) => new TextEncoder().encode(JSON.stringify(c));
   const only = images[0];
-  if (images.length === 1 && only && !forceMulti) {
-    return { result: { case: "ref", value: { id: only.ref } }, metadata: { "containerimage.config": encode(only.config) } };
+  const single = images.length === 1 && only !== undefined && !o.forceMulti;
+  const metadata: Record<string, Uint8Array> = annotationMetadata(o.annotations, !single);
+  const platforms = () => {
+    // Capitalised keys: BuildKit decodes this into a Go struct without json tags.
+    const list = images.map((img) => ({ ID: platformId(img.platform), Platform: ociPlatform(img.platform) }));
+    return new TextEncoder().encode(JSON.stringify({ Platforms: list }));
+  };
+  const attestations = o.attestations ? { attestations: o.attestations } : {};
+  if (single) {
+    // Attestations are keyed by platform id; the platform list tells BuildKit which id the single ref has.
+    const keyed = o.attestations ? { "refs.platforms": platforms() } : {};
+    return { result: { case: "ref", value: { id: only.ref } }, metadata: { ...metadata, ...keyed, "containerimage.config": encode(only.config) }, ...attestations };
   }
-  const metadata: Record<string, Uint8Array> = {};
   const refs: Record<string, { id: string }> = {};
   for (const img of images) {
     const id = platformId(img.platform);
     refs[id] = { id: img.ref };
     metadata[`containerimage.config/${id}`] = encode(img.config);
   }
-  // Capitalised keys: BuildKit decodes this into a Go struct without json tags.
-  const platforms = images.map((img) => ({ ID: platformId(img.platform), Platform: ociPlatform(img.platform) }));
-  metadata["refs.platforms"] = new TextEncoder().encode(JSON.stringify({ Platforms: platforms }));
-  return { result: { case: "refs", value: { refs } }, metadata };
+  metadata["refs.platforms"] = platforms();
+  return { result: { case: "refs", value: { refs } }, metadata, ...attestations };
+}
+
+/**
+ * The exporter reads `annotation.KEY` (every manifest) and `annotation-index.KEY`
+ * from the result metadata; an index exists only in the multi-platform form.
+ */
+function annotationMetadata(annotations: ReadonlyArray<readonly [string, string]>, index: boolean): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [key, value] of annotations) {
+    out[`annotation.${key}`] = new TextEncoder().encode(value);
+    if (index) out[`annotation-index.${key}`] = new TextEncoder().encode(value);
+  }
+  return out;
 }
 
 function ociPlatform(p: Platform) {

@@ -63,17 +63,17 @@ export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): Proje
       return { goMod, hasGoSum: names.has("go.sum"), goWork, dockerignore, vendored, gitHead: names.has(".git") };
     },
 
-    async readFiles(paths: readonly string[]): Promise<Array<Uint8Array | undefined>> {
+    async readFiles(paths: readonly string[], maxBytes = MAX_INPUT_BYTES): Promise<Array<Uint8Array | undefined>> {
       const { ref } = await loadFiles({
         name: LOCAL_CONTEXT,
         paths,
-        sharedKeyHint: "slimgo-context-workspace",
-        customName: "[internal] load the go.mod files go.work uses",
+        sharedKeyHint: "slimgo-context-files",
+        customName: `[internal] load ${paths.join(", ")}`,
       });
       const out: Array<Uint8Array | undefined> = [];
       for (const path of paths) {
         try {
-          out.push(await gw.readWholeFile(ref, path, MAX_INPUT_BYTES));
+          out.push(await gw.readWholeFile(ref, path, maxBytes));
         } catch (err) {
           if (!isFileAnswer(err)) throw err;
           out.push(undefined);

@@ -4,12 +4,12 @@
  * the ProjectSource they pass and where their options come from.
  */
 import { parseGoMod } from "../gomod/index.js";
-import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets } from "../plan/index.js";
+import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets, specUsesVar } from "../plan/index.js";
 import type { FrontendOptions } from "../plan/index.js";
 import type { Plan } from "../plan/types.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
 import type { ErrorSources } from "./errors.js";
-import { type ContextInput, type ProjectSource, type SpecInput, readWorkspace } from "./project-source.js";
+import { type ContextInput, type ProjectSource, type SpecInput, readCommit, readWorkspace } from "./project-source.js";
 
 /** The plan's options as the caller has them, `--platform` still as written. */
 export interface LoadOptions extends Omit<FrontendOptions, "platforms" | "target"> {
@@ -56,6 +56,13 @@ export async function loadProject(source: ProjectSource, opts: LoadOptions, sour
     }),
     ...(workspace ? { workspace } : {}),
   };
-  const planOptions: FrontendOptions = { ...options, platforms: platforms === "" ? [] : parsePlatforms(platforms), ...(target !== undefined ? { target } : {}) };
+  // ${COMMIT} is read from .git only when some ldflags use it and no build arg of that name is given.
+  const vcsCommit = input.hasGit && !Object.hasOwn(options.buildArgs, "COMMIT") && specUsesVar(parsed, "COMMIT") ? await readCommit(source) : undefined;
+  const planOptions: FrontendOptions = {
+    ...options,
+    platforms: platforms === "" ? [] : parsePlatforms(platforms),
+    ...(target !== undefined ? { target } : {}),
+    ...(vcsCommit !== undefined ? { vcsCommit } : {}),
+  };
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: planOptions }) };
 }

@@ -5,7 +5,7 @@
  * (load-project.ts), so the two can never plan differently.
  */
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
-import { type WorkspaceInput, missingUseError, useDir } from "../plan/index.js";
+import { type WorkspaceInput, isCommitHash, missingUseError, packedRef, parseGitHead, useDir } from "../plan/index.js";
 
 export interface SpecInput {
   readonly filename: string;
@@ -32,8 +32,8 @@ export interface ProjectSource {
   readSpec(filename: string): Promise<SpecInput>;
   /** go.mod, go.work and .dockerignore at the context root, and which of go.sum, vendor/modules.txt and .git are there. */
   readContext(): Promise<ContextInput>;
-  /** The files at these context paths, in order; undefined for one that is not there. */
-  readFiles(paths: readonly string[]): Promise<Array<Uint8Array | undefined>>;
+  /** The files at these context paths, in order; undefined for one that is not there. At most `maxBytes` each (default MAX_INPUT_BYTES). */
+  readFiles(paths: readonly string[], maxBytes?: number): Promise<Array<Uint8Array | undefined>>;
 }
 
 /**
@@ -69,4 +69,24 @@ export async function readWorkspace(
     return { dir, goMod: parseGoMod(new TextDecoder().decode(data), path) };
   });
   return { goWork, modules };
+}
+
+/** packed-refs of a repository with a great many tags runs to megabytes; past this it is not read. */
+const MAX_PACKED_REFS_BYTES = 32 << 20;
+
+/**
+ * The commit `.git/HEAD` names: HEAD, then the loose ref it points to, else
+ * that ref's line in packed-refs; undefined when .git holds none (a
+ * worktree's .git file, an unborn branch).
+ */
+export async function readCommit(source: ProjectSource): Promise<string | undefined> {
+  const text = (data: Uint8Array | undefined) => (data === undefined ? undefined : new TextDecoder().decode(data));
+  const [headData] = await source.readFiles([".git/HEAD"]);
+  const head = parseGitHead(text(headData) ?? "");
+  if (head === undefined || "commit" in head) return head?.commit;
+  const [looseData, packedData] = await source.readFiles([`.git/${head.ref}`, ".git/packed-refs"], MAX_PACKED_REFS_BYTES);
+  const loose = text(looseData)?.trim();
+  if (loose !== undefined && isCommitHash(loose)) return loose;
+  const packed = text(packedData);
+  return packed === undefined ? undefined : packedRef(packed, head.ref);
 }

@@ -4,7 +4,7 @@
  * The build is evaluated before Return so a wrong binary never becomes an
  * image; the verdict shows in the progress output as its own step.
  */
-import { ElfError, type ElfInfo, type SizeReport, checkBinary, loadForInspection, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
+import { ElfError, type ElfInfo, type GoBuildInfo, type SizeReport, checkBinary, loadForInspection, readElf, readGoBuildInfo, sizeReport } from "../elf/index.js";
 import { marshal, mkfile, scratch, type State } from "../llb/index.js";
 import type { Caps, Gateway } from "../gateway/llb-bridge.js";
 import { GO_LIST_REPORT } from "../graph/compile.js";
@@ -23,6 +23,8 @@ export interface Verified {
   readonly summary: string;
   readonly report: GoListReport;
   readonly elf: ElfInfo;
+  /** The binary's Go build info (modules, toolchain, settings); undefined when it carries none. */
+  readonly info?: GoBuildInfo;
   /** The solved build output (binary + report), for reading more from it. */
   readonly ref: string;
   /** Size of the binary in bytes. */
@@ -102,7 +104,7 @@ async function inspect(gw: Gateway, ref: string, bin: BinaryPlan, platform: Plat
   const started = performance.now();
   const attribution = attribute ? sizeReport(bytes) : undefined;
   const attributed = attribution ? { attribution, attributionMs: Math.round(performance.now() - started) } : {};
-  return { summary, elf, size, ...attributed };
+  return { summary, elf, size, ...(info ? { info } : {}), ...attributed };
 }
 
 // BuildKit prints the step's output; the error says which step, in words, on the spec line that made it.

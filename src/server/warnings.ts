@@ -51,9 +51,12 @@ export function reportWarnings(plan: Plan, bin: BinaryPlan, report: GoListReport
       range: ranges.base,
     });
   }
-  if (bin.cgo && bin.link === "dynamic" && (report.usesNet || report.usesOsUser)) {
-    const pkgs = [report.usesNet ? "net" : "", report.usesOsUser ? "os/user" : ""].filter(Boolean);
-    const tags = [report.usesNet ? "netgo" : "", report.usesOsUser ? "osusergo" : ""].filter(Boolean);
+  // A package whose pure-Go tag is already set needs no advice.
+  const net = report.usesNet && !bin.tags.includes("netgo");
+  const user = report.usesOsUser && !bin.tags.includes("osusergo");
+  if (bin.cgo && bin.link === "dynamic" && (net || user)) {
+    const pkgs = [net ? "net" : "", user ? "os/user" : ""].filter(Boolean);
+    const tags = [net ? "netgo" : "", user ? "osusergo" : ""].filter(Boolean);
     out.push({
       rule: "CgoResolver",
       message: `with cgo on, ${pkgs.join(" and ")} ${pkgs.length === 1 ? "uses" : "use"} glibc's NSS at run time; add tags [${tags.join(", ")}] for Go's own implementation, which needs no NSS files`,

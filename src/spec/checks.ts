@@ -151,6 +151,21 @@ export const checkUser: Check = (v) => (USER.test(v) ? undefined : problem(`"${v
 /** `labels` keys: anything but empty. */
 export const checkLabelKey: Check = (v) => (v === "" ? problem("label name is empty") : undefined);
 
+/** `annotations` keys: OCI annotation names, which BuildKit's exporter reads up to the first whitespace. */
+export const checkAnnotationKey: Check = (v) => {
+  if (v === "") return problem("annotation name is empty");
+  if (/\s/.test(v)) return problem(`"${v}" contains whitespace`, `like "org.opencontainers.image.source"`);
+  return undefined;
+};
+
+/** `stopSignal`: a signal name like "SIGINT" (the SIG prefix may be left out) or its number. */
+export const checkStopSignal: Check = (v) => {
+  if (/^[0-9]+$/.test(v)) return Number(v) >= 1 && Number(v) <= 64 ? undefined : problem(`signal ${v} is out of range`, "signal numbers are 1 to 64");
+  if (/^(SIG)?[A-Z][A-Z0-9]*(\+[0-9]+)?$/.test(v)) return undefined;
+  if (/^(sig)?[a-z][a-z0-9]*(\+[0-9]+)?$/i.test(v)) return problem(`"${v}" is not a signal name`, `signal names are upper case: did you mean "${v.toUpperCase()}"?`);
+  return problem(`"${v}" is not a signal`, `like "SIGINT", "SIGTERM" or 15`);
+};
+
 /** `workdir`: an absolute path in the image. */
 export const checkWorkdir: Check = (v) => (v.startsWith("/") ? undefined : problem(`"${v}" is not an absolute path`, `like "/data"`));
 

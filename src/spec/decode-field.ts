@@ -2,6 +2,7 @@
 import { type Node, type Pair, type YAMLMap, isMap, isScalar, isSeq } from "yaml";
 import { type Problem, checkContextPath, parseBytes, parseMode, parseOwner, parsePort, parseShare } from "./checks.js";
 import type { AnyFieldDef } from "./fields.js";
+import { decodeHealthcheck } from "./healthcheck.js";
 
 /** Receives problems at a node, with the value's path. */
 export type Report = (node: Node, path: string, problem: Problem) => void;
@@ -48,6 +49,8 @@ export function decodeField(def: AnyFieldDef, node: Node, report: Report): unkno
       return decodeList(def, node, report, (item, path) => decodeFileCopy(item, path, report));
     case "size policy":
       return decodeSizePolicy(node, report);
+    case "healthcheck":
+      return decodeHealthcheck(node, report);
   }
 }
 

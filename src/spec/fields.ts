@@ -12,7 +12,9 @@ import {
   checkGoVersion,
   checkImageRef,
   checkCompress,
+  checkAnnotationKey,
   checkLabelKey,
+  checkStopSignal,
   checkLink,
   checkMain,
   checkUser,
@@ -23,7 +25,7 @@ import {
 import type { FieldName, Spec } from "./types.js";
 
 /** How a field is written in YAML. */
-export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list" | "file list" | "size policy";
+export type FieldType = "string" | "boolean" | "string list" | "string map" | "port list" | "file list" | "size policy" | "healthcheck";
 
 /**
  * Where a field may be written: `shared` fields shape the one download step
@@ -126,7 +128,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     default: "",
     defaultText: `""`,
     description:
-      'Extra linker flags, added after "-s -w". ${NAME} takes the build arg NAME; ${VERSION} (default "dev"), ${SOURCE_DATE_EPOCH} (default "0") and the target platform\'s ${TARGETOS}, ${TARGETARCH}, ${TARGETVARIANT}, ${TARGETPLATFORM} are always set. Like "-X main.version=${VERSION}".',
+      'Extra linker flags, added after "-s -w". ${NAME} takes the build arg NAME; ${VERSION} (default "dev"), ${SOURCE_DATE_EPOCH} (default "0"), ${DATE} (SOURCE_DATE_EPOCH as RFC 3339 UTC) and the target platform\'s ${TARGETOS}, ${TARGETARCH}, ${TARGETVARIANT}, ${TARGETPLATFORM} are always set; ${COMMIT} is the commit .git/HEAD names when .git is in the context. A build arg of the same name wins. Like "-X main.version=${VERSION}".',
   },
   {
     name: "buildEnv",
@@ -188,6 +190,34 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     defaultText: "{}",
     description: "Image labels.",
     checkKey: checkLabelKey,
+  },
+  {
+    name: "healthcheck",
+    type: "healthcheck",
+    scope: "any",
+    default: undefined,
+    defaultText: "the base image's, else none",
+    description:
+      "How Docker checks the running container, in exec form (the image has no shell): {test: [/usr/local/bin/server, -healthcheck], interval: 30s, timeout: 5s, startPeriod: 10s, startInterval: 1s, retries: 3}; durations like 30s or 1m30s, each optional.",
+  },
+  {
+    name: "stopSignal",
+    type: "string",
+    scope: "any",
+    default: undefined,
+    defaultText: "the base image's, else SIGTERM",
+    description: `Signal that stops the container, like "SIGINT" or 2 (the image config's StopSignal).`,
+    check: checkStopSignal,
+  },
+  {
+    name: "annotations",
+    type: "string map",
+    scope: "any",
+    default: [],
+    defaultText: "{}",
+    description:
+      "OCI annotations of the image manifest, and of the image index when several platforms are built; docker buildx build --annotation adds more.",
+    checkKey: checkAnnotationKey,
   },
   {
     name: "workdir",

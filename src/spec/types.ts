@@ -39,6 +39,11 @@ export interface Spec {
   readonly ports: readonly string[];
   readonly args: readonly string[];
   readonly labels: StringPairs;
+  readonly healthcheck?: Healthcheck;
+  /** Signal that stops the container, like "SIGINT" or "2". */
+  readonly stopSignal?: string;
+  /** OCI annotations of the image manifest (and of the index, for several platforms). */
+  readonly annotations: StringPairs;
   readonly workdir: string;
   /** "none" or "upx". */
   readonly compress: string;
@@ -48,6 +53,17 @@ export interface Spec {
   /** Other targets whose binaries this image also holds (targets only). */
   readonly include: readonly string[];
   readonly size?: SizePolicy;
+}
+
+/** `healthcheck:`: exec form; durations in nanoseconds, as the image config stores them. */
+export interface Healthcheck {
+  /** The command and its arguments, run without a shell. */
+  readonly test: readonly string[];
+  readonly interval?: number;
+  readonly timeout?: number;
+  readonly startPeriod?: number;
+  readonly startInterval?: number;
+  readonly retries?: number;
 }
 
 /** `size:`: a budget for each binary, and a share above which one module gets a warning. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -67,5 +67,25 @@ test("verify on something that is not ELF says so and exits 1", async () => {
     const r = await cli("verify", join(dir, "go.mod"));
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "not an ELF file: first bytes are 6d 6f 64 75\n");
+  });
+});
+
+test("plan stamps ${COMMIT} from the project's .git like the frontend: loose ref, packed ref, detached HEAD", async () => {
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  await withSpec("ldflags: -X main.commit=${COMMIT}\n", async (dir) => {
+    const ldflags = async () => {
+      const r = await cli("plan", dir);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout).ldflags;
+    };
+    assert.equal((await cli("plan", dir)).code, 1, "without .git, ${COMMIT} has no value");
+    mkdirSync(join(dir, ".git/refs/heads"), { recursive: true });
+    writeFileSync(join(dir, ".git/HEAD"), "ref: refs/heads/main\n");
+    writeFileSync(join(dir, ".git/packed-refs"), `${commit} refs/heads/main\n`);
+    assert.equal((await ldflags()), `-s -w -X main.commit=${commit}`);
+    writeFileSync(join(dir, ".git/refs/heads/main"), `${"f".repeat(40)}\n`);
+    assert.equal((await ldflags()), `-s -w -X main.commit=${"f".repeat(40)}`);
+    writeFileSync(join(dir, ".git/HEAD"), `${"e".repeat(40)}\n`);
+    assert.equal((await ldflags()), `-s -w -X main.commit=${"e".repeat(40)}`);
   });
 });

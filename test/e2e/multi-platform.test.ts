@@ -1,30 +1,16 @@
 /** Native cross-compilation: one download, one build per platform on the build platform, each binary checked by its ELF machine. */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { resolve } from "node:path";
-import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
-import { buildx, requireEngine } from "../support/docker.js";
-import { FRONTEND, copyFixture, fixturePath } from "../support/fixture.js";
+import { test } from "node:test";
+import { buildx } from "../support/docker.js";
+import { plainProject } from "../support/fixture.js";
 
-let proxy: GoProxy;
-let project: ReturnType<typeof copyFixture>;
-
-before(async () => {
-  await requireEngine(FRONTEND);
-  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain")]));
-  project = copyFixture("plain", "main: ./cmd/plain\n");
-});
-
-after(async () => {
-  await proxy?.close();
-  project?.remove();
-});
+const project = plainProject("main: ./cmd/plain\n");
 
 test("linux/amd64,linux/arm64 gives two verified binaries without QEMU", async () => {
   const res = await buildx({
     dir: project.dir,
     tag: `slimgo-e2e-multi:${process.pid}`,
-    buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off" },
+    buildArgs: project.buildArgs,
     extra: ["--network=host", "--platform", "linux/amd64,linux/arm64", "--output", "type=oci,dest=/dev/null"],
   });
   assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);

@@ -72,10 +72,25 @@ test("ldflags take build args, defaults, and keep platform names for each build 
   assert.deepEqual(ldflagsVars("${A} ${B} ${A}"), ["A", "B"]);
 });
 
+test("${COMMIT} is the context's commit when .git is there, ${DATE} is SOURCE_DATE_EPOCH; build args win", () => {
+  const text = "# syntax=slimgo:dev\nldflags: -X main.c=${COMMIT} -X main.d=${DATE}\n";
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  const stamped = (o: Partial<FrontendOptions>, hasGit = true) => makePlan({ spec: parseSpec(text), goMod: GO_MOD, hasGit, options: { ...options, ...o } }).ldflags;
+  assert.equal(stamped({ vcsCommit: commit }), `-s -w -X main.c=${commit} -X main.d=1970-01-01T00:00:00Z`);
+  assert.equal(stamped({ vcsCommit: commit, buildArgs: { SOURCE_DATE_EPOCH: "1700000000" } }), `-s -w -X main.c=${commit} -X main.d=2023-11-14T22:13:20Z`);
+  assert.equal(stamped({ vcsCommit: commit, buildArgs: { COMMIT: "v1", DATE: "today" } }), "-s -w -X main.c=v1 -X main.d=today");
+  // A commit read while .dockerignore hides .git is not used.
+  assert.throws(() => stamped({ vcsCommit: commit }, false), /has no \.git to read the commit from/);
+});
+
 test("an ldflags variable no build arg sets fails on the ldflags line", () => {
   assert.equal(
     error("# syntax=slimgo:dev\nmain: .\nldflags: -X main.commit=${COMMIT}\n"),
-    "slimgo.yaml:3:1: ldflags: ldflags uses ${COMMIT}, which no build arg sets (pass --build-arg COMMIT=..., or use one of TARGETOS, TARGETARCH, TARGETVARIANT, TARGETPLATFORM, VERSION, SOURCE_DATE_EPOCH)",
+    "slimgo.yaml:3:1: ldflags: ldflags uses ${COMMIT}, but the build context has no .git to read the commit from (or .dockerignore excludes .git) (build from the repository's root with .git in the context, or pass --build-arg COMMIT=$(git rev-parse HEAD))",
+  );
+  assert.equal(
+    error("# syntax=slimgo:dev\nmain: .\nldflags: -X main.build=${BUILD_ID}\n"),
+    "slimgo.yaml:3:1: ldflags: ldflags uses ${BUILD_ID}, which no build arg sets (pass --build-arg BUILD_ID=..., or use one of TARGETOS, TARGETARCH, TARGETVARIANT, TARGETPLATFORM, VERSION, SOURCE_DATE_EPOCH, DATE, COMMIT)",
   );
   assert.deepEqual(resolveLdflags("${1X}", {}), { problem: { message: '"${1X}" is not a variable name', hint: "variables are letters, digits and _, like ${VERSION}" } });
 });

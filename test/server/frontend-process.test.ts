@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { before, test } from "node:test";
+import { fromBinary } from "@bufbuild/protobuf";
+import { OpSchema } from "../../src/gen/pb/ops_pb.js";
+import { FakeStatus } from "../support/fake-gateway.js";
 import { type Outcome, type Overrides, binaries, binaryFor, buildTestBinaries, enc, runFrontend } from "../support/frontend-process.js";
 
 const FIXTURE = resolve("test/fixtures/projects/plain");
@@ -218,4 +221,117 @@ test("StatFile sizes of -1, 2^60 and 2^40 and a ReadFile longer than asked end i
 test("a spec larger than the read limit fails with its name and the limit", async () => {
   const out = await runFrontend({ ...PLAIN, spec: `# syntax=slimgo:dev\nmain: ./cmd/plain\n#${"x".repeat(1 << 20)}\n` });
   assertError(out, 3, /^slimgo: slimgo\.yaml is larger than 1 MiB, the most slimgo reads of it$/);
+});
+
+test("healthcheck, stopSignal, labels and --label reach the image config; annotations the exporter's metadata", async () => {
+  const spec = [
+    "# syntax=slimgo:dev",
+    "main: ./cmd/plain",
+    "healthcheck: {test: [/usr/local/bin/plain, -health], interval: 30s, timeout: 5s, retries: 3}",
+    "stopSignal: SIGINT",
+    "labels: {team: core, tier: spec}",
+    "annotations: {org.opencontainers.image.source: https://example.com/plain}",
+    "",
+  ].join("\n");
+  const goMod = readFileSync(`${FIXTURE}/go.mod`, "utf8");
+  const one = (await runFrontend({ spec, goMod, opts: { "label:tier": "cli", "label:build": "42" } })).returned.result;
+  const config = JSON.parse(new TextDecoder().decode(one?.metadata["containerimage.config"])).config;
+  assert.deepEqual(config.Healthcheck, { Test: ["CMD", "/usr/local/bin/plain", "-health"], Interval: 30e9, Timeout: 5e9, Retries: 3 });
+  assert.equal(config.StopSignal, "SIGINT");
+  // --label wins over the spec's label of the same name.
+  assert.deepEqual(config.Labels, { build: "42", team: "core", tier: "cli" });
+  const text = (key: string) => (one?.metadata[key] === undefined ? undefined : new TextDecoder().decode(one.metadata[key]));
+  assert.equal(text("annotation.org.opencontainers.image.source"), "https://example.com/plain");
+  // A single-platform export has no index, and BuildKit refuses index annotations there.
+  assert.equal(text("annotation-index.org.opencontainers.image.source"), undefined);
+
+  const multi = (await runFrontend({ spec, goMod, opts: { platform: "linux/amd64,linux/arm64" } })).returned.result;
+  assert.equal(new TextDecoder().decode(multi?.metadata["annotation-index.org.opencontainers.image.source"]), "https://example.com/plain");
+  assert.equal(JSON.parse(new TextDecoder().decode(multi?.metadata["containerimage.config/linux/arm64"])).config.StopSignal, "SIGINT");
+});
+
+/** The SPDX documents the frontend solves as files, by the ref id the solve answered. */
+function captureSbomFiles(into: Map<string, string>): Overrides {
+  return {
+    solve: async (req, next) => {
+      const res = await next(req);
+      for (const bytes of req.Definition?.def ?? []) {
+        const op = fromBinary(OpSchema, bytes);
+        if (op.op.case !== "file") continue;
+        for (const action of op.op.value.actions) {
+          if (action.action.case === "mkfile" && action.action.value.path === "/sbom.spdx.json") {
+            const answer = res.result?.result;
+            const id = answer?.case === "ref" ? answer.value.id ?? "" : "";
+            into.set(id, new TextDecoder().decode(action.action.value.data));
+          }
+        }
+      }
+      return res;
+    },
+  };
+}
+
+test("--sbom returns an SPDX attestation per platform, from the binaries' Go build info", async () => {
+  const docs = new Map<string, string>();
+  const goMod = readFileSync(`${FIXTURE}/go.mod`, "utf8");
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\n";
+  const out = await runFrontend({ spec, goMod, opts: { "attest:sbom": "", "attest:provenance": "mode=max", "build-arg:SOURCE_DATE_EPOCH": "1700000000" } }, { overrides: captureSbomFiles(docs) });
+  const result = out.returned.result;
+  assert.equal(out.returned.error, undefined, out.stderr);
+  assert.equal(result?.result.case, "ref");
+  // The single ref's platform id, which keys the attestation.
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(result?.metadata["refs.platforms"])).Platforms[0].ID, "linux/amd64");
+  assert.deepEqual(Object.keys(result?.attestations ?? {}), ["linux/amd64"]);
+  const att = result?.attestations["linux/amd64"]?.attestation[0];
+  assert.equal(att?.inTotoPredicateType, "https://spdx.dev/Document");
+  assert.equal(att?.path, "/sbom.spdx.json");
+  assert.equal(new TextDecoder().decode(att?.metadata["reason"]), "sbom");
+  const doc = JSON.parse(docs.get(att?.ref?.id ?? "") ?? "{}");
+  assert.equal(doc.spdxVersion, "SPDX-2.3");
+  assert.equal(doc.creationInfo.created, "2023-11-14T22:13:20Z");
+  assert.deepEqual(doc.packages.map((p: { name: string }) => p.name), ["example.com/tiny", "stdlib"]);
+  assert.match(doc.packages[0].comment, /^binary \/usr\/local\/bin\/plain; built with go1\./);
+
+  // Two platforms: one document each, keyed like the refs.
+  const multi = await runFrontend({ spec, goMod, opts: { "attest:sbom": "", platform: "linux/amd64,linux/arm64" } });
+  assert.deepEqual(Object.keys(multi.returned.result?.attestations ?? {}).sort(), ["linux/amd64", "linux/arm64"]);
+});
+
+test("without --sbom, or with a scanner image named, slimgo returns no SBOM (BuildKit runs the scanner then)", async () => {
+  const goMod = readFileSync(`${FIXTURE}/go.mod`, "utf8");
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\n";
+  for (const opts of [{ "attest:provenance": "mode=min" }, { "attest:sbom": "generator=docker/buildkit-syft-scanner" }, { "attest:sbom": "disabled=true" }]) {
+    const result = (await runFrontend({ spec, goMod, opts })).returned.result;
+    assert.deepEqual(result?.attestations, {}, JSON.stringify(opts));
+    assert.equal(result?.metadata["refs.platforms"], undefined);
+  }
+});
+
+test("${COMMIT} is read from the context's .git through BuildKit (HEAD, then packed-refs)", async () => {
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  const gitFiles: Record<string, string> = { ".git/HEAD": "ref: refs/heads/main\n", ".git/packed-refs": `${commit} refs/heads/main\n` };
+  const ldflags: string[] = [];
+  const overrides: Overrides = {
+    readDir: (req, next, kind) => (kind(req.Ref) === "context" && req.DirPath === "/" ? { entries: ["go.mod", "go.sum", ".git"].map((path) => ({ path })) } : next(req)),
+    readFile: (req, next) => {
+      const text = gitFiles[req.FilePath];
+      if (text !== undefined) return { Data: enc(text) };
+      if (req.FilePath.startsWith(".git/")) throw new FakeStatus(2, `open ${req.FilePath}: no such file or directory`);
+      return next(req);
+    },
+    solve: (req, next) => {
+      for (const bytes of req.Definition?.def ?? []) {
+        const op = fromBinary(OpSchema, bytes);
+        const args = op.op.case === "exec" ? (op.op.value.meta?.args ?? []) : [];
+        const i = args.indexOf("-ldflags");
+        if (i >= 0) ldflags.push(args[i + 1] ?? "");
+      }
+      return next(req);
+    },
+  };
+  const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\nldflags: -X main.commit=${COMMIT} -X main.date=${DATE}\n";
+  const out = await runFrontend({ spec, goMod: readFileSync(`${FIXTURE}/go.mod`, "utf8"), opts: { "build-arg:SOURCE_DATE_EPOCH": "1700000000" } }, { overrides });
+  assert.equal(out.returned.error, undefined, out.returned.error?.message);
+  assert.ok(ldflags.length > 0, "no go build step carried -ldflags");
+  assert.ok(ldflags.every((l) => l.includes(`-X main.commit=${commit} -X main.date=2023-11-14T22:13:20Z`)), ldflags.join("\n"));
 });

@@ -36,3 +36,32 @@ test("a Warn that fails leaves the warnings to the log instead of failing the bu
   const working = { warn: () => Promise.resolve() } as unknown as Gateway;
   assert.equal(await sendWarnings(working, caps, "sha256:0", spec, [warning]), true);
 });
+
+function messages(specText: string, report: string) {
+  const spec = parseSpec(specText);
+  const plan = makePlan({ spec, goMod: parseGoMod("module example.com/app\n\ngo 1.24\n"), options });
+  return reportWarnings(plan, plan, parseGoListReport(report), warningRanges(spec)).map((w) => `${w.rule} line ${w.range.start.line}: ${w.message}`);
+}
+
+test("cgo with net or os/user linked advises the pure-Go tags, on the cgo line", () => {
+  const cgo = "# syntax=slimgo:dev\nmain: .\ncgo: true\n";
+  assert.deepEqual(messages(cgo, "std net\n"), [
+    "CgoResolver line 3: with cgo on, net uses glibc's NSS at run time; add tags [netgo] for Go's own implementation, which needs no NSS files",
+  ]);
+  assert.deepEqual(messages(cgo, "std net\nstd os/user\n"), [
+    "CgoResolver line 3: with cgo on, net and os/user use glibc's NSS at run time; add tags [netgo, osusergo] for Go's own implementation, which needs no NSS files",
+  ]);
+  assert.deepEqual(messages(cgo, "std os/user\n"), [
+    "CgoResolver line 3: with cgo on, os/user uses glibc's NSS at run time; add tags [osusergo] for Go's own implementation, which needs no NSS files",
+  ]);
+});
+
+test("no cgo advice without cgo, with link: static, without net or os/user, or with the tag already set", () => {
+  assert.deepEqual(messages("# syntax=slimgo:dev\n", "std net\nstd os/user\n"), []);
+  assert.deepEqual(messages("# syntax=slimgo:dev\ncgo: true\nlink: static\n", "std net\nstd os/user\n"), []);
+  assert.deepEqual(messages("# syntax=slimgo:dev\ncgo: true\n", "std fmt\n"), []);
+  assert.deepEqual(messages("# syntax=slimgo:dev\ncgo: true\ntags: [netgo, osusergo]\n", "std net\nstd os/user\n"), []);
+  assert.deepEqual(messages("# syntax=slimgo:dev\ncgo: true\ntags: [netgo]\n", "std net\nstd os/user\n"), [
+    "CgoResolver line 2: with cgo on, os/user uses glibc's NSS at run time; add tags [osusergo] for Go's own implementation, which needs no NSS files",
+  ]);
+});

@@ -14,6 +14,7 @@ const DEFAULTS = {
   ports: [],
   args: [],
   labels: [],
+  annotations: [],
   workdir: "/",
   compress: "none",
   files: [],
@@ -90,6 +91,7 @@ test("every field decodes to its typed value, as written", () => {
     ports: ["8080/tcp", "9090/tcp", "53/udp"],
     args: ["serve", "--addr=:8080"],
     labels: [["org.opencontainers.image.source", "https://github.com/acme/api"]],
+    annotations: [],
     workdir: "/srv",
     compress: "none",
     files: [

@@ -2,8 +2,10 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { GenericContainer, Wait } from "testcontainers";
-import { run } from "./docker.js";
+import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
+import { requireEngine, run } from "./docker.js";
 
 process.env["TESTCONTAINERS_RYUK_DISABLED"] = "true"; // the reaper image cannot be pulled here
 
@@ -29,4 +31,36 @@ export async function runImage(image: string): Promise<string> {
   const logs = await run("docker", ["logs", container.getId()]);
   await container.stop();
   return logs.stdout + logs.stderr;
+}
+
+/**
+ * The plain fixture with `specBody`, built offline from a loopback GOPROXY,
+ * for one test file: registers its before and after hooks (`prepare` runs in
+ * the before hook, on the copy). `dir` and `buildArgs` are read inside tests.
+ */
+export function plainProject(specBody: string, prepare?: (dir: string) => Promise<void>): { readonly dir: string; readonly buildArgs: Record<string, string> } {
+  let proxy: GoProxy | undefined;
+  let project: ReturnType<typeof copyFixture> | undefined;
+  before(async () => {
+    await requireEngine(FRONTEND);
+    proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain")]));
+    project = copyFixture("plain", specBody);
+    await prepare?.(project.dir);
+  });
+  after(async () => {
+    await proxy?.close();
+    project?.remove();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("plainProject is read before its before hook ran");
+    return value;
+  };
+  return {
+    get dir() {
+      return started(project).dir;
+    },
+    get buildArgs() {
+      return { GOPROXY: started(proxy).url, GOSUMDB: "off" };
+    },
+  };
 }

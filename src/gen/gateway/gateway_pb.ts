@@ -6,8 +6,8 @@
 // @generated from file gateway/gateway.proto (package moby.buildkit.v1.frontend, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { APICap } from "../apicaps/caps_pb.js";
 import { file_apicaps_caps } from "../apicaps/caps_pb.js";
 import type { Stat } from "../fsutil/stat_pb.js";
@@ -24,7 +24,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gateway/gateway.proto.
  */
 export const file_gateway_gateway: GenFile = /*@__PURE__*/
-  fileDesc("ChVnYXRld2F5L2dhdGV3YXkucHJvdG8SGW1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQiyAIKBlJlc3VsdBIXCg1yZWZEZXByZWNhdGVkGAEgASgJSAASRQoOcmVmc0RlcHJlY2F0ZWQYAiABKAsyKy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcERlcHJlY2F0ZWRIABItCgNyZWYYAyABKAsyHi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZkgAEjEKBHJlZnMYBCABKAsyIS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcEgAEkEKCG1ldGFkYXRhGAogAygLMi8ubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQuTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDDoCOAFCCAoGcmVzdWx0IoQBChBSZWZNYXBEZXByZWNhdGVkEkMKBHJlZnMYASADKAsyNS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcERlcHJlY2F0ZWQuUmVmc0VudHJ5GisKCVJlZnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIi4KA1JlZhIKCgJpZBgBIAEoCRIbCgNkZWYYAiABKAsyDi5wYi5EZWZpbml0aW9uIpABCgZSZWZNYXASOQoEcmVmcxgBIAMoCzIrLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmTWFwLlJlZnNFbnRyeRpLCglSZWZzRW50cnkSCwoDa2V5GAEgASgJEi0KBXZhbHVlGAIgASgLMh4ubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWY6AjgBImUKDVJldHVyblJlcXVlc3QSMQoGcmVzdWx0GAEgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQSIQoFZXJyb3IYAiABKAsyEi5nb29nbGUucnBjLlN0YXR1cyIQCg5SZXR1cm5SZXNwb25zZSIPCg1JbnB1dHNSZXF1ZXN0IqUBCg5JbnB1dHNSZXNwb25zZRJPCgtEZWZpbml0aW9ucxgBIAMoCzI6Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuSW5wdXRzUmVzcG9uc2UuRGVmaW5pdGlvbnNFbnRyeRpCChBEZWZpbml0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRIdCgV2YWx1ZRgCIAEoCzIOLnBiLkRlZmluaXRpb246AjgBIpIBChlSZXNvbHZlSW1hZ2VDb25maWdSZXF1ZXN0EgsKA1JlZhgBIAEoCRIeCghQbGF0Zm9ybRgCIAEoCzIMLnBiLlBsYXRmb3JtEhMKC1Jlc29sdmVNb2RlGAMgASgJEg8KB0xvZ05hbWUYBCABKAkSEQoJU2Vzc2lvbklEGAYgASgJEg8KB1N0b3JlSUQYByABKAkiSQoaUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USDgoGRGlnZXN0GAEgASgJEg4KBkNvbmZpZxgCIAEoDBILCgNSZWYYAyABKAki8QMKDFNvbHZlUmVxdWVzdBIiCgpEZWZpbml0aW9uGAEgASgLMg4ucGIuRGVmaW5pdGlvbhIQCghGcm9udGVuZBgCIAEoCRJNCgtGcm9udGVuZE9wdBgDIAMoCzI4Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXF1ZXN0LkZyb250ZW5kT3B0RW50cnkSGQoRYWxsb3dSZXN1bHRSZXR1cm4YBSABKAgSGwoTYWxsb3dSZXN1bHRBcnJheVJlZhgGIAEoCBJCCgxDYWNoZUltcG9ydHMYDCADKAsyLC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkNhY2hlT3B0aW9uc0VudHJ5ElMKDkZyb250ZW5kSW5wdXRzGA0gAygLMjsubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5Tb2x2ZVJlcXVlc3QuRnJvbnRlbmRJbnB1dHNFbnRyeRIQCghFdmFsdWF0ZRgOIAEoCBoyChBGcm9udGVuZE9wdEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaRQoTRnJvbnRlbmRJbnB1dHNFbnRyeRILCgNrZXkYASABKAkSHQoFdmFsdWUYAiABKAsyDi5wYi5EZWZpbml0aW9uOgI4ASKXAQoRQ2FjaGVPcHRpb25zRW50cnkSDAoEVHlwZRgBIAEoCRJGCgVBdHRycxgCIAMoCzI3Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuQ2FjaGVPcHRpb25zRW50cnkuQXR0cnNFbnRyeRosCgpBdHRyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTwoNU29sdmVSZXNwb25zZRILCgNyZWYYASABKAkSMQoGcmVzdWx0GAMgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQiZQoPUmVhZEZpbGVSZXF1ZXN0EgsKA1JlZhgBIAEoCRIQCghGaWxlUGF0aBgCIAEoCRIzCgVSYW5nZRgDIAEoCzIkLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuRmlsZVJhbmdlIisKCUZpbGVSYW5nZRIOCgZPZmZzZXQYASABKAMSDgoGTGVuZ3RoGAIgASgDIiAKEFJlYWRGaWxlUmVzcG9uc2USDAoERGF0YRgBIAEoDCJGCg5SZWFkRGlyUmVxdWVzdBILCgNSZWYYASABKAkSDwoHRGlyUGF0aBgCIAEoCRIWCg5JbmNsdWRlUGF0dGVybhgDIAEoCSI2Cg9SZWFkRGlyUmVzcG9uc2USIwoHZW50cmllcxgBIAMoCzISLmZzdXRpbC50eXBlcy5TdGF0IiwKD1N0YXRGaWxlUmVxdWVzdBILCgNSZWYYASABKAkSDAoEUGF0aBgCIAEoCSI0ChBTdGF0RmlsZVJlc3BvbnNlEiAKBHN0YXQYASABKAsyEi5mc3V0aWwudHlwZXMuU3RhdCIeCg9FdmFsdWF0ZVJlcXVlc3QSCwoDUmVmGAEgASgJIhIKEEV2YWx1YXRlUmVzcG9uc2UiDQoLUGluZ1JlcXVlc3QiswEKDFBvbmdSZXNwb25zZRI5Cg9Gcm9udGVuZEFQSUNhcHMYASADKAsyIC5tb2J5LmJ1aWxka2l0LnYxLmFwaWNhcHMuQVBJQ2FwEjEKB0xMQkNhcHMYAiADKAsyIC5tb2J5LmJ1aWxka2l0LnYxLmFwaWNhcHMuQVBJQ2FwEjUKB1dvcmtlcnMYAyADKAsyJC5tb2J5LmJ1aWxka2l0LnYxLnR5cGVzLldvcmtlclJlY29yZCKRAQoLV2FyblJlcXVlc3QSDgoGZGlnZXN0GAEgASgJEg0KBWxldmVsGAIgASgDEg0KBXNob3J0GAMgASgMEg4KBmRldGFpbBgEIAMoDBILCgN1cmwYBSABKAkSHAoEaW5mbxgGIAEoCzIOLnBiLlNvdXJjZUluZm8SGQoGcmFuZ2VzGAcgAygLMgkucGIuUmFuZ2UiDgoMV2FyblJlc3BvbnNlMuwHCglMTEJCcmlkZ2USgQEKElJlc29sdmVJbWFnZUNvbmZpZxI0Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVxdWVzdBo1Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USWgoFU29sdmUSJy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdBooLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXNwb25zZRJjCghSZWFkRmlsZRIqLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVhZEZpbGVSZXF1ZXN0GisubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWFkRmlsZVJlc3BvbnNlEmAKB1JlYWREaXISKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlYWREaXJSZXF1ZXN0GioubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWFkRGlyUmVzcG9uc2USYwoIU3RhdEZpbGUSKi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlN0YXRGaWxlUmVxdWVzdBorLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU3RhdEZpbGVSZXNwb25zZRJjCghFdmFsdWF0ZRIqLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuRXZhbHVhdGVSZXF1ZXN0GisubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5FdmFsdWF0ZVJlc3BvbnNlElcKBFBpbmcSJi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlBpbmdSZXF1ZXN0GicubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5Qb25nUmVzcG9uc2USXQoGUmV0dXJuEigubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXR1cm5SZXF1ZXN0GikubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXR1cm5SZXNwb25zZRJdCgZJbnB1dHMSKC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLklucHV0c1JlcXVlc3QaKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLklucHV0c1Jlc3BvbnNlElcKBFdhcm4SJi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLldhcm5SZXF1ZXN0GicubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5XYXJuUmVzcG9uc2ViBnByb3RvMw", [file_apicaps_caps, file_fsutil_stat, file_google_rpc_status, file_pb_ops, file_types_worker]);
+  fileDesc("ChVnYXRld2F5L2dhdGV3YXkucHJvdG8SGW1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQi8QMKBlJlc3VsdBIXCg1yZWZEZXByZWNhdGVkGAEgASgJSAASRQoOcmVmc0RlcHJlY2F0ZWQYAiABKAsyKy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcERlcHJlY2F0ZWRIABItCgNyZWYYAyABKAsyHi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZkgAEjEKBHJlZnMYBCABKAsyIS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcEgAEkEKCG1ldGFkYXRhGAogAygLMi8ubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQuTWV0YWRhdGFFbnRyeRJJCgxhdHRlc3RhdGlvbnMYDCADKAsyMy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlc3VsdC5BdHRlc3RhdGlvbnNFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDDoCOAEaXAoRQXR0ZXN0YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEjYKBXZhbHVlGAIgASgLMicubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5BdHRlc3RhdGlvbnM6AjgBQggKBnJlc3VsdCJLCgxBdHRlc3RhdGlvbnMSOwoLYXR0ZXN0YXRpb24YASADKAsyJi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkF0dGVzdGF0aW9uItoCCgtBdHRlc3RhdGlvbhI4CgRraW5kGAEgASgOMioubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5BdHRlc3RhdGlvbktpbmQSRgoIbWV0YWRhdGEYAiADKAsyNC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkF0dGVzdGF0aW9uLk1ldGFkYXRhRW50cnkSKwoDcmVmGAMgASgLMh4ubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWYSDAoEcGF0aBgEIAEoCRIbChNpblRvdG9QcmVkaWNhdGVUeXBlGAUgASgJEkAKDmluVG90b1N1YmplY3RzGAYgAygLMigubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5JblRvdG9TdWJqZWN0Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMOgI4ASJpCg1JblRvdG9TdWJqZWN0EjoKBGtpbmQYASABKA4yLC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkluVG90b1N1YmplY3RLaW5kEg4KBmRpZ2VzdBgCIAMoCRIMCgRuYW1lGAMgASgJIoQBChBSZWZNYXBEZXByZWNhdGVkEkMKBHJlZnMYASADKAsyNS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlZk1hcERlcHJlY2F0ZWQuUmVmc0VudHJ5GisKCVJlZnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIi4KA1JlZhIKCgJpZBgBIAEoCRIbCgNkZWYYAiABKAsyDi5wYi5EZWZpbml0aW9uIpABCgZSZWZNYXASOQoEcmVmcxgBIAMoCzIrLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVmTWFwLlJlZnNFbnRyeRpLCglSZWZzRW50cnkSCwoDa2V5GAEgASgJEi0KBXZhbHVlGAIgASgLMh4ubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWY6AjgBImUKDVJldHVyblJlcXVlc3QSMQoGcmVzdWx0GAEgASgLMiEubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXN1bHQSIQoFZXJyb3IYAiABKAsyEi5nb29nbGUucnBjLlN0YXR1cyIQCg5SZXR1cm5SZXNwb25zZSIPCg1JbnB1dHNSZXF1ZXN0IqUBCg5JbnB1dHNSZXNwb25zZRJPCgtEZWZpbml0aW9ucxgBIAMoCzI6Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuSW5wdXRzUmVzcG9uc2UuRGVmaW5pdGlvbnNFbnRyeRpCChBEZWZpbml0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRIdCgV2YWx1ZRgCIAEoCzIOLnBiLkRlZmluaXRpb246AjgBIqgBChlSZXNvbHZlSW1hZ2VDb25maWdSZXF1ZXN0EgsKA1JlZhgBIAEoCRIeCghQbGF0Zm9ybRgCIAEoCzIMLnBiLlBsYXRmb3JtEhMKC1Jlc29sdmVNb2RlGAMgASgJEg8KB0xvZ05hbWUYBCABKAkSFAoMUmVzb2x2ZXJUeXBlGAUgASgFEhEKCVNlc3Npb25JRBgGIAEoCRIPCgdTdG9yZUlEGAcgASgJIkkKGlJlc29sdmVJbWFnZUNvbmZpZ1Jlc3BvbnNlEg4KBkRpZ2VzdBgBIAEoCRIOCgZDb25maWcYAiABKAwSCwoDUmVmGAMgASgJIvEDCgxTb2x2ZVJlcXVlc3QSIgoKRGVmaW5pdGlvbhgBIAEoCzIOLnBiLkRlZmluaXRpb24SEAoIRnJvbnRlbmQYAiABKAkSTQoLRnJvbnRlbmRPcHQYAyADKAsyOC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdC5Gcm9udGVuZE9wdEVudHJ5EhkKEWFsbG93UmVzdWx0UmV0dXJuGAUgASgIEhsKE2FsbG93UmVzdWx0QXJyYXlSZWYYBiABKAgSQgoMQ2FjaGVJbXBvcnRzGAwgAygLMiwubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5DYWNoZU9wdGlvbnNFbnRyeRJTCg5Gcm9udGVuZElucHV0cxgNIAMoCzI7Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXF1ZXN0LkZyb250ZW5kSW5wdXRzRW50cnkSEAoIRXZhbHVhdGUYDiABKAgaMgoQRnJvbnRlbmRPcHRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGkUKE0Zyb250ZW5kSW5wdXRzRW50cnkSCwoDa2V5GAEgASgJEh0KBXZhbHVlGAIgASgLMg4ucGIuRGVmaW5pdGlvbjoCOAEilwEKEUNhY2hlT3B0aW9uc0VudHJ5EgwKBFR5cGUYASABKAkSRgoFQXR0cnMYAiADKAsyNy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkNhY2hlT3B0aW9uc0VudHJ5LkF0dHJzRW50cnkaLAoKQXR0cnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIk8KDVNvbHZlUmVzcG9uc2USCwoDcmVmGAEgASgJEjEKBnJlc3VsdBgDIAEoCzIhLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzdWx0ImUKD1JlYWRGaWxlUmVxdWVzdBILCgNSZWYYASABKAkSEAoIRmlsZVBhdGgYAiABKAkSMwoFUmFuZ2UYAyABKAsyJC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLkZpbGVSYW5nZSIrCglGaWxlUmFuZ2USDgoGT2Zmc2V0GAEgASgDEg4KBkxlbmd0aBgCIAEoAyIgChBSZWFkRmlsZVJlc3BvbnNlEgwKBERhdGEYASABKAwiRgoOUmVhZERpclJlcXVlc3QSCwoDUmVmGAEgASgJEg8KB0RpclBhdGgYAiABKAkSFgoOSW5jbHVkZVBhdHRlcm4YAyABKAkiNgoPUmVhZERpclJlc3BvbnNlEiMKB2VudHJpZXMYASADKAsyEi5mc3V0aWwudHlwZXMuU3RhdCIsCg9TdGF0RmlsZVJlcXVlc3QSCwoDUmVmGAEgASgJEgwKBFBhdGgYAiABKAkiNAoQU3RhdEZpbGVSZXNwb25zZRIgCgRzdGF0GAEgASgLMhIuZnN1dGlsLnR5cGVzLlN0YXQiHgoPRXZhbHVhdGVSZXF1ZXN0EgsKA1JlZhgBIAEoCSISChBFdmFsdWF0ZVJlc3BvbnNlIg0KC1BpbmdSZXF1ZXN0IrMBCgxQb25nUmVzcG9uc2USOQoPRnJvbnRlbmRBUElDYXBzGAEgAygLMiAubW9ieS5idWlsZGtpdC52MS5hcGljYXBzLkFQSUNhcBIxCgdMTEJDYXBzGAIgAygLMiAubW9ieS5idWlsZGtpdC52MS5hcGljYXBzLkFQSUNhcBI1CgdXb3JrZXJzGAMgAygLMiQubW9ieS5idWlsZGtpdC52MS50eXBlcy5Xb3JrZXJSZWNvcmQikQEKC1dhcm5SZXF1ZXN0Eg4KBmRpZ2VzdBgBIAEoCRINCgVsZXZlbBgCIAEoAxINCgVzaG9ydBgDIAEoDBIOCgZkZXRhaWwYBCADKAwSCwoDdXJsGAUgASgJEhwKBGluZm8YBiABKAsyDi5wYi5Tb3VyY2VJbmZvEhkKBnJhbmdlcxgHIAMoCzIJLnBiLlJhbmdlIg4KDFdhcm5SZXNwb25zZSopCg9BdHRlc3RhdGlvbktpbmQSCgoGSW5Ub3RvEAASCgoGQnVuZGxlEAEqJgoRSW5Ub3RvU3ViamVjdEtpbmQSCAoEU2VsZhAAEgcKA1JhdxABMuwHCglMTEJCcmlkZ2USgQEKElJlc29sdmVJbWFnZUNvbmZpZxI0Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVxdWVzdBo1Lm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVzb2x2ZUltYWdlQ29uZmlnUmVzcG9uc2USWgoFU29sdmUSJy5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlNvbHZlUmVxdWVzdBooLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU29sdmVSZXNwb25zZRJjCghSZWFkRmlsZRIqLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuUmVhZEZpbGVSZXF1ZXN0GisubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWFkRmlsZVJlc3BvbnNlEmAKB1JlYWREaXISKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlJlYWREaXJSZXF1ZXN0GioubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZWFkRGlyUmVzcG9uc2USYwoIU3RhdEZpbGUSKi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlN0YXRGaWxlUmVxdWVzdBorLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuU3RhdEZpbGVSZXNwb25zZRJjCghFdmFsdWF0ZRIqLm1vYnkuYnVpbGRraXQudjEuZnJvbnRlbmQuRXZhbHVhdGVSZXF1ZXN0GisubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5FdmFsdWF0ZVJlc3BvbnNlElcKBFBpbmcSJi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLlBpbmdSZXF1ZXN0GicubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5Qb25nUmVzcG9uc2USXQoGUmV0dXJuEigubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXR1cm5SZXF1ZXN0GikubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5SZXR1cm5SZXNwb25zZRJdCgZJbnB1dHMSKC5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLklucHV0c1JlcXVlc3QaKS5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLklucHV0c1Jlc3BvbnNlElcKBFdhcm4SJi5tb2J5LmJ1aWxka2l0LnYxLmZyb250ZW5kLldhcm5SZXF1ZXN0GicubW9ieS5idWlsZGtpdC52MS5mcm9udGVuZC5XYXJuUmVzcG9uc2ViBnByb3RvMw", [file_apicaps_caps, file_fsutil_stat, file_google_rpc_status, file_pb_ops, file_types_worker]);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.Result
@@ -63,6 +63,13 @@ export type Result = Message<"moby.buildkit.v1.frontend.Result"> & {
    * @generated from field: map<string, bytes> metadata = 10;
    */
   metadata: { [key: string]: Uint8Array };
+
+  /**
+   * Keyed like the refs: by platform id. 11 is reserved by BuildKit.
+   *
+   * @generated from field: map<string, moby.buildkit.v1.frontend.Attestations> attestations = 12;
+   */
+  attestations: { [key: string]: Attestations };
 };
 
 /**
@@ -71,6 +78,95 @@ export type Result = Message<"moby.buildkit.v1.frontend.Result"> & {
  */
 export const ResultSchema: GenMessage<Result> = /*@__PURE__*/
   messageDesc(file_gateway_gateway, 0);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.Attestations
+ */
+export type Attestations = Message<"moby.buildkit.v1.frontend.Attestations"> & {
+  /**
+   * @generated from field: repeated moby.buildkit.v1.frontend.Attestation attestation = 1;
+   */
+  attestation: Attestation[];
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.Attestations.
+ * Use `create(AttestationsSchema)` to create a new message.
+ */
+export const AttestationsSchema: GenMessage<Attestations> = /*@__PURE__*/
+  messageDesc(file_gateway_gateway, 1);
+
+/**
+ * A file of a solved ref that the exporter attaches to the image: for InToto,
+ * the predicate, wrapped into a statement whose subject is the image.
+ *
+ * @generated from message moby.buildkit.v1.frontend.Attestation
+ */
+export type Attestation = Message<"moby.buildkit.v1.frontend.Attestation"> & {
+  /**
+   * @generated from field: moby.buildkit.v1.frontend.AttestationKind kind = 1;
+   */
+  kind: AttestationKind;
+
+  /**
+   * @generated from field: map<string, bytes> metadata = 2;
+   */
+  metadata: { [key: string]: Uint8Array };
+
+  /**
+   * @generated from field: moby.buildkit.v1.frontend.Ref ref = 3;
+   */
+  ref?: Ref | undefined;
+
+  /**
+   * @generated from field: string path = 4;
+   */
+  path: string;
+
+  /**
+   * @generated from field: string inTotoPredicateType = 5;
+   */
+  inTotoPredicateType: string;
+
+  /**
+   * @generated from field: repeated moby.buildkit.v1.frontend.InTotoSubject inTotoSubjects = 6;
+   */
+  inTotoSubjects: InTotoSubject[];
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.Attestation.
+ * Use `create(AttestationSchema)` to create a new message.
+ */
+export const AttestationSchema: GenMessage<Attestation> = /*@__PURE__*/
+  messageDesc(file_gateway_gateway, 2);
+
+/**
+ * @generated from message moby.buildkit.v1.frontend.InTotoSubject
+ */
+export type InTotoSubject = Message<"moby.buildkit.v1.frontend.InTotoSubject"> & {
+  /**
+   * @generated from field: moby.buildkit.v1.frontend.InTotoSubjectKind kind = 1;
+   */
+  kind: InTotoSubjectKind;
+
+  /**
+   * @generated from field: repeated string digest = 2;
+   */
+  digest: string[];
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message moby.buildkit.v1.frontend.InTotoSubject.
+ * Use `create(InTotoSubjectSchema)` to create a new message.
+ */
+export const InTotoSubjectSchema: GenMessage<InTotoSubject> = /*@__PURE__*/
+  messageDesc(file_gateway_gateway, 3);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.RefMapDeprecated
@@ -87,7 +183,7 @@ export type RefMapDeprecated = Message<"moby.buildkit.v1.frontend.RefMapDeprecat
  * Use `create(RefMapDeprecatedSchema)` to create a new message.
  */
 export const RefMapDeprecatedSchema: GenMessage<RefMapDeprecated> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 1);
+  messageDesc(file_gateway_gateway, 4);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.Ref
@@ -109,7 +205,7 @@ export type Ref = Message<"moby.buildkit.v1.frontend.Ref"> & {
  * Use `create(RefSchema)` to create a new message.
  */
 export const RefSchema: GenMessage<Ref> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 2);
+  messageDesc(file_gateway_gateway, 5);
 
 /**
  * Keyed by platform id, e.g. "linux/arm64".
@@ -128,7 +224,7 @@ export type RefMap = Message<"moby.buildkit.v1.frontend.RefMap"> & {
  * Use `create(RefMapSchema)` to create a new message.
  */
 export const RefMapSchema: GenMessage<RefMap> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 3);
+  messageDesc(file_gateway_gateway, 6);
 
 /**
  * Exactly one of result and error.
@@ -152,7 +248,7 @@ export type ReturnRequest = Message<"moby.buildkit.v1.frontend.ReturnRequest"> &
  * Use `create(ReturnRequestSchema)` to create a new message.
  */
 export const ReturnRequestSchema: GenMessage<ReturnRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 4);
+  messageDesc(file_gateway_gateway, 7);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReturnResponse
@@ -165,7 +261,7 @@ export type ReturnResponse = Message<"moby.buildkit.v1.frontend.ReturnResponse">
  * Use `create(ReturnResponseSchema)` to create a new message.
  */
 export const ReturnResponseSchema: GenMessage<ReturnResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 5);
+  messageDesc(file_gateway_gateway, 8);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.InputsRequest
@@ -178,7 +274,7 @@ export type InputsRequest = Message<"moby.buildkit.v1.frontend.InputsRequest"> &
  * Use `create(InputsRequestSchema)` to create a new message.
  */
 export const InputsRequestSchema: GenMessage<InputsRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 6);
+  messageDesc(file_gateway_gateway, 9);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.InputsResponse
@@ -195,7 +291,7 @@ export type InputsResponse = Message<"moby.buildkit.v1.frontend.InputsResponse">
  * Use `create(InputsResponseSchema)` to create a new message.
  */
 export const InputsResponseSchema: GenMessage<InputsResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 7);
+  messageDesc(file_gateway_gateway, 10);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ResolveImageConfigRequest
@@ -222,6 +318,13 @@ export type ResolveImageConfigRequest = Message<"moby.buildkit.v1.frontend.Resol
   LogName: string;
 
   /**
+   * 0: a registry (or the daemon's image store); 1: an OCI layout the client serves (StoreID in SessionID).
+   *
+   * @generated from field: int32 ResolverType = 5;
+   */
+  ResolverType: number;
+
+  /**
    * @generated from field: string SessionID = 6;
    */
   SessionID: string;
@@ -237,7 +340,7 @@ export type ResolveImageConfigRequest = Message<"moby.buildkit.v1.frontend.Resol
  * Use `create(ResolveImageConfigRequestSchema)` to create a new message.
  */
 export const ResolveImageConfigRequestSchema: GenMessage<ResolveImageConfigRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 8);
+  messageDesc(file_gateway_gateway, 11);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ResolveImageConfigResponse
@@ -264,7 +367,7 @@ export type ResolveImageConfigResponse = Message<"moby.buildkit.v1.frontend.Reso
  * Use `create(ResolveImageConfigResponseSchema)` to create a new message.
  */
 export const ResolveImageConfigResponseSchema: GenMessage<ResolveImageConfigResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 9);
+  messageDesc(file_gateway_gateway, 12);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.SolveRequest
@@ -316,7 +419,7 @@ export type SolveRequest = Message<"moby.buildkit.v1.frontend.SolveRequest"> & {
  * Use `create(SolveRequestSchema)` to create a new message.
  */
 export const SolveRequestSchema: GenMessage<SolveRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 10);
+  messageDesc(file_gateway_gateway, 13);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.CacheOptionsEntry
@@ -338,7 +441,7 @@ export type CacheOptionsEntry = Message<"moby.buildkit.v1.frontend.CacheOptionsE
  * Use `create(CacheOptionsEntrySchema)` to create a new message.
  */
 export const CacheOptionsEntrySchema: GenMessage<CacheOptionsEntry> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 11);
+  messageDesc(file_gateway_gateway, 14);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.SolveResponse
@@ -360,7 +463,7 @@ export type SolveResponse = Message<"moby.buildkit.v1.frontend.SolveResponse"> &
  * Use `create(SolveResponseSchema)` to create a new message.
  */
 export const SolveResponseSchema: GenMessage<SolveResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 12);
+  messageDesc(file_gateway_gateway, 15);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReadFileRequest
@@ -387,7 +490,7 @@ export type ReadFileRequest = Message<"moby.buildkit.v1.frontend.ReadFileRequest
  * Use `create(ReadFileRequestSchema)` to create a new message.
  */
 export const ReadFileRequestSchema: GenMessage<ReadFileRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 13);
+  messageDesc(file_gateway_gateway, 16);
 
 /**
  * Omit the range to read the whole file: Length 0 reads nothing.
@@ -411,7 +514,7 @@ export type FileRange = Message<"moby.buildkit.v1.frontend.FileRange"> & {
  * Use `create(FileRangeSchema)` to create a new message.
  */
 export const FileRangeSchema: GenMessage<FileRange> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 14);
+  messageDesc(file_gateway_gateway, 17);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReadFileResponse
@@ -428,7 +531,7 @@ export type ReadFileResponse = Message<"moby.buildkit.v1.frontend.ReadFileRespon
  * Use `create(ReadFileResponseSchema)` to create a new message.
  */
 export const ReadFileResponseSchema: GenMessage<ReadFileResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 15);
+  messageDesc(file_gateway_gateway, 18);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReadDirRequest
@@ -455,7 +558,7 @@ export type ReadDirRequest = Message<"moby.buildkit.v1.frontend.ReadDirRequest">
  * Use `create(ReadDirRequestSchema)` to create a new message.
  */
 export const ReadDirRequestSchema: GenMessage<ReadDirRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 16);
+  messageDesc(file_gateway_gateway, 19);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.ReadDirResponse
@@ -472,7 +575,7 @@ export type ReadDirResponse = Message<"moby.buildkit.v1.frontend.ReadDirResponse
  * Use `create(ReadDirResponseSchema)` to create a new message.
  */
 export const ReadDirResponseSchema: GenMessage<ReadDirResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 17);
+  messageDesc(file_gateway_gateway, 20);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.StatFileRequest
@@ -494,7 +597,7 @@ export type StatFileRequest = Message<"moby.buildkit.v1.frontend.StatFileRequest
  * Use `create(StatFileRequestSchema)` to create a new message.
  */
 export const StatFileRequestSchema: GenMessage<StatFileRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 18);
+  messageDesc(file_gateway_gateway, 21);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.StatFileResponse
@@ -511,7 +614,7 @@ export type StatFileResponse = Message<"moby.buildkit.v1.frontend.StatFileRespon
  * Use `create(StatFileResponseSchema)` to create a new message.
  */
 export const StatFileResponseSchema: GenMessage<StatFileResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 19);
+  messageDesc(file_gateway_gateway, 22);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.EvaluateRequest
@@ -528,7 +631,7 @@ export type EvaluateRequest = Message<"moby.buildkit.v1.frontend.EvaluateRequest
  * Use `create(EvaluateRequestSchema)` to create a new message.
  */
 export const EvaluateRequestSchema: GenMessage<EvaluateRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 20);
+  messageDesc(file_gateway_gateway, 23);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.EvaluateResponse
@@ -541,7 +644,7 @@ export type EvaluateResponse = Message<"moby.buildkit.v1.frontend.EvaluateRespon
  * Use `create(EvaluateResponseSchema)` to create a new message.
  */
 export const EvaluateResponseSchema: GenMessage<EvaluateResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 21);
+  messageDesc(file_gateway_gateway, 24);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.PingRequest
@@ -554,7 +657,7 @@ export type PingRequest = Message<"moby.buildkit.v1.frontend.PingRequest"> & {
  * Use `create(PingRequestSchema)` to create a new message.
  */
 export const PingRequestSchema: GenMessage<PingRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 22);
+  messageDesc(file_gateway_gateway, 25);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.PongResponse
@@ -581,7 +684,7 @@ export type PongResponse = Message<"moby.buildkit.v1.frontend.PongResponse"> & {
  * Use `create(PongResponseSchema)` to create a new message.
  */
 export const PongResponseSchema: GenMessage<PongResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 23);
+  messageDesc(file_gateway_gateway, 26);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.WarnRequest
@@ -628,7 +731,7 @@ export type WarnRequest = Message<"moby.buildkit.v1.frontend.WarnRequest"> & {
  * Use `create(WarnRequestSchema)` to create a new message.
  */
 export const WarnRequestSchema: GenMessage<WarnRequest> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 24);
+  messageDesc(file_gateway_gateway, 27);
 
 /**
  * @generated from message moby.buildkit.v1.frontend.WarnResponse
@@ -641,7 +744,49 @@ export type WarnResponse = Message<"moby.buildkit.v1.frontend.WarnResponse"> & {
  * Use `create(WarnResponseSchema)` to create a new message.
  */
 export const WarnResponseSchema: GenMessage<WarnResponse> = /*@__PURE__*/
-  messageDesc(file_gateway_gateway, 25);
+  messageDesc(file_gateway_gateway, 28);
+
+/**
+ * @generated from enum moby.buildkit.v1.frontend.AttestationKind
+ */
+export enum AttestationKind {
+  /**
+   * @generated from enum value: InToto = 0;
+   */
+  InToto = 0,
+
+  /**
+   * @generated from enum value: Bundle = 1;
+   */
+  Bundle = 1,
+}
+
+/**
+ * Describes the enum moby.buildkit.v1.frontend.AttestationKind.
+ */
+export const AttestationKindSchema: GenEnum<AttestationKind> = /*@__PURE__*/
+  enumDesc(file_gateway_gateway, 0);
+
+/**
+ * @generated from enum moby.buildkit.v1.frontend.InTotoSubjectKind
+ */
+export enum InTotoSubjectKind {
+  /**
+   * @generated from enum value: Self = 0;
+   */
+  Self = 0,
+
+  /**
+   * @generated from enum value: Raw = 1;
+   */
+  Raw = 1,
+}
+
+/**
+ * Describes the enum moby.buildkit.v1.frontend.InTotoSubjectKind.
+ */
+export const InTotoSubjectKindSchema: GenEnum<InTotoSubjectKind> = /*@__PURE__*/
+  enumDesc(file_gateway_gateway, 1);
 
 /**
  * @generated from service moby.buildkit.v1.frontend.LLBBridge
