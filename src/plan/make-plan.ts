@@ -10,6 +10,7 @@ import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { CACHE_NAMESPACE_BUILD_ARG, cacheKey } from "./cache-namespace.js";
 import { goEnv } from "./go-env.js";
+import { privateHosts, privatePatterns, privateRequires } from "./private-modules.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
 import type { FrontendOptions } from "./options.js";
@@ -74,6 +75,10 @@ export function makePlan(input: PlanInput): Plan {
   const external = workspace ? [] : externalReplaces(goMod, new Set(options.namedContexts ?? []));
   const localReplaces = workspace ? [] : localReplaceDirs(goMod);
   const baseName = base.kind === "image" ? base.ref : base.kind;
+  const env = goEnv(spec.buildEnv, options.buildArgs);
+  const goprivate = privatePatterns(env.find(([k]) => k === "GOPRIVATE")?.[1]);
+  const privateModules = workspace ? [] : privateRequires(goMod, goprivate).map((r) => ({ path: r.path, line: r.line }));
+  const sshHosts = privateHosts(goprivate);
   return {
     ...binary,
     description: spec.description ?? `go build ${binary.main} into ${binary.binaryName} on ${baseName}`,
@@ -83,7 +88,7 @@ export function makePlan(input: PlanInput): Plan {
     ...(hasGit ? { vcs: true } : {}),
     goVersion,
     builderImage: spec.builder ?? `golang:${goVersion}-bookworm`,
-    goEnv: goEnv(spec.buildEnv, options.buildArgs),
+    goEnv: env,
     network: options.network,
     base,
     buildPlatform: options.buildPlatform,
@@ -100,6 +105,8 @@ export function makePlan(input: PlanInput): Plan {
     ...(workspaceFiles ? { workspaceFiles } : {}),
     ...(external.length > 0 ? { externalReplaces: external } : {}),
     ...(missingGoSum && !vendored && !workspace ? { missingGoSum: true } : {}),
+    ...(privateModules.length > 0 ? { privateModules } : {}),
+    ...(sshHosts.length > 0 ? { sshHosts } : {}),
     locations,
   };
 }

@@ -99,6 +99,10 @@ export interface Plan extends BinaryPlan {
   readonly vendored?: boolean;
   /** The context has no go.sum: the download step computes one. */
   readonly missingGoSum?: boolean;
+  /** go.mod's requirements that GOPRIVATE names, for a failed download to point at; absent when none. */
+  readonly privateModules?: ReadonlyArray<{ readonly path: string; readonly line: number }>;
+  /** Hosts of GOPRIVATE whose https:// URLs git fetches over SSH when the client forwards an agent. */
+  readonly sshHosts?: readonly string[];
   /** Spec locations of the fields that shape each step, for LLB source maps. */
   readonly locations: {
     readonly download?: SpecRange;
