@@ -71,7 +71,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
     sharedKeyHint: "context",
     customName: "[context] load build context",
   });
-  const essentials = plan.base.kind === "static" ? staticBase(builder) : undefined;
+  const essentials = plan.base.kind === "static" ? staticBase(builder, plan.caCerts, inputs.sessionId) : undefined;
   const multiPlatform = plan.targetPlatforms.length > 1;
   const upx = [plan, ...(plan.include ?? [])].some((b) => b.compress === "upx") ? upxTool(builder, plan) : undefined;
 

@@ -75,6 +75,12 @@ export function makePlan(input: PlanInput): Plan {
   const external = workspace ? [] : externalReplaces(goMod, new Set(options.namedContexts ?? []));
   const localReplaces = workspace ? [] : localReplaceDirs(goMod);
   const baseName = base.kind === "image" ? base.ref : base.kind;
+  if (spec.caCerts.length > 0 && base.kind !== "static") {
+    throw errorAt(parsed, "caCerts", {
+      message: `these CAs join the bundle of base: static, but base is ${baseName}`,
+      hint: base.kind === "scratch" ? "use base: static, or drop caCerts" : "add the CA to that image, or use base: static",
+    });
+  }
   const env = goEnv(spec.buildEnv, options.buildArgs);
   const goprivate = privatePatterns(env.find(([k]) => k === "GOPRIVATE")?.[1]);
   const privateModules = workspace ? [] : privateRequires(goMod, goprivate).map((r) => ({ path: r.path, line: r.line }));
@@ -84,6 +90,7 @@ export function makePlan(input: PlanInput): Plan {
     description: spec.description ?? `go build ${binary.main} into ${binary.binaryName} on ${baseName}`,
     ...(include.length > 0 ? { include } : {}),
     ...(spec.files.length > 0 ? { files: spec.files } : {}),
+    ...(spec.caCerts.length > 0 ? { caCerts: spec.caCerts } : {}),
     ...(spec.size !== undefined ? { size: spec.size } : {}),
     ...(hasGit ? { vcs: true } : {}),
     goVersion,

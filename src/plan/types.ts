@@ -61,6 +61,8 @@ export interface Plan extends BinaryPlan {
   readonly description: string;
   /** Binaries of other targets this image also holds (`include:`); all static. */
   readonly include?: readonly BinaryPlan[];
+  /** Context paths of CA certificates added to the static base's bundle. */
+  readonly caCerts?: readonly string[];
   /** Context paths copied into the image. */
   readonly files?: readonly FileCopy[];
   /** `size:` limits checked on each binary of the image. */
