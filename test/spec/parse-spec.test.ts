@@ -18,6 +18,7 @@ const DEFAULTS = {
   compress: "none",
   files: [],
   include: [],
+  caCerts: [],
 };
 
 test("a spec with only the syntax line is all defaults", () => {
@@ -98,6 +99,7 @@ test("every field decodes to its typed value, as written", () => {
     ],
     description: "the API",
     include: [],
+    caCerts: [],
   });
 });
 
