@@ -10,6 +10,7 @@ import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { CACHE_NAMESPACE_BUILD_ARG, cacheKey } from "./cache-namespace.js";
 import { goEnv } from "./go-env.js";
+import { sourceDateEpoch } from "./source-date-epoch.js";
 import { privateHosts, privatePatterns, privateRequires } from "./private-modules.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
@@ -85,12 +86,15 @@ export function makePlan(input: PlanInput): Plan {
   const goprivate = privatePatterns(env.find(([k]) => k === "GOPRIVATE")?.[1]);
   const privateModules = workspace ? [] : privateRequires(goMod, goprivate).map((r) => ({ path: r.path, line: r.line }));
   const sshHosts = privateHosts(goprivate);
+  const epoch = sourceDateEpoch(options.buildArgs);
+  if (typeof epoch === "object") throw errorAt(parsed, undefined, epoch);
   return {
     ...binary,
     description: spec.description ?? `go build ${binary.main} into ${binary.binaryName} on ${baseName}`,
     ...(include.length > 0 ? { include } : {}),
     ...(spec.files.length > 0 ? { files: spec.files } : {}),
     ...(spec.caCerts.length > 0 ? { caCerts: spec.caCerts } : {}),
+    ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
     ...(spec.size !== undefined ? { size: spec.size } : {}),
     ...(hasGit ? { vcs: true } : {}),
     goVersion,

@@ -61,6 +61,8 @@ export interface Plan extends BinaryPlan {
   readonly description: string;
   /** Binaries of other targets this image also holds (`include:`); all static. */
   readonly include?: readonly BinaryPlan[];
+  /** SOURCE_DATE_EPOCH: the mtime of every file slimgo adds to the image, and the image's creation time. */
+  readonly sourceDateEpoch?: number;
   /** Context paths of CA certificates added to the static base's bundle. */
   readonly caCerts?: readonly string[];
   /** Context paths copied into the image. */

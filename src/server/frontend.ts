@@ -116,7 +116,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   await showVerdict(gw, caps, verified);
   t.mark("verdict");
   log.info({ phases: t.phases }, "phases (ms)");
-  return toResult(solved, env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1");
+  return withEpoch(toResult(solved, env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1"), plan.sourceDateEpoch);
 }
 
 /** What a build and every subrequest start from: the spec, go.mod (or go.work) and the plan. */
@@ -175,6 +175,12 @@ async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => P
   const ref = plan.base.ref;
   await Promise.all(plan.targetPlatforms.map(async (p) => configs.set(platformId(p), await resolve(ref, p))));
   return configs;
+}
+
+/** SOURCE_DATE_EPOCH for BuildKit's exporter: it dates the image config and its history with it. */
+function withEpoch(result: ResultInit, epoch: number | undefined): ResultInit {
+  if (epoch === undefined) return result;
+  return { ...result, metadata: { ...result.metadata, "source.date.epoch": new TextEncoder().encode(String(epoch)) } };
 }
 
 function toResult(images: Array<{ platform: Platform; ref: string; config: ImageConfigJson }>, forceMulti: boolean): ResultInit {
