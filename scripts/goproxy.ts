@@ -1,14 +1,17 @@
 /**
  * A Go module proxy on loopback, made of the files `go mod download` leaves in
  * $GOMODCACHE/cache/download. Builds fetch modules from it for real, without
- * TLS and without the internet, and it counts what each build fetched.
+ * the internet, and it counts what each build fetched. Plain HTTP by default;
+ * with `tls` and `auth` it is a private proxy: HTTPS with basic auth, as Go
+ * sends .netrc credentials only over HTTPS.
  *
  * CLI: node --import tsx scripts/goproxy.ts DIR... (prints the URL, serves until killed)
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createServer } from "node:http";
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join, normalize, resolve } from "node:path";
 
@@ -51,10 +54,22 @@ function inWorkspace(dir: string): boolean {
   return gowork !== "" && gowork !== "off";
 }
 
+export interface GoProxyOptions {
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Answer 401 to any request without these basic-auth credentials. */
+  readonly auth?: { readonly user: string; readonly password: string };
+}
+
 /** Serve a module download tree on 127.0.0.1 (port 0 = any free port). */
-export async function startGoProxy(root: string, port = 0): Promise<GoProxy> {
+export async function startGoProxy(root: string, port = 0, opts: GoProxyOptions = {}): Promise<GoProxy> {
   const fetched: string[] = [];
-  const server = createServer((req, res) => {
+  const expected = opts.auth ? `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString("base64")}` : undefined;
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (expected !== undefined && req.headers.authorization !== expected) {
+      res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Basic realm="goproxy"' }).end("unauthorized\n");
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const file = normalize(join(root, path));
     if (!file.startsWith(root) || !isFile(file)) {
@@ -64,15 +79,16 @@ export async function startGoProxy(root: string, port = 0): Promise<GoProxy> {
     fetched.push(path);
     res.writeHead(200, { "content-type": contentType(file) });
     createReadStream(file).pipe(res);
-  });
+  };
+  const server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handle) : createServer(handle);
   await new Promise<void>((ok) => server.listen(port, "127.0.0.1", ok));
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${bound}`,
+    url: `${opts.tls ? "https" : "http"}://127.0.0.1:${bound}`,
     fetched,
     zips: () => fetched.filter((p) => p.endsWith(".zip")),
     reset: () => void fetched.splice(0),
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () => new Promise<void>((ok) => (server.close(() => ok()), server.closeAllConnections())),
   };
 }
 

@@ -11,6 +11,7 @@ import type { Plan } from "../plan/types.js";
 import { mergeEnv } from "./env.js";
 import { goModMounts } from "./go-step.js";
 import { FETCH_CACHE_DIR, GOSUM_DIR, MODULES_DIR, SRC_DIR, fetchCacheId } from "./paths.js";
+import { sessionEnv, sessionMounts } from "./session-mounts.js";
 import { specLocation } from "./source-location.js";
 import { ignoresCache } from "../plan/no-cache.js";
 
@@ -39,6 +40,7 @@ export function downloadModules(builder: State, plan: Plan, inputs: DownloadInpu
       ["GOMODCACHE", FETCH_CACHE_DIR],
       ["SLIMGO_MODULES", MODULES_DIR],
       ...(plan.missingGoSum ? ([["SLIMGO_GOSUM_DIR", GOSUM_DIR], ["SLIMGO_LIST_MODULES", LIST_MODULES]] as const) : []),
+      ...sessionEnv(plan),
     ]),
     dir: SRC_DIR,
     mounts: [
@@ -46,6 +48,7 @@ export function downloadModules(builder: State, plan: Plan, inputs: DownloadInpu
       { dest: FETCH_CACHE_DIR, cache: { id: fetchCacheId(plan.cacheKey), sharing: "shared" } },
       { dest: MODULES_DIR, source: scratch() },
       ...(plan.missingGoSum ? [{ dest: GOSUM_DIR, source: scratch() }] : []),
+      ...sessionMounts(),
     ],
     network: plan.network,
     customName: plan.missingGoSum ? "go mod download (no go.sum: computing it)" : "go mod download",

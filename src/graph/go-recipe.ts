@@ -7,7 +7,7 @@
  *            ├─ go build (context, modules, dependency layer) ×N ──┼─ final image ×N
  *            └─ static base ───────────────────────────────────────┘
  */
-import { type FileActionChain, type OciStore, copy, local, mkdir, scratch, type SourceFile, type State } from "../llb/index.js";
+import { type FileActionChain, type OciStore, copy, local, mkdir, scratch, type SourceFile, type State, type Timestamped } from "../llb/index.js";
 import type { ImageConfigJson, ResolveMode } from "../types.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { compile } from "./compile.js";
@@ -74,7 +74,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
     sharedKeyHint: "context",
     customName: "[context] load build context",
   });
-  const essentials = plan.base.kind === "static" ? staticBase(builder) : undefined;
+  const essentials = plan.base.kind === "static" ? staticBase(builder, plan.caCerts, inputs.sessionId) : undefined;
   const multiPlatform = plan.targetPlatforms.length > 1;
   const upx = [plan, ...(plan.include ?? [])].some((b) => b.compress === "upx") ? upxTool(builder, plan) : undefined;
 
@@ -100,11 +100,12 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
     });
     const baseConfig = inputs.baseConfigs.get(platformId(platform));
     const base = finalRoot(plan, platform, essentials, inputs, inputs.baseDigests?.get(platformId(platform)));
-    let root = withRuntimeFiles(base, builder, inputs.runtimeFiles?.get(platformId(platform)));
+    const stamp = plan.sourceDateEpoch === undefined ? {} : { timestamp: plan.sourceDateEpoch };
+    let root = withRuntimeFiles(base, builder, inputs.runtimeFiles?.get(platformId(platform)), stamp);
     // Files before binaries: a rebuilt binary then leaves the files' layer cached.
     // No platform in the name: on a static or scratch base this op is the same for every platform.
-    if (plan.files !== undefined) root = root.file(copyFiles(context, plan.files), { customName: `${stepPrefix(plan.target, platform, false)}copy ${describeFiles(plan.files)}` });
-    const state = root.file(copyChain(binaries.map((b) => binaryCopy(b.packed ?? b.build, b.bin))), {
+    if (plan.files !== undefined) root = root.file(copyFiles(context, plan.files, stamp), { customName: `${stepPrefix(plan.target, platform, false)}copy ${describeFiles(plan.files)}` });
+    const state = root.file(copyChain(binaries.map((b) => binaryCopy(b.packed ?? b.build, b.bin, stamp))), {
       customName: `${stepPrefix(plan.target, platform, multiPlatform)}copy ${bins.map((b) => b.binaryName).join(", ")} into the image`,
     });
     const config = imageConfig({ plan, platform, baseConfig, extraLabels: inputs.extraLabels });
@@ -124,9 +125,9 @@ function finalRoot(plan: Plan, platform: Platform, essentials: State | undefined
 }
 
 /** The loader and shared libraries a dynamic cgo binary needs, at the paths the loader looks in. */
-function withRuntimeFiles(root: State, builder: State, files: readonly string[] | undefined): State {
+function withRuntimeFiles(root: State, builder: State, files: readonly string[] | undefined, stamp: Timestamped): State {
   if (files === undefined || files.length === 0) return root;
-  const opts = { followSymlinks: true, createDestPath: true };
+  const opts = { followSymlinks: true, createDestPath: true, ...stamp };
   const chain = copyChain(files.map((path): CopyArgs => [builder, path, path, opts]));
   const names = files.map((f) => f.slice(f.lastIndexOf("/") + 1)).join(", ");
   return root.file(chain, { customName: `runtime libraries: ${names}` });
@@ -141,17 +142,18 @@ function copyChain(copies: readonly CopyArgs[]): FileActionChain {
   return rest.reduce((chain, args) => chain.copy(...args), copy(...first));
 }
 
-function binaryCopy(from: State, bin: BinaryPlan): CopyArgs {
-  return [from, `/${bin.binaryName}`, binaryPath(bin), { createDestPath: true, mode: 0o755 }];
+// With SOURCE_DATE_EPOCH, the copied files and the directories a copy creates all get that time.
+function binaryCopy(from: State, bin: BinaryPlan, stamp: Timestamped): CopyArgs {
+  return [from, `/${bin.binaryName}`, binaryPath(bin), { createDestPath: true, mode: 0o755, ...stamp }];
 }
 
 // A "dir/" source copies the directory's contents, as COPY does; without the slash, the directory itself.
-function copyFiles(context: State, files: readonly FileCopy[]): FileActionChain {
+function copyFiles(context: State, files: readonly FileCopy[], stamp: Timestamped): FileActionChain {
   let chain: FileActionChain | undefined;
   for (const f of files) {
     // BuildKit gives directories it creates for a copy the copy's mode too; 0640 would make them untraversable.
     if (f.mode !== undefined && f.dest.endsWith("/")) {
-      const opts = { makeParents: true };
+      const opts = { makeParents: true, ...stamp };
       chain = chain ? chain.mkdir(f.dest, 0o755, opts) : mkdir(f.dest, 0o755, opts);
     }
     const args: CopyArgs = [
@@ -164,6 +166,7 @@ function copyFiles(context: State, files: readonly FileCopy[]): FileActionChain 
         copyDirContentsOnly: f.src.endsWith("/") || f.src === ".",
         ...(f.mode !== undefined ? { mode: f.mode } : {}),
         ...(f.owner !== undefined ? { owner: f.owner } : {}),
+        ...stamp,
       },
     ];
     chain = chain ? chain.copy(...args) : copy(...args);

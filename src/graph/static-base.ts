@@ -9,12 +9,13 @@
  * mode to 0777 under the daemon's umask, so a 1777 /tmp needs chmod.
  */
 import { STATIC_BASE_SH } from "../gen/shell.js";
-import { scratch, type State } from "../llb/index.js";
+import { local, scratch, type MountOptions, type State } from "../llb/index.js";
 
 export const NONROOT_UID = 65532;
 export const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 export const ZONEINFO = "/usr/share/zoneinfo";
 const ROOTFS = "/rootfs";
+const CA_DIR = "/slimgo-ca";
 
 /** The files the static base writes, by path. */
 export const STATIC_FILES: Readonly<Record<string, string>> = {
@@ -23,8 +24,12 @@ export const STATIC_FILES: Readonly<Record<string, string>> = {
   "/etc/nsswitch.conf": "hosts: files dns\n",
 };
 
-/** A root filesystem with the static essentials, taken from the builder image. */
-export function staticBase(builder: State): State {
+/** A root filesystem with the static essentials, taken from the builder image; `caCerts` (context paths) join its CA bundle. */
+export function staticBase(builder: State, caCerts: readonly string[] = [], sessionId = ""): State {
+  const extra: MountOptions[] =
+    caCerts.length === 0
+      ? []
+      : [{ dest: CA_DIR, readonly: true, source: local("context", { sessionId, includePatterns: [...caCerts], sharedKeyHint: "slimgo-ca-certs", customName: "[context] load caCerts" }) }];
   return builder
     .run({
       args: ["/bin/sh", "-c", STATIC_BASE_SH],
@@ -36,8 +41,9 @@ export function staticBase(builder: State): State {
         ["SLIMGO_PASSWD", STATIC_FILES["/etc/passwd"] ?? ""],
         ["SLIMGO_GROUP", STATIC_FILES["/etc/group"] ?? ""],
         ["SLIMGO_NSSWITCH", STATIC_FILES["/etc/nsswitch.conf"] ?? ""],
+        ...(caCerts.length > 0 ? ([["SLIMGO_CA_DIR", CA_DIR], ["SLIMGO_EXTRA_CA", caCerts.join("\n")]] as const) : []),
       ],
-      mounts: [{ dest: ROOTFS, source: scratch() }],
+      mounts: [{ dest: ROOTFS, source: scratch() }, ...extra],
       network: "none",
       customName: "static base: CA certificates, zoneinfo, nonroot user, /tmp",
     })

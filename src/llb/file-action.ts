@@ -11,16 +11,21 @@ export interface Owner {
   readonly group: number;
 }
 
-export interface MkdirOptions {
+/** Seconds since the Unix epoch that BuildKit sets as the mtime of what an action creates; unset keeps its own. */
+export interface Timestamped {
+  readonly timestamp?: number;
+}
+
+export interface MkdirOptions extends Timestamped {
   readonly makeParents?: boolean;
   readonly owner?: Owner;
 }
 
-export interface MkfileOptions {
+export interface MkfileOptions extends Timestamped {
   readonly owner?: Owner;
 }
 
-export interface CopyOptions {
+export interface CopyOptions extends Timestamped {
   readonly owner?: Owner;
   /** File mode for the copied files; unset keeps the source's. */
   readonly mode?: number;

@@ -13,6 +13,7 @@ import {
   type Input,
 } from "../gen/pb/ops_pb.js";
 import { Caps } from "./caps.js";
+import { LlbError } from "./errors.js";
 import type { FileAction, FileActionChain, Owner } from "./file-action.js";
 import { clean, isAbs, join, resolvePath } from "./go-path.js";
 import {
@@ -108,7 +109,7 @@ function toProtoAction(a: FileAction, parent: string): NonNullable<MessageInitSh
           mode: a.mode & 0o777,
           makeParents: a.opts.makeParents === true,
           ...ownerField(a.opts.owner),
-          timestamp: KEEP,
+          timestamp: timestampNanos(a.opts.timestamp),
         },
       };
     case "mkfile":
@@ -119,7 +120,7 @@ function toProtoAction(a: FileAction, parent: string): NonNullable<MessageInitSh
           mode: a.mode & 0o777,
           data: a.data,
           ...ownerField(a.opts.owner),
-          timestamp: KEEP,
+          timestamp: timestampNanos(a.opts.timestamp),
         },
       };
     case "copy": {
@@ -136,7 +137,7 @@ function toProtoAction(a: FileAction, parent: string): NonNullable<MessageInitSh
           createDestPath: o.createDestPath === true,
           allowWildcard: o.allowWildcard === true,
           allowEmptyWildcard: o.allowEmptyWildcard === true,
-          timestamp: KEEP,
+          timestamp: timestampNanos(a.opts.timestamp),
           includePatterns: [...(o.includePatterns ?? [])],
           excludePatterns: [...(o.excludePatterns ?? [])],
         },
@@ -159,4 +160,11 @@ function ownerField(owner: Owner | undefined): { owner?: ChownOpt } {
       group: { user: { case: "byID", value: owner.group } },
     }),
   };
+}
+
+/** BuildKit reads the timestamp in nanoseconds; -1 keeps the file's own. */
+function timestampNanos(seconds: number | undefined): bigint {
+  if (seconds === undefined) return KEEP;
+  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new LlbError(`timestamp ${seconds}: want whole seconds since 1970`);
+  return BigInt(seconds) * 1_000_000_000n;
 }

@@ -13,6 +13,7 @@ export {
   type MkdirOptions,
   type MkfileOptions,
   type CopyOptions,
+  type Timestamped,
 } from "./file-action.js";
 export { SourceFile, type SourceLocation, type SourceRange, type Position } from "./source-map.js";
 export { marshal, definitionDigests, headDigest, type MarshalOptions } from "./marshal.js";

@@ -5,6 +5,7 @@
  */
 import type { Problem } from "../spec/checks.js";
 import type { ParsedSpec } from "../spec/types.js";
+import { sourceDateEpoch } from "./source-date-epoch.js";
 import type { Platform } from "./types.js";
 
 /** Filled in per target platform by expandPlatformVars. */
@@ -13,10 +14,10 @@ export const PLATFORM_VARS = ["TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGET
 /** Names with a value even when no build arg sets them. */
 export const LDFLAGS_DEFAULTS: Readonly<Record<string, string>> = { VERSION: "dev", SOURCE_DATE_EPOCH: "0", DATE: "1970-01-01T00:00:00Z" };
 
-/** The SOURCE_DATE_EPOCH build arg's time; the Unix epoch when it is unset or not a number of seconds. */
+/** The SOURCE_DATE_EPOCH build arg's time; the Unix epoch when it is unset (a bad value is the plan's error to report). */
 export function sourceDate(buildArgs: Readonly<Record<string, string>>): Date {
-  const epoch = buildArgs["SOURCE_DATE_EPOCH"];
-  return new Date((epoch !== undefined && /^[0-9]{1,12}$/.test(epoch) ? Number(epoch) : 0) * 1000);
+  const epoch = sourceDateEpoch(buildArgs);
+  return new Date((typeof epoch === "number" ? epoch : 0) * 1000);
 }
 
 /** Facts slimgo reads itself, each of which a build arg of the same name overrides. */

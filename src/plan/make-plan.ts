@@ -10,6 +10,8 @@ import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { CACHE_NAMESPACE_BUILD_ARG, cacheKey } from "./cache-namespace.js";
 import { goEnv } from "./go-env.js";
+import { sourceDateEpoch } from "./source-date-epoch.js";
+import { privateHosts, privatePatterns, privateRequires } from "./private-modules.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
 import type { FrontendOptions } from "./options.js";
@@ -81,16 +83,30 @@ export function makePlan(input: PlanInput): Plan {
   const external = workspace ? [] : externalReplaces(goMod, new Set(options.namedContexts ?? []));
   const localReplaces = workspace ? [] : localReplaceDirs(goMod);
   const baseName = base.kind === "image" ? base.ref : base.kind;
+  if (spec.caCerts.length > 0 && base.kind !== "static") {
+    throw errorAt(parsed, "caCerts", {
+      message: `these CAs join the bundle of base: static, but base is ${baseName}`,
+      hint: base.kind === "scratch" ? "use base: static, or drop caCerts" : "add the CA to that image, or use base: static",
+    });
+  }
+  const env = goEnv(spec.buildEnv, options.buildArgs);
+  const goprivate = privatePatterns(env.find(([k]) => k === "GOPRIVATE")?.[1]);
+  const privateModules = workspace ? [] : privateRequires(goMod, goprivate).map((r) => ({ path: r.path, line: r.line }));
+  const sshHosts = privateHosts(goprivate);
+  const epoch = sourceDateEpoch(options.buildArgs);
+  if (typeof epoch === "object") throw errorAt(parsed, undefined, epoch);
   return {
     ...binary,
     description: spec.description ?? `go build ${binary.main} into ${binary.binaryName} on ${baseName}`,
     ...(include.length > 0 ? { include } : {}),
     ...(spec.files.length > 0 ? { files: spec.files } : {}),
+    ...(spec.caCerts.length > 0 ? { caCerts: spec.caCerts } : {}),
+    ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
     ...(spec.size !== undefined ? { size: spec.size } : {}),
     ...(hasGit ? { vcs: true } : {}),
     goVersion,
     builderImage: spec.builder ?? `golang:${goVersion}-bookworm`,
-    goEnv: goEnv(spec.buildEnv, options.buildArgs),
+    goEnv: env,
     network: options.network,
     base,
     buildPlatform: options.buildPlatform,
@@ -108,6 +124,8 @@ export function makePlan(input: PlanInput): Plan {
     ...(workspaceFiles ? { workspaceFiles } : {}),
     ...(external.length > 0 ? { externalReplaces: external } : {}),
     ...(missingGoSum && !vendored && !workspace ? { missingGoSum: true } : {}),
+    ...(privateModules.length > 0 ? { privateModules } : {}),
+    ...(sshHosts.length > 0 ? { sshHosts } : {}),
     locations,
   };
 }

@@ -59,6 +59,10 @@ export interface Plan extends BinaryPlan {
   readonly description: string;
   /** Binaries of other targets this image also holds (`include:`); all static. */
   readonly include?: readonly BinaryPlan[];
+  /** SOURCE_DATE_EPOCH: the mtime of every file slimgo adds to the image, and the image's creation time. */
+  readonly sourceDateEpoch?: number;
+  /** Context paths of CA certificates added to the static base's bundle. */
+  readonly caCerts?: readonly string[];
   /** Context paths copied into the image. */
   readonly files?: readonly FileCopy[];
   /** `size:` limits checked on each binary of the image. */
@@ -99,6 +103,10 @@ export interface Plan extends BinaryPlan {
   readonly vendored?: boolean;
   /** The context has no go.sum: the download step computes one. */
   readonly missingGoSum?: boolean;
+  /** go.mod's requirements that GOPRIVATE names, for a failed download to point at; absent when none. */
+  readonly privateModules?: ReadonlyArray<{ readonly path: string; readonly line: number }>;
+  /** Hosts of GOPRIVATE whose https:// URLs git fetches over SSH when the client forwards an agent. */
+  readonly sshHosts?: readonly string[];
   /** Spec locations of the fields that shape each step, for LLB source maps. */
   readonly locations: {
     readonly download?: SpecRange;

@@ -8,7 +8,7 @@ import type { Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gat
 import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, namedContexts, networkMode, optionLabels, sbomRequest } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
-import { CACHE_NAMESPACE_OPTION, parseDockerignore, parseNoCache, sourceDate } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, parseDockerignore, parseNoCache } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -122,13 +122,14 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   log.info({ phases: t.phases }, "phases (ms)");
   const attestations =
     sbomRequest(env.opts) === "slimgo"
-      ? await sbomAttestations(gw, caps, plan, solved.map((img) => img.platform), verified, sourceDate(buildArgs(env.opts)))
+      ? await sbomAttestations(gw, caps, plan, solved.map((img) => img.platform), verified, new Date((plan.sourceDateEpoch ?? 0) * 1000))
       : undefined;
-  return toResult(solved, {
+  const result = toResult(solved, {
     forceMulti: env.opts.has(OPT.multiPlatform) || buildArgs(env.opts)["BUILDKIT_MULTI_PLATFORM"] === "1",
     annotations: plan.image.annotations,
     ...(attestations ? { attestations } : {}),
   });
+  return withEpoch(result, plan.sourceDateEpoch);
 }
 
 /** The plan's options from BuildKit's frontend options; the build platform is the worker's. */
@@ -158,6 +159,12 @@ async function resolveBases(plan: Plan, resolve: (ref: string, p: Platform) => P
   const ref = plan.base.ref;
   await Promise.all(plan.targetPlatforms.map(async (p) => configs.set(platformId(p), await resolve(ref, p))));
   return configs;
+}
+
+/** SOURCE_DATE_EPOCH for BuildKit's exporter: it dates the image config and its history with it. */
+function withEpoch(result: ResultInit, epoch: number | undefined): ResultInit {
+  if (epoch === undefined) return result;
+  return { ...result, metadata: { ...result.metadata, "source.date.epoch": new TextEncoder().encode(String(epoch)) } };
 }
 
 interface ResultOptions {

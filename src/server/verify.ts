@@ -13,6 +13,7 @@ import type { BuiltBinary } from "../graph/go-recipe.js";
 import type { BinaryPlan, Plan, Platform, SpecRange } from "../plan/types.js";
 import { formatLimit } from "../gateway/reply-errors.js";
 import { RpcError } from "../gateway/rpc.js";
+import { downloadFailure } from "./download-failure.js";
 import { UserError } from "./errors.js";
 import { cgoVerdict } from "./cgo-verdict.js";
 import { type GoListReport, parseGoListReport } from "./go-list-report.js";
@@ -119,6 +120,10 @@ function buildFailed(err: unknown, bin: BinaryPlan, platform: Platform, plan: Pl
       ? ["go mod download", plan.locations.download]
       : [undefined, undefined];
   if (step === undefined) return err;
+  if (step === "go mod download" && exit !== undefined) {
+    const advice = downloadFailure(plan, Number(exit));
+    if (advice !== undefined) return advice;
+  }
   return new UserError(
     `${step} failed${code}: Go's messages are in the step's output above`,
     where ? { file: "spec", line: where.start.line, col: where.start.col } : undefined,

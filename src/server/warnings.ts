@@ -7,6 +7,7 @@ import type { BinaryPlan, Plan, SpecRange } from "../plan/types.js";
 import { type State, marshal } from "../llb/index.js";
 import type { ParsedSpec } from "../spec/index.js";
 import type { GoListReport } from "./go-list-report.js";
+import { redactEnvValue } from "./redact.js";
 import { formatSize } from "./verify.js";
 
 export interface Warning {
@@ -33,6 +34,14 @@ export function planWarnings(plan: Plan, ranges: WarningRanges): Warning[] {
       message:
         "link: static puts glibc in the binary, and glibc cannot load NSS modules there (LDAP users, mDNS, nsswitch.conf entries other than files and dns); tags netgo and osusergo were added so Go's own resolver and user lookup run instead",
       range: ranges.link,
+    });
+  }
+  const withCredentials = plan.goEnv.filter(([name, value]) => redactEnvValue(name, value) !== value).map(([name]) => name);
+  if (withCredentials.length > 0) {
+    out.push({
+      rule: "CredentialsInBuildArg",
+      message: `${withCredentials.join(", ")} ${withCredentials.length === 1 ? "carries" : "carry"} credentials (user:password@), which land in the download step's definition, cache key and BuildKit's provenance: drop them from the URL, write them to a netrc ("machine HOST:PORT login USER password TOKEN") and pass --secret id=netrc,src=$HOME/.netrc`,
+      range: ranges.firstLine,
     });
   }
   if (plan.missingGoSum) {

@@ -13,6 +13,7 @@ import {
   checkImageRef,
   checkCompress,
   checkAnnotationKey,
+  checkContextPath,
   checkLabelKey,
   checkStopSignal,
   checkLink,
@@ -272,6 +273,16 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     defaultText: "[]",
     description: "Names of other targets whose binaries this target's image also holds, each at /usr/local/bin/<name>; the entrypoint stays this target's.",
     check: checkTargetName,
+  },
+  {
+    name: "caCerts",
+    type: "string list",
+    scope: "shared",
+    default: [],
+    defaultText: "[]",
+    description:
+      'PEM CA certificates from the build context, like [certs/corp.pem], added to the CA bundle of base: static for a service that talks to servers behind a corporate CA. Opt-in: the CA that --secret id=ca-certs lends the module download never reaches the image.',
+    check: checkContextPath,
   },
 ];
 

@@ -52,6 +52,8 @@ export interface Spec {
   readonly description?: string;
   /** Other targets whose binaries this image also holds (targets only). */
   readonly include: readonly string[];
+  /** Context paths of PEM CA certificates added to base: static's bundle. */
+  readonly caCerts: readonly string[];
   readonly size?: SizePolicy;
 }
 

@@ -5,7 +5,7 @@ import { makePlan } from "../../src/plan/index.js";
 import { parseGoListReport } from "../../src/server/go-list-report.js";
 import type { Gateway } from "../../src/gateway/llb-bridge.js";
 import { RpcError } from "../../src/gateway/rpc.js";
-import { reportWarnings, sendWarnings, warningRanges } from "../../src/server/warnings.js";
+import { planWarnings, reportWarnings, sendWarnings, warningRanges } from "../../src/server/warnings.js";
 import { parseSpec } from "../../src/spec/index.js";
 
 const options = { platforms: [], buildPlatform: { os: "linux", architecture: "amd64" }, buildArgs: {}, network: "sandbox" as const, noCache: false };
@@ -64,4 +64,17 @@ test("no cgo advice without cgo, with link: static, without net or os/user, or w
   assert.deepEqual(messages("# syntax=slimgo:dev\ncgo: true\ntags: [netgo]\n", "std net\nstd os/user\n"), [
     "CgoResolver line 2: with cgo on, os/user uses glibc's NSS at run time; add tags [osusergo] for Go's own implementation, which needs no NSS files",
   ]);
+});
+
+test("a build arg or buildEnv value with credentials warns on the first line, naming the variables, not the secret", () => {
+  const spec = parseSpec("# syntax=slimgo:dev\nmain: .\nbuildEnv:\n  ALL_PROXY: socks5://user:pw@proxy.example\n");
+  const buildArgs = { GOPROXY: "https://user:tok3n@proxy.example/go,direct", HTTPS_PROXY: "u:p@proxy.example:3128", HTTP_PROXY: "http://proxy.example:3128" };
+  const plan = makePlan({ spec, goMod: parseGoMod("module example.com/app\n\ngo 1.24\n"), options: { ...options, buildArgs } });
+  const found = planWarnings(plan, warningRanges(spec)).filter((w) => w.rule === "CredentialsInBuildArg");
+  assert.equal(found.length, 1);
+  assert.equal(found[0]?.range.start.line, 1);
+  assert.match(found[0]?.message ?? "", /^ALL_PROXY, GOPROXY, HTTPS_PROXY carry credentials .*--secret id=netrc/);
+  assert.ok(!/tok3n|pw@|u:p@/.test(found[0]?.message ?? ""));
+  const clean = makePlan({ spec: parseSpec("# syntax=slimgo:dev\n"), goMod: parseGoMod("module example.com/app\n\ngo 1.24\n"), options: { ...options, buildArgs: { GOPROXY: "https://proxy.example" } } });
+  assert.deepEqual(planWarnings(clean, warningRanges(parseSpec("# syntax=slimgo:dev\n"))), []);
 });

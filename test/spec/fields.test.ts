@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { FIELD_NAMES, SPEC_FIELDS, closest, didYouMean, editDistance, parseSpec } from "../../src/spec/index.js";
 
 test("the field table lists each field once, in the docs' order", () => {
-  assert.deepEqual(FIELD_NAMES, ["main", "name", "go", "builder", "cgo", "link", "tags", "ldflags", "buildEnv", "base", "user", "env", "ports", "args", "labels", "healthcheck", "stopSignal", "annotations", "workdir", "compress", "files", "size", "description", "include"]);
+  assert.deepEqual(FIELD_NAMES, ["main", "name", "go", "builder", "cgo", "link", "tags", "ldflags", "buildEnv", "base", "user", "env", "ports", "args", "labels", "healthcheck", "stopSignal", "annotations", "workdir", "compress", "files", "size", "description", "include", "caCerts"]);
 });
 
 test("the table's defaults are the values an empty spec gets", () => {

@@ -19,6 +19,7 @@ const DEFAULTS = {
   compress: "none",
   files: [],
   include: [],
+  caCerts: [],
 };
 
 test("a spec with only the syntax line is all defaults", () => {
@@ -100,6 +101,7 @@ test("every field decodes to its typed value, as written", () => {
     ],
     description: "the API",
     include: [],
+    caCerts: [],
   });
 });
 

@@ -1,20 +1,57 @@
 #!/bin/sh
 # The module download step. Env: GOMODCACHE is the shared fetch cache,
 # SLIMGO_MODULES the step's own output (a GOMODCACHE for exactly this module
-# set), SLIMGO_GOSUM_DIR set only when the context has no go.sum.
+# set), SLIMGO_GOSUM_DIR set only when the context has no go.sum. The client's
+# secrets and SSH agent are optional mounts (see session-mounts.ts); anything
+# made from them goes to SLIMGO_PRIVATE_TMP, a tmpfs, never to a layer.
 set -eu
 fetch=$GOMODCACHE
+tmp=$SLIMGO_PRIVATE_TMP
+
+# --secret id=ca-certs: the builder's bundle plus the client's CA, for go and git.
+if [ -s "$SLIMGO_CA_SECRET" ]; then
+  bundle=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
+  { if [ -f "$bundle" ]; then cat "$bundle"; fi; echo; cat "$SLIMGO_CA_SECRET"; } > "$tmp/ca-certificates.crt"
+  export SSL_CERT_FILE="$tmp/ca-certificates.crt" GIT_SSL_CAINFO="$tmp/ca-certificates.crt"
+fi
+
+# --ssh default: git fetches the GOPRIVATE hosts over SSH (GIT_CONFIG_* from the
+# frontend). Without an agent the rewrite is dropped, so https with .netrc works.
+if [ -S "$SSH_AUTH_SOCK" ]; then
+  if [ -s "$SLIMGO_KNOWN_HOSTS" ]; then
+    export GIT_SSH_COMMAND="ssh -o UserKnownHostsFile=$SLIMGO_KNOWN_HOSTS -o StrictHostKeyChecking=yes"
+  else
+    echo "slimgo: no --secret id=known_hosts: trusting the SSH host keys seen now" >&2
+    export GIT_SSH_COMMAND="ssh -o UserKnownHostsFile=$tmp/known_hosts -o StrictHostKeyChecking=accept-new"
+  fi
+else
+  unset SSH_AUTH_SOCK
+  export GIT_CONFIG_COUNT=0
+fi
+
+# Run go, keeping its messages; a failure that credentials or a CA would fix
+# exits with a code the frontend turns into advice (41: a server asked for
+# credentials, 42: a certificate from an unknown authority).
+go_fetch() {
+  if "$@" 2> "$tmp/go-errors"; then cat "$tmp/go-errors" >&2; return 0; fi
+  cat "$tmp/go-errors" >&2
+  if grep -qE '40[13] (Unauthorized|Forbidden)|terminal prompts disabled|could not read (Username|Password)|Permission denied \(publickey' "$tmp/go-errors"; then exit 41; fi
+  if grep -qE 'certificate signed by unknown authority|certificate verify failed|unable to get local issuer certificate' "$tmp/go-errors"; then exit 42; fi
+  exit 1
+}
+
 if [ -n "${SLIMGO_GOSUM_DIR:-}" ]; then
   # Without go.sum, `go mod download` records no zip hashes and `go build`
   # refuses the modules. Work on a copy of go.mod (-modfile), list the module
   # graph with -mod=mod and download each module by name, which records sums.
   cp go.mod "$SLIMGO_GOSUM_DIR/go.mod"
   export GOFLAGS="${GOFLAGS:-} -modfile=$SLIMGO_GOSUM_DIR/go.mod"
-  mods=$(go list -mod=mod -m -f "$SLIMGO_LIST_MODULES" all)
+  go_fetch go list -mod=mod -m -f "$SLIMGO_LIST_MODULES" all > "$tmp/modules"
+  mods=$(cat "$tmp/modules")
   # shellcheck disable=SC2086 # one argument per module
-  if [ -n "$mods" ]; then go mod download $mods; fi
+  if [ -n "$mods" ]; then go_fetch go mod download $mods; fi
 else
-  go mod download
+  go_fetch go mod download
 fi
 # Materialise this module set from the fetch cache. GOPRIVATE and GONOPROXY
 # are cleared so private modules also come from the local copy, not their VCS.

@@ -12,6 +12,13 @@ printf '%s' "$SLIMGO_PASSWD" > "$r/etc/passwd"
 printf '%s' "$SLIMGO_GROUP" > "$r/etc/group"
 printf '%s' "$SLIMGO_NSSWITCH" > "$r/etc/nsswitch.conf"
 cp -L "$SLIMGO_CA_BUNDLE" "$r$SLIMGO_CA_BUNDLE"
+# caCerts: the spec's own CAs (one context path a line), appended to the bundle.
+if [ -n "${SLIMGO_EXTRA_CA:-}" ]; then
+  printf '%s\n' "$SLIMGO_EXTRA_CA" | while IFS= read -r f; do
+    grep -q 'BEGIN CERTIFICATE' "$SLIMGO_CA_DIR/$f" 2>/dev/null || { echo "slimgo: caCerts: $f is not a PEM certificate in the build context" >&2; exit 1; }
+    { echo; cat "$SLIMGO_CA_DIR/$f"; } >> "$r$SLIMGO_CA_BUNDLE"
+  done
+fi
 # zoneinfo's links to other zones stay links (a zone's aliases cost no
 # bytes); a link that leaves zoneinfo is copied as the file it names.
 cp -R "$SLIMGO_ZONEINFO" "$r$SLIMGO_ZONEINFO"
