@@ -76,7 +76,8 @@ export async function startNode(o: NodeOptions): Promise<BuildkitNode> {
       `  mirrors = ["${o.registry}"]`,
       `[registry."${o.registry}"]`,
       `  http = true`,
-      ...Object.entries(o.registryCAs ?? {}).flatMap(([host, ca]) => [`[registry."${host}"]`, `  ca = [${JSON.stringify(ca)}]`]),
+      // BuildKit speaks plain HTTP to a loopback registry unless told otherwise.
+      ...Object.entries(o.registryCAs ?? {}).flatMap(([host, ca]) => [`[registry."${host}"]`, `  http = false`, `  ca = [${JSON.stringify(ca)}]`]),
       "",
     ].join("\n"),
   );
