@@ -100,6 +100,20 @@ test("tty view: steps with times, CACHED, the running step's last log lines, cut
   t.end();
 });
 
+test("tty view: steps waiting for their inputs are hidden, and a failed step's log is printed whole after the view", () => {
+  let out = "";
+  const t = new TtyPrinter({ write: (x) => (out += x), rows: () => 24, columns: () => 40, now: () => 2_000 });
+  const long = `go: example.com/m@v1.0.0: Get "https://proxy.golang.org/example.com/m/@v/v1.0.0.mod": dial tcp: lookup proxy.golang.org: no such host`;
+  t.update(status({ vertexes: [{ digest: "w", name: "[hello] go build ." }, { digest: "f", name: "go mod download", started: ts(0) }] }));
+  t.update(status({ logs: [{ vertex: "f", timestamp: ts(10), msg: enc(`${long}\n`) }] }));
+  assert.deepEqual(t.frame(false).slice(1, 2).map((l) => l.replace(/ +\d+\.\ds$/, "")), [" => go mod download"]);
+  assert.equal(t.frame(false).length, 3, "the waiting go build step is not shown");
+  t.update(status({ vertexes: [{ digest: "f", name: "go mod download", started: ts(0), completed: ts(700), error: "exit code: 1" }] }));
+  t.end();
+  assert.match(out, /\[\+\] Building 0\.0s \(1\/2\) FAILED\n => ERROR go mod download +0\.7s\n------\n > go mod download:\n/);
+  assert.ok(out.includes(`\n${long}\n------\n`), out);
+});
+
 test("tty view keeps to a small terminal", () => {
   const t = new TtyPrinter({ write: () => {}, rows: () => 6, columns: () => 40, now: () => 0 });
   for (let i = 0; i < 30; i++) t.update(status({ vertexes: [{ digest: `v${i}`, name: `step ${i}`, started: ts(i), completed: ts(i + 1) }] }));
