@@ -89,14 +89,15 @@ test("tty view: steps with times, CACHED, the running step's last log lines, cut
   const frame = t.frame(false);
   assert.equal(frame[0], "[+] Building 1.0s (2/3)");
   assert.match(frame[1] ?? "", /^ => \[internal\] load build definition from slimgo\.yaml +0\.0s$/);
-  assert.match(frame[2] ?? "", /^ => CACHED \[builder\] go mod download +0\.0s$/);
-  assert.match(frame[3] ?? "", /^ => \[hello\] go build \. +\d+\.\ds$/);
-  assert.deepEqual(frame.slice(4), ["two", "three", "four", "five", "six", "seven"].map((l) => ` => => # ${l}`));
+  assert.equal(frame[2], " => => transferring dockerfile: 98B done");
+  assert.match(frame[3] ?? "", /^ => CACHED \[builder\] go mod download +0\.0s$/);
+  assert.match(frame[4] ?? "", /^ => \[hello\] go build \. +\d+\.\ds$/);
+  assert.deepEqual(frame.slice(5), ["two", "three", "four", "five", "six", "seven"].map((l) => ` => => # ${l}`));
   assert.ok(frame.every((l) => l.length <= 80));
   for (const s of RECORDED.slice(5)) t.update(s);
   const final = t.frame(true);
   assert.equal(final[0], "[+] Building 1.0s (4/4) FINISHED");
-  assert.equal(final.length, 5);
+  assert.equal(final.length, 6);
   t.end();
 });
 

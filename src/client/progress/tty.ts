@@ -60,10 +60,10 @@ export class TtyPrinter implements Printer {
       // Like buildx: a step shows once it has started (or is known cached), not while it waits for its inputs.
       if (step.started === undefined && !step.cached) continue;
       lines.push(fit(` => ${label(step)}`, timeOf(step, now), cols));
+      // Sub-steps stay, done or not, as in buildx: "naming to docker.io/library/app:latest done" says where the image went.
+      for (const st of step.statuses.values()) lines.push(fit(` => => ${statusText(st)}`, "", cols));
       const running = step.started !== undefined && step.completed === undefined && !step.cached;
-      if (!running && !(final && step.error)) continue;
-      for (const st of step.statuses.values()) if (st.completed === undefined) lines.push(fit(` => => ${statusText(st)}`, "", cols));
-      if (!final) for (const t of step.tail.slice(-LIVE_LINES)) lines.push(fit(` => => # ${t}`, "", cols));
+      if (running && !final) for (const t of step.tail.slice(-LIVE_LINES)) lines.push(fit(` => => # ${t}`, "", cols));
     }
     // Keep to the screen: the oldest finished steps go first.
     const room = final ? Infinity : Math.max(3, this.o.rows() - 2);
