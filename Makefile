@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote release buildkit dockerfile-frontend compat golden-llb bench clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote release buildkit dockerfile-frontend compat golden-llb bench bench-client clean
 
 all: typecheck test-unit
 
@@ -84,8 +84,12 @@ golden-llb:
 	bash test/llb-oracle/run.sh
 
 # Side-by-side build benchmark of the frontend image $(IMAGE); writes bench/results.{md,json,png}.
-bench: deps image
+bench: deps image dockerfile-frontend
 	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --runs 3
+
+# Only the `slimgo build` rows (a few minutes): their section of bench/results.md.
+bench-client: deps image dockerfile-frontend
+	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --scenarios build-client --runs 5
 
 clean:
 	rm -rf dist .cache

@@ -30,7 +30,7 @@ ENTRYPOINT ["/app"]
 `;
 
 /** The expert Dockerfile: cache mounts, bind-mounted source, native cross-compilation, a static base. */
-const EXPERT = `FROM --platform=$BUILDPLATFORM ${BUILDER} AS build
+export const EXPERT = `FROM --platform=$BUILDPLATFORM ${BUILDER} AS build
 ARG GOPROXY
 ARG GOSUMDB
 ARG TARGETOS

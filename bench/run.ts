@@ -6,6 +6,7 @@
  * shared builder is never pruned. Writes bench/results.{md,json,png}.
  *
  *   make bench   (node --import tsx bench/run.ts [--runs N] [--fresh-runs N] [--only NAME,NAME])
+ *   node --import tsx bench/run.ts --scenarios build-client   (only the `slimgo build` rows, bench/build-client.ts)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { prefetchModules, startGoProxy } from "../scripts/goproxy.js";
 import { run } from "../test/support/docker.js";
+import { type ClientRow, CLIENT_FILES, measureBuildClient, requireClientTools } from "./build-client.js";
+import { currentSection, putSection, writeBuildClientSection } from "./build-client-report.js";
 import { drawChart } from "./chart.js";
 import { BUILDER, CONTENDERS, SLIMGO_IMAGE } from "./contenders.js";
 import { KO_CONFIG_FILE, Ko, pushKoBase } from "./ko.js";
@@ -29,8 +32,17 @@ const { values } = parseArgs({
     // Each cold or registry-cache round starts a builder and pulls its images: fewer by default.
     "fresh-runs": { type: "string", default: "2" },
     only: { type: "string" },
+    // "build-client": only the `slimgo build` rows, written into their own section of results.md.
+    scenarios: { type: "string", default: "all" },
   },
 });
+if (!["all", "build-client"].includes(values.scenarios)) {
+  process.stderr.write(`bench: --scenarios ${values.scenarios} is not known: use all or build-client\n`);
+  process.exit(2);
+}
+const clientOnly = values.scenarios === "build-client";
+/** The `slimgo build` rows compare small differences: at least 5 interleaved rounds. */
+const CLIENT_ROUNDS = Math.max(Number(values.runs), 5);
 const RUNS = Number(values.runs);
 /** Slow cells (a full recompile, as the seed does on every change) run once: their spread is noise, not design. */
 const SLOW_SECONDS = 20;
@@ -40,19 +52,20 @@ const wanted = (name: string) => !only || only.some((o) => name.toLowerCase().in
 if (RUNS > MODULE_CHANGES) process.stderr.write(`bench: only ${MODULE_CHANGES} distinct go.mod changes; runs past that hit the cache\n`);
 
 const started = performance.now();
-ensureAptPackages();
+if (clientOnly) await requireClientTools();
+else ensureAptPackages();
 const koBin = ensureKo();
-ensureBuildkitd();
+if (!clientOnly) ensureBuildkitd();
 
 const dir = mkdtempSync(join(tmpdir(), "slimgo-bench-"));
 const scratch = mkdtempSync(join(tmpdir(), "slimgo-bench-scratch-"));
 writeWorkload(dir);
 const modules = moduleCount(dir);
 const logStart = readFileSync("/tmp/dockerd.log", "utf8").length;
-for (const c of CONTENDERS) writeFileSync(join(dir, c.file), c.text);
+for (const c of [...CONTENDERS, ...CLIENT_FILES]) writeFileSync(join(dir, c.file), c.text);
 writeFileSync(join(dir, ".dockerignore"), `*.Dockerfile\nslimgo.yaml\n${KO_CONFIG_FILE}\n`);
 // Every workload state's modules, so the go.mod scenario fetches from the proxy too.
-const variants = Array.from({ length: MODULE_CHANGES }, (_, n) => {
+const variants = Array.from({ length: clientOnly ? 0 : MODULE_CHANGES }, (_, n) => {
   const v = mkdtempSync(join(tmpdir(), "slimgo-bench-variant-"));
   writeWorkload(v);
   addModule(v, n);
@@ -63,51 +76,60 @@ for (const v of variants) rmSync(v, { recursive: true, force: true });
 
 const registry = await startBenchRegistry();
 const rows: Row[] = [];
+let clientRows: ClientRow[] | undefined;
+const keptSection = currentSection();
 const spans: BuildKitSetup["spans"] = [];
 let edit = 0;
 const change = () => oneLineChange(dir, edit++);
 try {
   process.stderr.write("bench: filling the registry (builder and frontend images, ko's base)\n");
-  await registry.pushAsDockerHub([BUILDER, SLIMGO_IMAGE]);
+  // Only the fresh builders pull the builder and frontend images from it.
+  if (!clientOnly) await registry.pushAsDockerHub([BUILDER, SLIMGO_IMAGE]);
   await pushKoBase(join(scratch, "ko-base"));
-  const runners: Runner[] = [
-    ...CONTENDERS.map((c) => buildKitRunner(c, { dir, proxy, spans })),
-    koRunner(new Ko(koBin, dir, scratch, proxy.url), proxy),
-    hostRunner(dir, scratch, proxy),
-  ].filter((r) => wanted(r.name));
-  for (const r of runners) await warmRows(r);
-  // Contenders share each fresh builder: their steps and cache mount ids differ, so none warms another.
-  const warmup = { dir, images: [BUILDER], frontends: CONTENDERS.filter((c) => c.text.startsWith("# syntax=")).map((c) => c.file) };
-  const withFreshBuilder = async (body: (name: string) => Promise<void>) => {
-    const fresh = await startFreshBuilder(warmup);
-    try {
-      await body(fresh.name);
-    } finally {
-      await fresh.stop();
+  const ko = new Ko(koBin, dir, scratch, proxy.url);
+  if (clientOnly) {
+    clientRows = await measureBuildClient({ dir, proxy, spans }, ko, CLIENT_ROUNDS, change);
+  } else {
+    const runners: Runner[] = [
+      ...CONTENDERS.map((c) => buildKitRunner(c, { dir, proxy, spans })),
+      koRunner(ko, proxy),
+      hostRunner(dir, scratch, proxy),
+    ].filter((r) => wanted(r.name));
+    for (const r of runners) await warmRows(r);
+    if (wanted("slimgo build")) clientRows = await measureBuildClient({ dir, proxy, spans }, ko, CLIENT_ROUNDS, change);
+    // Contenders share each fresh builder: their steps and cache mount ids differ, so none warms another.
+    const warmup = { dir, images: [BUILDER], frontends: CONTENDERS.filter((c) => c.text.startsWith("# syntax=")).map((c) => c.file) };
+    const withFreshBuilder = async (body: (name: string) => Promise<void>) => {
+      const fresh = await startFreshBuilder(warmup);
+      try {
+        await body(fresh.name);
+      } finally {
+        await fresh.stop();
+      }
+    };
+    const samples = new Map<Runner, Sample[]>(runners.map((r) => [r, []]));
+    for (let round = 0; round < FRESH_RUNS; round++) {
+      process.stderr.write(`bench: cold builds, round ${round + 1}\n`);
+      await withFreshBuilder(async (name) => {
+        for (const r of runners) samples.get(r)?.push(await r.cold(name));
+      });
     }
-  };
-  const samples = new Map<Runner, Sample[]>(runners.map((r) => [r, []]));
-  for (let round = 0; round < FRESH_RUNS; round++) {
-    process.stderr.write(`bench: cold builds, round ${round + 1}\n`);
-    await withFreshBuilder(async (name) => {
-      for (const r of runners) samples.get(r)?.push(await r.cold(name));
-    });
+    for (const r of runners) record(r, SCENARIOS.cold, samples.get(r) ?? []);
+    const cached = runners.filter((r) => typeof r.registryCache !== "string");
+    for (const r of runners) if (typeof r.registryCache === "string") record(r, SCENARIOS.fresh, r.registryCache);
+    const exports = new Map<Runner, number[]>(cached.map((r) => [r, []]));
+    for (const r of cached) samples.set(r, []);
+    for (let round = 0; round < FRESH_RUNS && cached.length > 0; round++) {
+      process.stderr.write(`bench: fresh builders with a registry cache, round ${round + 1}\n`);
+      change();
+      for (const r of cached) exports.get(r)?.push((await (r.registryCache as Exclude<Runner["registryCache"], string>).exportCache()).seconds);
+      change();
+      await withFreshBuilder(async (name) => {
+        for (const r of cached) samples.get(r)?.push(await (r.registryCache as Exclude<Runner["registryCache"], string>).buildFrom(name));
+      });
+    }
+    for (const r of cached) record(r, SCENARIOS.fresh, samples.get(r) ?? [], exports.get(r));
   }
-  for (const r of runners) record(r, SCENARIOS.cold, samples.get(r) ?? []);
-  const cached = runners.filter((r) => typeof r.registryCache !== "string");
-  for (const r of runners) if (typeof r.registryCache === "string") record(r, SCENARIOS.fresh, r.registryCache);
-  const exports = new Map<Runner, number[]>(cached.map((r) => [r, []]));
-  for (const r of cached) samples.set(r, []);
-  for (let round = 0; round < FRESH_RUNS && cached.length > 0; round++) {
-    process.stderr.write(`bench: fresh builders with a registry cache, round ${round + 1}\n`);
-    change();
-    for (const r of cached) exports.get(r)?.push((await (r.registryCache as Exclude<Runner["registryCache"], string>).exportCache()).seconds);
-    change();
-    await withFreshBuilder(async (name) => {
-      for (const r of cached) samples.get(r)?.push(await (r.registryCache as Exclude<Runner["registryCache"], string>).buildFrom(name));
-    });
-  }
-  for (const r of cached) record(r, SCENARIOS.fresh, samples.get(r) ?? [], exports.get(r));
 } finally {
   await registry.stop();
   await proxy.close();
@@ -167,24 +189,28 @@ async function repeat(n: number, prepare: (i: number) => unknown, body: () => Pr
   return out;
 }
 
-// The frontend logs its plan, phases, then uptime and peak RSS at Return to the daemon log. Other users of the
-// engine build with slimgo too: keep entries logged during this bench's slimgo builds, after a plan for ./cmd/server.
-const frontend: FrontendSample[] = [];
-const ours = (ms: number) => spans.some((s) => s.contender === "slimgo" && s.start <= ms && ms <= s.end);
-let buildMs = 0;
-let planned = false;
-for (const line of readFileSync("/tmp/dockerd.log", "utf8").slice(logStart).split("\n")) {
-  if (!line.startsWith("{") || !line.includes('"name":"slimgo"')) continue;
-  const entry = JSON.parse(line) as { time: number; msg: string; plan?: { main?: string }; phases?: Record<string, number>; uptimeMs?: number; maxRssKb?: number };
-  if (!ours(entry.time)) continue;
-  if (entry.plan) planned = entry.plan.main === "./cmd/server";
-  if (entry.phases) buildMs = (entry.phases["build+verify"] ?? 0) + (entry.phases["runtime libs"] ?? 0);
-  if (entry.msg === "returned to BuildKit" && entry.uptimeMs !== undefined && planned) {
-    frontend.push({ uptimeMs: entry.uptimeMs, buildMs, maxRssKb: entry.maxRssKb ?? 0 });
-    buildMs = 0;
-    planned = false;
+if (!clientOnly) {
+  // The frontend logs its plan, phases, then uptime and peak RSS at Return to the daemon log. Other users of the
+  // engine build with slimgo too: keep entries logged during this bench's slimgo builds, after a plan for ./cmd/server.
+  const frontend: FrontendSample[] = [];
+  const ours = (ms: number) => spans.some((s) => s.contender === "slimgo" && s.start <= ms && ms <= s.end);
+  let buildMs = 0;
+  let planned = false;
+  for (const line of readFileSync("/tmp/dockerd.log", "utf8").slice(logStart).split("\n")) {
+    if (!line.startsWith("{") || !line.includes('"name":"slimgo"')) continue;
+    const entry = JSON.parse(line) as { time: number; msg: string; plan?: { main?: string }; phases?: Record<string, number>; uptimeMs?: number; maxRssKb?: number };
+    if (!ours(entry.time)) continue;
+    if (entry.plan) planned = entry.plan.main === "./cmd/server";
+    if (entry.phases) buildMs = (entry.phases["build+verify"] ?? 0) + (entry.phases["runtime libs"] ?? 0);
+    if (entry.msg === "returned to BuildKit" && entry.uptimeMs !== undefined && planned) {
+      frontend.push({ uptimeMs: entry.uptimeMs, buildMs, maxRssKb: entry.maxRssKb ?? 0 });
+      buildMs = 0;
+      planned = false;
+    }
   }
-}
 
-writeReport(rows, { modules, frontend, runs: RUNS, freshRuns: FRESH_RUNS, minutes: (performance.now() - started) / 60_000 });
-drawChart("bench/results.json", "bench/results.png");
+  writeReport(rows, { modules, frontend, runs: RUNS, freshRuns: FRESH_RUNS, minutes: (performance.now() - started) / 60_000 });
+  drawChart("bench/results.json", "bench/results.png");
+  putSection(keptSection); // writeReport rewrote results.md
+}
+if (clientRows) writeBuildClientSection(clientRows, CLIENT_ROUNDS);

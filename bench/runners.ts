@@ -49,8 +49,13 @@ async function timed(proxy: GoProxy, body: () => unknown): Promise<{ seconds: nu
 
 /** Durations of the steps whose name holds `go build`, from a plain-progress log. */
 export function compileSeconds(log: string): number {
+  return stepSeconds(log, "go build");
+}
+
+/** Durations of the steps whose name holds `needle`, from a plain-progress log. */
+export function stepSeconds(log: string, needle: string): number {
   // A step's output lines start with its id too ("#10 0.512 …"): count each step once.
-  const ids = new Set([...log.matchAll(/^#(\d+) (?:\[[^\]]*\] )?(.*)$/gm)].filter((m) => (m[2] ?? "").includes("go build")).map((m) => m[1]));
+  const ids = new Set([...log.matchAll(/^#(\d+) (?:\[[^\]]*\] )?(.*)$/gm)].filter((m) => (m[2] ?? "").includes(needle)).map((m) => m[1]));
   let total = 0;
   for (const id of ids) {
     const done = new RegExp(`^#${id} DONE ([0-9.]+)s$`, "m").exec(log);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the remote suite (test/remote) needs on a fresh Debian 12 machine:
 # bookworm's runc (sid's needs a newer glibc), docker-registry, qemu-user,
-# openssl, and buildkitd/buildctl built from the pinned module here.
+# openssl, htpasswd (apache2-utils, for the registry with basic auth) and buildkitd/buildctl built from the pinned module here.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -10,6 +10,7 @@ command -v runc >/dev/null || missing+=(runc)
 command -v docker-registry >/dev/null || missing+=(docker-registry)
 command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v htpasswd >/dev/null || missing+=(apache2-utils)
 if ((${#missing[@]} > 0)); then
   echo "buildkit setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -89,15 +89,30 @@ test("tty view: steps with times, CACHED, the running step's last log lines, cut
   const frame = t.frame(false);
   assert.equal(frame[0], "[+] Building 1.0s (2/3)");
   assert.match(frame[1] ?? "", /^ => \[internal\] load build definition from slimgo\.yaml +0\.0s$/);
-  assert.match(frame[2] ?? "", /^ => CACHED \[builder\] go mod download +0\.0s$/);
-  assert.match(frame[3] ?? "", /^ => \[hello\] go build \. +\d+\.\ds$/);
-  assert.deepEqual(frame.slice(4), ["two", "three", "four", "five", "six", "seven"].map((l) => ` => => # ${l}`));
+  assert.equal(frame[2], " => => transferring dockerfile: 98B done");
+  assert.match(frame[3] ?? "", /^ => CACHED \[builder\] go mod download +0\.0s$/);
+  assert.match(frame[4] ?? "", /^ => \[hello\] go build \. +\d+\.\ds$/);
+  assert.deepEqual(frame.slice(5), ["two", "three", "four", "five", "six", "seven"].map((l) => ` => => # ${l}`));
   assert.ok(frame.every((l) => l.length <= 80));
   for (const s of RECORDED.slice(5)) t.update(s);
   const final = t.frame(true);
   assert.equal(final[0], "[+] Building 1.0s (4/4) FINISHED");
-  assert.equal(final.length, 5);
+  assert.equal(final.length, 6);
   t.end();
+});
+
+test("tty view: steps waiting for their inputs are hidden, and a failed step's log is printed whole after the view", () => {
+  let out = "";
+  const t = new TtyPrinter({ write: (x) => (out += x), rows: () => 24, columns: () => 40, now: () => 2_000 });
+  const long = `go: example.com/m@v1.0.0: Get "https://proxy.golang.org/example.com/m/@v/v1.0.0.mod": dial tcp: lookup proxy.golang.org: no such host`;
+  t.update(status({ vertexes: [{ digest: "w", name: "[hello] go build ." }, { digest: "f", name: "go mod download", started: ts(0) }] }));
+  t.update(status({ logs: [{ vertex: "f", timestamp: ts(10), msg: enc(`${long}\n`) }] }));
+  assert.deepEqual(t.frame(false).slice(1, 2).map((l) => l.replace(/ +\d+\.\ds$/, "")), [" => go mod download"]);
+  assert.equal(t.frame(false).length, 3, "the waiting go build step is not shown");
+  t.update(status({ vertexes: [{ digest: "f", name: "go mod download", started: ts(0), completed: ts(700), error: "exit code: 1" }] }));
+  t.end();
+  assert.match(out, /\[\+\] Building 0\.0s \(1\/2\) FAILED\n => ERROR go mod download +0\.7s\n------\n > go mod download:\n/);
+  assert.ok(out.includes(`\n${long}\n------\n`), out);
 });
 
 test("tty view keeps to a small terminal", () => {

@@ -5,14 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Run, run } from "../support/docker.js";
 import { type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
+import { slimgoBuild } from "./support/slimgo-build.js";
 import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
-
-const CLI = resolve("src/cli/entry.ts");
-const TSX = import.meta.resolve("tsx");
 const PORT = Number(process.env["SLIMGO_CLIENT_NODE_PORT"] ?? 5211);
 
 let suite: RemoteSuite;
@@ -29,10 +27,7 @@ after(async () => {
 });
 
 function slimgo(dir: string, args: readonly string[], tls = true): Promise<Run> {
-  const c = suite.certs;
-  const certs = tls ? ["--tlscacert", c.ca, "--tlscert", c.clientCert, "--tlskey", c.clientKey] : [];
-  const goArgs = Object.entries(suite.goArgs).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
-  return run(process.execPath, ["--import", TSX, CLI, "build", "--addr", node.addr, ...certs, "--progress=plain", "--network=host", ...goArgs, ...args], { cwd: dir, timeoutMs: 300_000 });
+  return slimgoBuild(suite, node, dir, args, { tls });
 }
 
 test("a local output over mTLS: the binary runs on this host", async () => {

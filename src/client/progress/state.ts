@@ -2,8 +2,8 @@
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { StatusResponse, VertexStatus, VertexWarning } from "../../gen/control/control_pb.js";
 
-/** Lines of a step's log kept for the live view. */
-const KEEP_LINES = 6;
+/** Lines of a step's log kept for the live view and for a failed step's report. */
+const KEEP_LINES = 12;
 /** A log line longer than this is cut: a step printing without newlines must not grow memory. */
 const MAX_LINE = 16 << 10;
 

@@ -4,6 +4,8 @@ import type { Printer } from "./plain.js";
 import { ProgressState, type StepState, seconds, statusText, warningText } from "./state.js";
 
 const REDRAW_MS = 120;
+/** Log lines of a running step in the live view; a failed step shows all the state keeps. */
+const LIVE_LINES = 6;
 
 export interface TtyOptions {
   readonly write: (s: string) => void;
@@ -34,6 +36,11 @@ export class TtyPrinter implements Printer {
     clearInterval(this.timer);
     this.timer = undefined;
     this.draw(true);
+    // The live view cuts log lines to the terminal; a failed step's own words are printed whole, as buildx does.
+    for (const step of this.state.ordered()) {
+      if (!step.error || step.tail.length === 0) continue;
+      this.o.write(`------\n > ${step.name}:\n${step.tail.map((t) => `${t}\n`).join("")}------\n`);
+    }
     const warnings = this.state.warnings;
     if (warnings.length > 0) {
       this.o.write(`\n${warnings.length} warning${warnings.length === 1 ? "" : "s"} found:\n`);
@@ -41,7 +48,7 @@ export class TtyPrinter implements Printer {
     }
   }
 
-  /** One frame; `final` shows every step and no log tails. */
+  /** One frame; `final` shows every started step and no log tails (end() prints a failed step's log after it). */
   frame(final: boolean): string[] {
     const now = this.now();
     const steps = this.state.ordered().filter((s) => s.name !== "");
@@ -50,11 +57,13 @@ export class TtyPrinter implements Printer {
     const header = `[+] Building ${seconds(now - this.begun)} (${done}/${steps.length})${final ? (steps.some((s) => s.error) ? " FAILED" : " FINISHED") : ""}`;
     const lines: string[] = [];
     for (const step of steps) {
+      // Like buildx: a step shows once it has started (or is known cached), not while it waits for its inputs.
+      if (step.started === undefined && !step.cached) continue;
       lines.push(fit(` => ${label(step)}`, timeOf(step, now), cols));
+      // Sub-steps stay, done or not, as in buildx: "naming to docker.io/library/app:latest done" says where the image went.
+      for (const st of step.statuses.values()) lines.push(fit(` => => ${statusText(st)}`, "", cols));
       const running = step.started !== undefined && step.completed === undefined && !step.cached;
-      if (!running && !(final && step.error)) continue;
-      for (const st of step.statuses.values()) if (st.completed === undefined) lines.push(fit(` => => ${statusText(st)}`, "", cols));
-      if (!final || step.error) for (const t of step.tail) lines.push(fit(` => => # ${t}`, "", cols));
+      if (running && !final) for (const t of step.tail.slice(-LIVE_LINES)) lines.push(fit(` => => # ${t}`, "", cols));
     }
     // Keep to the screen: the oldest finished steps go first.
     const room = final ? Infinity : Math.max(3, this.o.rows() - 2);

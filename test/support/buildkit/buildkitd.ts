@@ -41,6 +41,8 @@ export interface NodeOptions {
   readonly tmpfs?: boolean;
   /** No garbage collection, so a measurement never pays for one. */
   readonly noGc?: boolean;
+  /** Registries served over TLS with a private CA: host:port → CA certificate file. */
+  readonly registryCAs?: Readonly<Record<string, string>>;
 }
 
 export interface BuildkitNode {
@@ -74,6 +76,8 @@ export async function startNode(o: NodeOptions): Promise<BuildkitNode> {
       `  mirrors = ["${o.registry}"]`,
       `[registry."${o.registry}"]`,
       `  http = true`,
+      // BuildKit speaks plain HTTP to a loopback registry unless told otherwise.
+      ...Object.entries(o.registryCAs ?? {}).flatMap(([host, ca]) => [`[registry."${host}"]`, `  http = false`, `  ca = [${JSON.stringify(ca)}]`]),
       "",
     ].join("\n"),
   );

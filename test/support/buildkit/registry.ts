@@ -4,7 +4,8 @@
  * so a standalone BuildKit gets the frontend and base images from it. Used by
  * the remote suite and by the benchmark's fresh builders.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { get } from "node:https";
 import { join } from "node:path";
 import { run } from "../docker.js";
 import { type Daemon, startDaemon, waitFor } from "./daemon.js";
@@ -20,9 +21,18 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
-export async function startRegistry(dir: string, port: number): Promise<Registry> {
+export interface RegistryOptions {
+  /** Serve HTTPS with this certificate (valid for 127.0.0.1), signed by `ca`. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
+  /** Basic auth from an htpasswd file of bcrypt entries (`htpasswd -B`). */
+  readonly htpasswd?: string;
+}
+
+export async function startRegistry(dir: string, port: number, o: RegistryOptions = {}): Promise<Registry> {
   const host = `127.0.0.1:${port}`;
-  if (await answers(host)) throw new Error(`something already serves ${host}: stop it first`);
+  const tls = o.tls;
+  const up = tls ? () => answersTls(host, tls.ca) : () => answers(host);
+  if (await up()) throw new Error(`something already serves ${host}: stop it first`);
   const config = join(dir, "registry.yml");
   writeFileSync(
     config,
@@ -30,12 +40,13 @@ export async function startRegistry(dir: string, port: number): Promise<Registry
       "version: 0.1",
       "log: { level: warn }",
       `storage: { filesystem: { rootdirectory: ${join(dir, "data")} }, delete: { enabled: true } }`,
-      `http: { addr: "${host}" }`,
+      tls ? `http: { addr: "${host}", tls: { certificate: ${tls.cert}, key: ${tls.key} } }` : `http: { addr: "${host}" }`,
+      ...(o.htpasswd ? [`auth: { htpasswd: { realm: slimgo-test, path: ${o.htpasswd} } }`] : []),
       "",
     ].join("\n"),
   );
   const daemon = startDaemon("docker-registry", ["serve", config], join(dir, "registry.log"));
-  await waitFor(`docker-registry on ${host}`, () => answers(host), daemon, 20_000);
+  await waitFor(`docker-registry on ${host}`, up, daemon, 20_000);
   const push = async (image: string, name: string) => {
     const ref = `${host}/${name}`;
     const tag = await run("docker", ["tag", image, ref]);
@@ -64,4 +75,16 @@ async function answers(host: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Any HTTP answer over TLS with `ca` counts: with auth on, /v2/ answers 401. */
+function answersTls(host: string, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = get(`https://${host}/v2/`, { ca: readFileSync(ca), timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
 }
