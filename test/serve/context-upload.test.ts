@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pack, type Headers } from "tar-stream";
+import { pack, type Header } from "tar-stream";
 import { ContextError, receiveContext } from "../../src/serve/context-upload.js";
 
-type Entry = Headers & { body?: string };
+type Entry = Partial<Header> & { name: string; body?: string };
 
 /** A tar stream of `entries`, in chunks of 700 bytes (so entries straddle chunks, as they do over gRPC). */
 async function* tarOf(entries: readonly Entry[]): AsyncGenerator<Uint8Array> {
