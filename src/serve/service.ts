@@ -96,6 +96,10 @@ export class BuildService {
     for (const b of requeued) this.log.info({ build: b.id, attempts: b.attempts }, "build queued again after a restart");
     for (const b of this.store.inState(State.QUEUED)) this.enqueue(b);
     await this.pool.start(this.config.healthIntervalMs);
+    for (const n of this.pool.nodes.values()) {
+      this.metrics.nodeHealthy.set({ node: n.config.name }, n.healthy ? 1 : 0);
+      this.metrics.nodeRunning.set({ node: n.config.name }, n.running.size);
+    }
     this.tick();
   }
 
