@@ -15,7 +15,7 @@ import type { BuildOptions } from "../client/build-options.js";
 import { FlagError } from "../cli/build-flags.js";
 import type { StatusResponse } from "../gen/control/control_pb.js";
 import { type Build, type BuildEvent, BuildEventSchema, BuildSchema, type BuildState } from "../gen/slimgo/v1/builds_pb.js";
-import type { ServeConfig, TenantConfig } from "./config.js";
+import type { NodeConfig, ServeConfig, TenantConfig } from "./config.js";
 import { ContextError, receiveContext } from "./context-upload.js";
 import type { ServeMetrics } from "./metrics.js";
 import { NodePool, type NodeState } from "./nodes.js";
@@ -62,6 +62,11 @@ interface ActiveBuild {
 
 const PLACEHOLDER_CONTEXT = "/context";
 
+export interface ServiceDeps {
+  readonly runJob?: typeof runJob;
+  readonly probe?: (node: NodeConfig) => Promise<void>;
+}
+
 export class BuildService {
   readonly pool: NodePool;
   private readonly active = new Map<string, ActiveBuild>();
@@ -73,15 +78,20 @@ export class BuildService {
   private readonly tenants: ReadonlyMap<string, TenantConfig>;
   private closing = false;
 
+  private readonly runJob: typeof runJob;
+
   constructor(
     readonly config: ServeConfig,
     readonly store: Store,
     readonly metrics: ServeMetrics,
     private readonly log: Logger,
+    /** Stand-ins for the nodes, for tests. */
+    deps: ServiceDeps = {},
   ) {
     this.tenants = new Map(config.tenants.map((t) => [t.name, t]));
     this.lastBuilt = store.affinity();
-    this.pool = new NodePool(config.nodes, log, (n, was) => this.nodeChanged(n, was));
+    this.runJob = deps.runJob ?? runJob;
+    this.pool = new NodePool(config.nodes, log, (n, was) => this.nodeChanged(n, was), deps.probe);
   }
 
   /** Recover what a previous process left, check the nodes, start scheduling. */
@@ -284,7 +294,7 @@ export class BuildService {
       pushByDigest: b.platforms.length > 1 && b.options.push,
       dockerConfigDir: this.dockerConfigDir(),
     };
-    runJob(node.config, spec, (s) => this.onStatus(b, s), job.abort.signal, log).then(
+    this.runJob(node.config, spec, (s) => this.onStatus(b, s), job.abort.signal, log).then(
       (res) => this.jobSettled(b, platform, job, jobId, undefined, res.exporterResponse, log),
       (err: unknown) => this.jobSettled(b, platform, job, jobId, err, undefined, log),
     );
