@@ -16,34 +16,31 @@ interface Family {
   render(): string[];
 }
 
-export class Counter implements Family {
-  readonly type = "counter";
-  private readonly values = new Map<string, number>();
+/** One value per label set. */
+abstract class Labelled implements Family {
+  abstract readonly type: "counter" | "gauge";
+  protected readonly values = new Map<string, number>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = labelText(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
-  }
   render(): string[] {
     return [...this.values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([l, v]) => `${this.name}${l} ${v}`);
   }
 }
 
-export class Gauge implements Family {
+export class Counter extends Labelled {
+  readonly type = "counter";
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelText(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+}
+
+export class Gauge extends Labelled {
   readonly type = "gauge";
-  private readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
   set(labels: Labels, value: number): void {
     this.values.set(labelText(labels), value);
-  }
-  render(): string[] {
-    return [...this.values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([l, v]) => `${this.name}${l} ${v}`);
   }
 }
 

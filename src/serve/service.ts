@@ -14,7 +14,7 @@ import type { Logger } from "pino";
 import type { BuildOptions } from "../client/build-options.js";
 import { FlagError } from "../cli/build-flags.js";
 import type { StatusResponse } from "../gen/control/control_pb.js";
-import { type Build, type BuildEvent, BuildEventSchema, BuildSchema, type BuildState } from "../gen/slimgo/v1/builds_pb.js";
+import { type Build, type BuildEvent, BuildEventSchema, BuildSchema } from "../gen/slimgo/v1/builds_pb.js";
 import type { NodeConfig, ServeConfig, TenantConfig } from "./config.js";
 import { ContextError, receiveContext } from "./context-upload.js";
 import type { ServeMetrics } from "./metrics.js";
@@ -450,7 +450,7 @@ export function toBuild(row: BuildRow): Build {
   return create(BuildSchema, {
     id: row.id,
     tenant: row.tenant,
-    state: row.state as number as BuildState,
+    state: row.state,
     node: row.node,
     platforms: [...row.platforms],
     digests: { ...row.digests },

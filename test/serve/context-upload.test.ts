@@ -3,20 +3,13 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pack, type Header } from "tar-stream";
 import { ContextError, receiveContext } from "../../src/serve/context-upload.js";
+import { type TarEntry, tarChunks } from "./support/tar.js";
 
-type Entry = Partial<Header> & { name: string; body?: string };
+type Entry = TarEntry;
 
-/** A tar stream of `entries`, in chunks of 700 bytes (so entries straddle chunks, as they do over gRPC). */
 async function* tarOf(entries: readonly Entry[]): AsyncGenerator<Uint8Array> {
-  const p = pack();
-  for (const { body, ...h } of entries) p.entry(h, body ?? "");
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p) chunks.push(c as Buffer);
-  const all = Buffer.concat(chunks);
-  for (let i = 0; i < all.length; i += 700) yield all.subarray(i, i + 700);
+  yield* await tarChunks(entries);
 }
 
 const LIMITS = { contextBytes: 1 << 20, contextFiles: 100 };

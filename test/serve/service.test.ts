@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
-import { pack } from "tar-stream";
 import { BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
 import { type RunningServer, parseServeConfig, startServer } from "../../src/serve/index.js";
 import { buildsClient } from "./support/builds-client.js";
+import { tarChunks } from "./support/tar.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -26,18 +26,6 @@ nodes:
   - {name: gone, addr: "unix://${join(dir, "no-such.sock")}", platforms: [linux/amd64]}
 limits: {contextFiles: 50, contextBytes: 1MB}
 `;
-}
-
-async function tarChunks(entries: Array<{ name: string; body?: string; type?: "symlink" | "file"; linkname?: string }>): Promise<Buffer[]> {
-  const p = pack();
-  for (const { body, ...h } of entries) p.entry(h, body ?? "");
-  p.finalize();
-  const all: Buffer[] = [];
-  for await (const c of p) all.push(c as Buffer);
-  const buf = Buffer.concat(all);
-  const out: Buffer[] = [];
-  for (let i = 0; i < buf.length; i += 512) out.push(buf.subarray(i, i + 512));
-  return out;
 }
 
 const HELLO = [
@@ -159,7 +147,7 @@ test("a client that goes away mid-upload leaves nothing behind", async () => {
       const a = buildsClient(s.address, "token-a");
       try {
         const big = Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, body: "y".repeat(4000) }));
-        await assert.rejects(a.submit([], await tarChunks(big), 30), code(status.CANCELLED));
+        await assert.rejects(a.submit([], await tarChunks(big, 512), 30), code(status.CANCELLED));
         const deadline = Date.now() + 5000;
         while (readdirSync(join(dir, "work")).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         assert.deepEqual(readdirSync(join(dir, "work")), []);
