@@ -1,6 +1,6 @@
 /** A bare slimgo.v1.Builds client for the service's tests. */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Metadata, credentials, type Client, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, Metadata, credentials, type Client, type ServiceError } from "@grpc/grpc-js";
 import { Builds, type BuildEvent, BuildEventSchema, SubmitRequestSchema, SubmitResponseSchema, WatchRequestSchema } from "../../../src/gen/slimgo/v1/builds_pb.js";
 import { grpcClient, unaryCaller } from "../../../src/gateway/rpc.js";
 
@@ -13,8 +13,8 @@ export interface BuildsClient {
   close(): void;
 }
 
-export function buildsClient(address: string, token?: string): BuildsClient {
-  const client = grpcClient(address, credentials.createInsecure());
+export function buildsClient(address: string, token?: string, creds: ChannelCredentials = credentials.createInsecure()): BuildsClient {
+  const client = grpcClient(address, creds);
   const headers: Record<string, string> = token !== undefined ? { authorization: `Bearer ${token}` } : {};
   const metadata = () => {
     const m = new Metadata();
