@@ -135,6 +135,10 @@ export class BuildService {
       if (err instanceof FlagError) throw new ServeError(grpcStatus.INVALID_ARGUMENT, err.message);
       throw err;
     }
+    const waiting = [...this.active.values()].filter((b) => b.row.tenant === tenant.name && b.row.state === State.QUEUED).length;
+    if (waiting >= this.config.limits.queuedPerTenant) {
+      throw new ServeError(grpcStatus.RESOURCE_EXHAUSTED, `${tenant.name} has ${waiting} builds queued, the limit (limits.queuedPerTenant): wait for some to start, or cancel some`);
+    }
     const id = newBuildId();
     const log = this.log.child({ build: id, tenant: tenant.name });
     const dir = join(this.config.workdir, id);

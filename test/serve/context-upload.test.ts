@@ -123,3 +123,18 @@ test("bytes that are not a tar are refused in one line", async () => {
     s.done();
   }
 });
+
+test("an endless stream is cut off, not read forever", async () => {
+  const s = sandbox();
+  const zeros = new Uint8Array(1 << 20);
+  async function* endless() {
+    for (let i = 0; i < 1000; i++) yield zeros;
+  }
+  try {
+    const started = Date.now();
+    await assert.rejects(receiveContext(endless(), s.root, { contextBytes: 1000, contextFiles: 10 }), /the upload passed 67110864 bytes, far beyond limits\.contextBytes \(1000\)/);
+    assert.ok(Date.now() - started < 10_000);
+  } finally {
+    s.done();
+  }
+});

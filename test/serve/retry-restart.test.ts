@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -15,7 +15,7 @@ import { RESTART_REASON, State, Store } from "../../src/serve/store.js";
 
 const HASH = "b".repeat(64);
 
-function config(dir: string, timeout = "30m") {
+function config(dir: string, timeout = "30m", queued = 200) {
   return parseServeConfig(
     `listen: 127.0.0.1:0
 state: state.db
@@ -26,7 +26,7 @@ tenants:
 nodes:
   - {name: n1, addr: "unix:///n1.sock", platforms: [linux/amd64], maxBuilds: 1}
   - {name: n2, addr: "unix:///n2.sock", platforms: [linux/amd64], maxBuilds: 1}
-limits: {buildTimeout: ${timeout}}
+limits: {buildTimeout: ${timeout}, queuedPerTenant: ${queued}}
 `,
     join(dir, "serve.yaml"),
   );
@@ -156,6 +156,28 @@ test("a build that outlives limits.buildTimeout fails with the limit named, and 
     await until("the verdict", () => store.get(id)?.state === State.FAILED);
     assert.match(store.get(id)?.error ?? "", /ran longer than limits\.buildTimeout \(0\.3s\)/);
     await until("the slot freed", () => service.nodes().every((n) => n.running.size === 0));
+  } finally {
+    service.stop();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a tenant's queue is bounded: past limits.queuedPerTenant, Submit is RESOURCE_EXHAUSTED", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-queue-"));
+  const f = fakes();
+  f.down.add("n1");
+  f.down.add("n2");
+  const c = config(dir, "30m", 2);
+  const store = new Store(c.state, 100);
+  const service = new BuildService(c, store, new ServeMetrics(), pino({ level: "silent" }), { runJob: f.run, probe: f.probe });
+  try {
+    await service.start();
+    const tenant = c.tenants[0]!;
+    await service.submit(tenant, [], undefined, emptyTar());
+    await service.submit(tenant, [], undefined, emptyTar());
+    await assert.rejects(service.submit(tenant, [], undefined, emptyTar()), (err: unknown) => (err as { code: number }).code === 8 && /team-a has 2 builds queued/.test((err as Error).message));
+    assert.deepEqual(readdirSync(c.workdir).length, 2, "the refused build left no directory");
   } finally {
     service.stop();
     store.close();
