@@ -130,7 +130,10 @@ export class BuildService {
       throw new ServeError(grpcStatus.UNIMPLEMENTED, "git sources are not supported by this service yet: upload the context (slimgo build --server URL DIR)");
     }
     try {
-      remoteOptions(args, PLACEHOLDER_CONTEXT);
+      const offered = new Set(this.config.nodes.flatMap((n) => n.platforms));
+      for (const p of remoteOptions(args, PLACEHOLDER_CONTEXT).platforms) {
+        if (!offered.has(p)) throw new FlagError(`--platform ${p}: no node builds it; the nodes offer ${[...offered].sort().join(", ")}`);
+      }
     } catch (err) {
       if (err instanceof FlagError) throw new ServeError(grpcStatus.INVALID_ARGUMENT, err.message);
       throw err;

@@ -131,6 +131,7 @@ test("flags that make no sense remotely are refused before the upload", async ()
         [["--addr", "tcp://10.0.0.1:1234"], /--addr does not apply/],
         [["-f", "../slimgo.yaml"], /-f \.\.\/slimgo\.yaml: the spec must be a path inside the uploaded context/],
         [["--bogus"], /Unknown option '--bogus'/],
+        [["--platform", "linux/s390x"], /--platform linux\/s390x: no node builds it; the nodes offer linux\/amd64/],
       ] as const) {
         await assert.rejects(a.submit([...args], await tarChunks(HELLO)), (err: unknown) => (err as { code: number }).code === status.INVALID_ARGUMENT && message.test((err as { details: string }).details));
       }
