@@ -4,6 +4,9 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
 import { BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
@@ -197,6 +200,49 @@ test("gRPC health answers SERVING", async () => {
         a.client.makeUnaryRequest("/grpc.health.v1.Health/Check", (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (err, r) => (err ? reject(err) : resolve(r as Buffer))),
       );
       assert.deepEqual([...res], [0x08, 0x01]);
+    } finally {
+      a.close();
+    }
+  });
+});
+
+test("gRPC reflection lists the services and serves their descriptors with their imports", async () => {
+  await withServer(async (s) => {
+    const a = buildsClient(s.address);
+    try {
+      const ask = (field: number, value: string): Buffer => {
+        const w = new BinaryWriter();
+        w.tag(field, WireType.LengthDelimited).string(value);
+        return Buffer.from(w.finish());
+      };
+      const answers = await new Promise<Buffer[]>((resolve, reject) => {
+        const out: Buffer[] = [];
+        const call = a.client.makeBidiStreamRequest("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", (b: Buffer) => b, (b: Buffer) => b);
+        call.on("data", (b: Buffer) => out.push(b));
+        call.on("error", reject);
+        call.on("end", () => resolve(out));
+        call.write(ask(7, "*"));
+        call.write(ask(4, "slimgo.v1.Builds"));
+        call.write(ask(4, "no.such.Thing"));
+        call.end();
+      });
+      const fields = (b: Buffer, want: number): Uint8Array[] => {
+        const r = new BinaryReader(b);
+        const out: Uint8Array[] = [];
+        while (r.pos < r.len) {
+          const [f, t] = r.tag();
+          if (f === want && t === WireType.LengthDelimited) out.push(r.bytes());
+          else r.skip(t);
+        }
+        return out;
+      };
+      const [list, file, missing] = answers as [Buffer, Buffer, Buffer];
+      const services = fields(list, 6).flatMap((l) => fields(Buffer.from(l), 1).map((svc) => new TextDecoder().decode(fields(Buffer.from(svc), 1)[0])));
+      assert.deepEqual(services, ["slimgo.v1.Builds", "grpc.health.v1.Health"]);
+      const names = fields(file, 4).flatMap((r) => fields(Buffer.from(r), 1).map((d) => fromBinary(FileDescriptorProtoSchema, d).name));
+      assert.equal(names[0], "slimgo/v1/builds.proto");
+      assert.ok(names.includes("control/control.proto") && names.includes("google/protobuf/timestamp.proto"), names.join(", "));
+      assert.equal(fields(missing, 7).length, 1, "an unknown symbol gets an error response");
     } finally {
       a.close();
     }
