@@ -85,6 +85,12 @@ export class ServeMetrics {
   readonly retries = new Counter("slimgo_build_retries_total", "Builds run again after their node was lost.");
   readonly refusedContexts = new Counter("slimgo_refused_contexts_total", "Uploaded contexts refused by the checks.");
 
+  constructor() {
+    // Unlabelled counters start at 0, so a scrape sees them before their first event.
+    for (const c of [this.cachedVertices, this.vertices, this.retries, this.refusedContexts]) c.inc({}, 0);
+    this.queueDepth.set({}, 0);
+  }
+
   private families(): Family[] {
     return [this.queueDepth, this.builds, this.buildSeconds, this.queueSeconds, this.nodeRunning, this.nodeHealthy, this.cachedVertices, this.vertices, this.retries, this.refusedContexts];
   }

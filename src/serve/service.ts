@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { create, toBinary, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { status as grpcStatus } from "@grpc/grpc-js";
@@ -433,7 +433,9 @@ export class BuildService {
   }
 
   private cleanup(row: BuildRow): void {
-    if (row.contextDir !== "") rmSync(join(row.contextDir, ".."), { recursive: true, force: true });
+    const dir = resolve(row.contextDir, "..");
+    // Only a build's own directory under the workdir is ever removed.
+    if (row.contextDir !== "" && dirname(dir) === resolve(this.config.workdir)) rmSync(dir, { recursive: true, force: true });
   }
 
   private broadcastBuild(row: BuildRow): void {

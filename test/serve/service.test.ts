@@ -156,6 +156,8 @@ test("a client that goes away mid-upload leaves nothing behind", async () => {
         while (readdirSync(join(dir, "work")).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         assert.deepEqual(readdirSync(join(dir, "work")), []);
         assert.deepEqual((await a.call("list", {})).builds, [], "no build was recorded");
+        const metrics = await (await fetch(`http://${s.metricsAddress}/metrics`)).text();
+        assert.match(metrics, /^slimgo_refused_contexts_total 0$/m, "a client going away is not a refused context");
       } finally {
         a.close();
       }
