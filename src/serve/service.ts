@@ -17,6 +17,7 @@ import type { StatusResponse } from "../gen/control/control_pb.js";
 import { type Build, type BuildEvent, BuildEventSchema, BuildSchema } from "../gen/slimgo/v1/builds_pb.js";
 import type { NodeConfig, ServeConfig, TenantConfig } from "./config.js";
 import { ContextError, receiveContext } from "./context-upload.js";
+import { checkGitUrl, fetchGitContext, gitScratch } from "./git-context.js";
 import type { ServeMetrics } from "./metrics.js";
 import { NodePool, type NodeState } from "./nodes.js";
 import { pushIndex } from "./oci-index.js";
@@ -126,16 +127,14 @@ export class BuildService {
   }
 
   async submit(tenant: TenantConfig, args: readonly string[], git: { url: string; ref: string } | undefined, context: AsyncIterable<Uint8Array>): Promise<string> {
-    if (git !== undefined && git.url !== "") {
-      throw new ServeError(grpcStatus.UNIMPLEMENTED, "git sources are not supported by this service yet: upload the context (slimgo build --server URL DIR)");
-    }
     try {
+      if (git !== undefined) checkGitUrl(git.url, git.ref);
       const offered = new Set(this.config.nodes.flatMap((n) => n.platforms));
       for (const p of remoteOptions(args, PLACEHOLDER_CONTEXT).platforms) {
         if (!offered.has(p)) throw new FlagError(`--platform ${p}: no node builds it; the nodes offer ${[...offered].sort().join(", ")}`);
       }
     } catch (err) {
-      if (err instanceof FlagError) throw new ServeError(grpcStatus.INVALID_ARGUMENT, err.message);
+      if (err instanceof FlagError || err instanceof ContextError) throw new ServeError(grpcStatus.INVALID_ARGUMENT, err.message);
       throw err;
     }
     const waiting = [...this.active.values()].filter((b) => b.row.tenant === tenant.name && b.row.state === State.QUEUED).length;
@@ -148,7 +147,7 @@ export class BuildService {
     const contextDir = join(dir, "context");
     mkdirSync(contextDir, { recursive: true });
     try {
-      const stats = await receiveContext(context, contextDir, this.config.limits);
+      const stats = git !== undefined ? await fetchGitContext(git.url, git.ref, gitScratch(dir), contextDir, this.config.limits) : await receiveContext(context, contextDir, this.config.limits);
       log.info(stats, "context received");
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
@@ -171,10 +170,10 @@ export class BuildService {
       error: "",
       created: Date.now(),
       attempts: 0,
-      repository: repositoryOf(contextDir, options.specFile),
+      repository: git !== undefined ? git.url.replace(/\.git$/, "") : repositoryOf(contextDir, options.specFile),
       args: [...args],
-      gitUrl: "",
-      gitRef: "",
+      gitUrl: git?.url ?? "",
+      gitRef: git?.ref ?? "",
       contextDir,
     };
     this.store.insert(row, this.buildEvent(row));
