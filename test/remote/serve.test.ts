@@ -2,15 +2,16 @@
  * The service as a process in front of two standalone buildkitd nodes on
  * loopback, with a loopback registry for images and the registry cache:
  * examples/hello uploaded as a tar and watched to SUCCEEDED; then built for
- * linux/amd64 and linux/arm64 across both nodes into one pushed OCI index.
+ * linux/amd64 and linux/arm64 across both nodes into one pushed OCI index;
+ * then fetched from a git repository a loopback git daemon serves.
  * Needs `make buildkit` (buildkitd, runc, docker-registry) and
  * golang:1.24-bookworm in the local Docker engine.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
@@ -147,4 +148,27 @@ test("linux/amd64,linux/arm64 split across the two nodes and joined into one pus
   const tags = (await (await fetch(`http://${registry.host}/v2/slimgo-cache/example.com-hello/tags/list`)).json()) as { tags: string[] };
   assert.deepEqual([...tags.tags].sort(), ["linux-amd64", "linux-arm64"]);
   t.diagnostic(`two-platform submit to SUCCEEDED: ${Number((verdict?.finished?.seconds ?? 0n) - (verdict?.created?.seconds ?? 0n))} s`);
+});
+
+test("examples/hello from a git repository on loopback", { timeout: 900_000 }, async (t) => {
+  const repos = join(dir, "repos");
+  const repo = join(repos, "hello");
+  mkdirSync(repo, { recursive: true });
+  cpSync(HELLO, repo, { recursive: true });
+  const git = (...a: string[]) => execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", ...a], { stdio: "ignore" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "hello");
+  const port = 20000 + (process.pid % 20000);
+  const daemon = spawn("git", ["daemon", "--reuseaddr", "--export-all", `--base-path=${repos}`, "--listen=127.0.0.1", `--port=${port}`, repos], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const id = await client.submit([...goArgs(), "--platform", "linux/amd64"], [], undefined, { url: `git://127.0.0.1:${port}/hello`, ref: "main" });
+    const verdict = verdictOf(await client.watch(id));
+    assert.equal(verdict?.state, BuildState.SUCCEEDED, `${verdict?.error}\n${logs.slice(-4000)}`);
+    assert.equal(verdict?.repository, `git://127.0.0.1:${port}/hello`);
+    t.diagnostic(`git submit to SUCCEEDED: ${Number((verdict?.finished?.seconds ?? 0n) - (verdict?.created?.seconds ?? 0n))} s`);
+  } finally {
+    daemon.kill();
+  }
 });
