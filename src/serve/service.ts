@@ -226,9 +226,11 @@ export class BuildService {
   private enqueue(row: BuildRow): void {
     let options: BuildOptions;
     try {
+      if (!this.tenants.has(row.tenant)) throw new Error(`tenant ${row.tenant} is no longer in the service's config`);
       options = remoteOptions(row.args, row.contextDir);
     } catch (err) {
       this.store.update(row.id, { state: State.FAILED, error: err instanceof Error ? err.message : String(err), finished: Date.now() }, (b) => this.buildEvent(b));
+      this.cleanup(row);
       return;
     }
     const platforms = options.platforms.length > 0 ? options.platforms : [""];
