@@ -72,6 +72,14 @@ export class NodePool {
     this.onChange(n, true);
   }
 
+  /** Check one node now; resolves with whether it answered. */
+  async checkNow(name: string): Promise<boolean> {
+    const n = this.nodes.get(name);
+    if (n === undefined) return false;
+    await this.check(n);
+    return n.healthy;
+  }
+
   private async checkAll(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => this.check(n)));
   }

@@ -337,16 +337,36 @@ export class BuildService {
       if (b.results.size === b.platforms.length) void this.succeed(b);
     } else if (job.lost || err instanceof NodeLost) {
       const why = err instanceof NodeLost ? err.message : `node ${job.node} stopped answering`;
-      log.warn({ error: why }, "job lost with its node");
       if (err instanceof NodeLost) this.pool.markLost(job.node, why);
-      if (b.row.attempts < MAX_ATTEMPTS) this.retry(b, job.node, why);
-      else this.conclude(b, State.FAILED, `${why}; the build had already been retried once`);
+      this.lost(b, job.node, why, log);
     } else {
-      const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+      void this.failed(b, job.node, err, log);
+      return;
+    }
+    this.tick();
+  }
+
+  /**
+   * A node that dies mid-build often shows first as a failed Solve or a
+   * broken session, not as an unreachable node: it is asked before the
+   * build is blamed.
+   */
+  private async failed(b: ActiveBuild, nodeName: string, err: unknown, log: Logger): Promise<void> {
+    const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+    const healthy = await this.pool.checkNow(nodeName);
+    if (this.closing || b.done) return;
+    if (!healthy) this.lost(b, nodeName, `node ${nodeName} stopped answering mid-build (${message})`, log);
+    else {
       log.warn({ error: message }, "job failed");
       this.conclude(b, State.FAILED, message);
     }
     this.tick();
+  }
+
+  private lost(b: ActiveBuild, nodeName: string, why: string, log: Logger): void {
+    log.warn({ error: why }, "job lost with its node");
+    if (b.row.attempts < MAX_ATTEMPTS) this.retry(b, nodeName, why);
+    else this.conclude(b, State.FAILED, `${why}; the build had already been retried once`);
   }
 
   private async succeed(b: ActiveBuild): Promise<void> {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { BuildCancelled } from "../../src/client/solve.js";
+import { BuildCancelled, BuildFailed } from "../../src/client/solve.js";
 import { fromBinary } from "@bufbuild/protobuf";
 import { BuildEventSchema } from "../../src/gen/slimgo/v1/builds_pb.js";
 import { parseServeConfig } from "../../src/serve/config.js";
@@ -35,6 +35,7 @@ limits: {buildTimeout: ${timeout}, queuedPerTenant: ${queued}}
 interface Call {
   readonly node: string;
   resolve(digest: string): void;
+  reject(err: Error): void;
 }
 
 /** Fake nodes: `down` ones fail their health check; each job waits for the test to finish it, or for its abort. */
@@ -45,7 +46,7 @@ function fakes() {
     new Promise((resolve, reject) => {
       onStatus({ vertexes: [], statuses: [], logs: [], warnings: [] } as never);
       signal.addEventListener("abort", () => reject(new BuildCancelled("build cancelled")), { once: true });
-      calls.push({ node: node.name, resolve: (digest) => resolve({ exporterResponse: { "containerimage.digest": digest } }) });
+      calls.push({ node: node.name, resolve: (digest) => resolve({ exporterResponse: { "containerimage.digest": digest } }), reject });
     });
   const probe = async (node: { name: string }) => {
     if (down.has(node.name)) throw new Error(`${node.name} does not answer`);
@@ -178,6 +179,38 @@ test("a tenant's queue is bounded: past limits.queuedPerTenant, Submit is RESOUR
     await service.submit(tenant, [], undefined, emptyTar());
     await assert.rejects(service.submit(tenant, [], undefined, emptyTar()), (err: unknown) => (err as { code: number }).code === 8 && /team-a has 2 builds queued/.test((err as Error).message));
     assert.deepEqual(readdirSync(c.workdir).length, 2, "the refused build left no directory");
+  } finally {
+    service.stop();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a job that fails as its node dies is retried; one that fails on a healthy node is the build's failure", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-died-"));
+  const f = fakes();
+  const c = config(dir);
+  const store = new Store(c.state, 100);
+  const service = new BuildService(c, store, new ServeMetrics(), pino({ level: "silent" }), { runJob: f.run, probe: f.probe });
+  try {
+    await service.start();
+    const tenant = c.tenants[0]!;
+    const died = await service.submit(tenant, [], undefined, emptyTar());
+    await until("the first start", () => f.calls.length === 1);
+    // The Solve breaks before any health check runs: the node is asked at once.
+    f.down.add("n1");
+    f.calls[0]?.reject(new BuildFailed("the session with BuildKit ended mid-build: EOF"));
+    await until("the retry", () => f.calls.length === 2);
+    assert.equal(f.calls[1]?.node, "n2");
+    const requeued = store.events(died).flatMap((e) => {
+      const ev = fromBinary(BuildEventSchema, e.data);
+      return ev.event.case === "build" && ev.event.value.state === State.QUEUED ? [ev.event.value.error] : [];
+    });
+    assert.match(requeued.at(-1) ?? "", /node n1 stopped answering mid-build \(the session with BuildKit ended mid-build: EOF\)/);
+    f.calls[1]?.reject(new BuildFailed("process \"go build\" did not complete successfully: exit code: 1"));
+    await until("the verdict", () => store.get(died)?.state === State.FAILED);
+    assert.equal(store.get(died)?.error, 'process "go build" did not complete successfully: exit code: 1');
+    assert.equal(store.get(died)?.attempts, 2);
   } finally {
     service.stop();
     store.close();
