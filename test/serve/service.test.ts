@@ -37,12 +37,18 @@ const HELLO = [
   { name: "slimgo.yaml", body: "# syntax=slimgo\nmain: .\n" },
 ];
 
-async function withServer(fn: (s: RunningServer, dir: string) => Promise<void>, dir = mkdtempSync(join(tmpdir(), "slimgo-serve-"))): Promise<void> {
-  const server = await startServer(parseServeConfig(configText(dir), join(dir, "serve.yaml")), pino({ level: "silent" }));
+/** Runs `fn` against a server on `dir` (a fresh one, removed afterwards, when not given). */
+async function withServer(fn: (s: RunningServer, dir: string) => Promise<void>, given?: string): Promise<void> {
+  const dir = given ?? mkdtempSync(join(tmpdir(), "slimgo-serve-"));
   try {
-    await fn(server, dir);
+    const server = await startServer(parseServeConfig(configText(dir), join(dir, "serve.yaml")), pino({ level: "silent" }));
+    try {
+      await fn(server, dir);
+    } finally {
+      await server.close();
+    }
   } finally {
-    await server.close();
+    if (given === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
