@@ -7,8 +7,10 @@ NODE_IMAGE ?= node:24-slim
 
 all: typecheck test-unit
 
+# better-sqlite3 (slimgo serve's state) compiles against the Node headers Debian's nodejs ships:
+# no prebuilt binary can be fetched here.
 deps:
-	npm ci --no-audit --no-fund
+	npm_config_nodedir=/usr npm ci --no-audit --no-fund
 
 gen:
 	npm run gen
