@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit dockerfile-frontend compat golden-llb bench clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve buildkit dockerfile-frontend compat golden-llb bench clean
 
 all: typecheck test-unit
 
@@ -60,6 +60,12 @@ test-e2e:
 # Installs what it needs (apt, buildkitd); see docs/remote.md.
 test-remote: deps image buildkit
 	SLIMGO_IMAGE=$(IMAGE) npm run test:remote
+
+# slimgo serve as a process in front of standalone buildkitd nodes: directory and git submissions into a
+# two-platform index, tenants, hostile uploads, 40 builds from 4 tenants, a node and the service killed.
+# Under 8 minutes; see docs/serve.md.
+test-serve: deps buildkit engine
+	npm run test:serve
 
 # buildkitd and buildctl v0.34.2 in .cache/buildkit/bin, plus runc, docker-registry, qemu-user.
 buildkit:
