@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve buildkit dockerfile-frontend compat golden-llb bench clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve buildkit dockerfile-frontend compat golden-llb bench bench-serve clean
 
 all: typecheck test-unit
 
@@ -87,6 +87,12 @@ golden-llb:
 # Side-by-side build benchmark of the frontend image $(IMAGE); writes bench/results.{md,json,png}.
 bench: deps image
 	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --runs 3
+	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/serve.ts --runs 3
+
+# slimgo serve's rows alone: a warm one-line rebuild through the service vs docker buildx on the same
+# standalone buildkitd, and a fresh node from the service's registry cache (bench/serve-results.md).
+bench-serve: deps image
+	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/serve.ts --runs 3
 
 clean:
 	rm -rf dist .cache
