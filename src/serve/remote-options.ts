@@ -1,0 +1,70 @@
+/**
+ * `slimgo build` flags as a remote build takes them: parsed by the same
+ * parser, then refused where they would reach the service's own disk,
+ * secrets or Docker engine, or name another node.
+ */
+import { readFileSync } from "node:fs";
+import { join, posix } from "node:path";
+import type { BuildOptions } from "../client/build-options.js";
+import { FlagError, parseBuildFlags } from "../cli/build-flags.js";
+
+/** The options of a build whose context was uploaded to `contextDir`. */
+export function remoteOptions(args: readonly string[], contextDir: string): BuildOptions {
+  if (args.length > 256) throw new FlagError(`${args.length} build arguments: the limit is 256`);
+  const spec = specPath(args);
+  const parsed = parseBuildFlags([...args, contextDir], {});
+  if (parsed.help) throw new FlagError("-h/--help: run slimgo build --help locally");
+  const o = parsed.options;
+  const c = parsed.connection;
+  const refuse = (flag: string, why: string) => {
+    throw new FlagError(`${flag} does not apply to a build on the service: ${why}`);
+  };
+  if (c.addr !== undefined || c.builder !== undefined) refuse(c.addr !== undefined ? "--addr" : "--builder", "the service picks the node; drop the flag");
+  if (c.tls.ca !== undefined || c.tls.cert !== undefined || c.tls.key !== undefined || c.tls.serverName !== undefined) refuse("--tlscacert/--tlscert/--tlskey", "the service holds the nodes' certificates; drop them");
+  if (o.load) refuse("--load", "the image would land in the service's Docker engine; use --push, or build locally");
+  for (const out of o.outputs) {
+    if (out.type !== "image" && out.type !== "registry") refuse(`-o type=${out.type}`, "files would be written on the service; use --push (or -o type=registry)");
+  }
+  if (o.secrets.size > 0) refuse("--secret", "the service does not read files or variables of its own for a build; build locally");
+  if (o.ssh.size > 0) refuse("--ssh", "the service has no agent of yours; build locally");
+  if (o.metadataFile !== undefined) refuse("--metadata-file", "the digests come back in the build's record (slimgo builds show --json)");
+  if (o.call !== "build") refuse(`--call ${o.call}`, "answers are not sent back; run it locally");
+  for (const [name, value] of o.buildContexts) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//.test(value)) refuse(`--build-context ${name}=${value}`, "only docker-image:// and other URLs work; a directory is not uploaded");
+  }
+  return { ...o, contextDir, specFile: join(contextDir, spec) };
+}
+
+/** `-f FILE` as a path inside the context (default slimgo.yaml). */
+function specPath(args: readonly string[]): string {
+  let file = "slimgo.yaml";
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-f" || a === "--file") file = args[i + 1] ?? file;
+    else if (a.startsWith("--file=")) file = a.slice("--file=".length);
+    else if (a.startsWith("-f") && a.length > 2) file = a.slice(2);
+  }
+  const norm = posix.normalize(file);
+  if (file.startsWith("/") || norm === ".." || norm.startsWith("../")) throw new FlagError(`-f ${file}: the spec must be a path inside the uploaded context, like slimgo.yaml or deploy/slimgo.yaml`);
+  return norm;
+}
+
+/** What cache affinity and the registry cache key on: the main module's path, else the tenant's "upload". */
+export function repositoryOf(contextDir: string, specFile: string): string {
+  for (const dir of [posix.dirname(specFile), contextDir]) {
+    try {
+      const text = readFileSync(join(dir, "go.mod"), "utf8").slice(0, 64 << 10);
+      const m = /^\s*module\s+"?([^\s"/]+[^\s"]*)"?\s*$/m.exec(text);
+      if (m?.[1]) return m[1];
+    } catch {
+      // No go.mod there: try the next place.
+    }
+  }
+  return "upload";
+}
+
+/** A repository name as one registry path component. */
+export function repositorySlug(repository: string): string {
+  const slug = repository.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-._]+|[-._]+$/g, "").replace(/[-._]{2,}/g, "-");
+  return slug === "" ? "upload" : slug.slice(0, 100);
+}
