@@ -1,18 +1,13 @@
 /** `slimgo serve --config FILE`: run the build service until SIGTERM or SIGINT, logging JSON lines to stderr. */
 import { parseArgs } from "node:util";
 import { pino } from "pino";
+import { ServeConfigError, loadServeConfig, startServer } from "../serve/index.js";
 
 export const SERVE_USAGE = `usage: slimgo serve --config FILE
 
 Run the slimgo build service: a queue of builds in front of a pool of BuildKit nodes (docs/serve.md).
 Logs are JSON lines on stderr (SLIMGO_LOG_LEVEL: info by default). SIGTERM or SIGINT stops it.
 `;
-
-/** What src/serve offers this command. */
-interface ServeModule {
-  loadServeConfig(path: string): unknown;
-  startServer(config: unknown, log: pino.Logger): Promise<{ address: string; metricsAddress?: string; close(): Promise<void> }>;
-}
 
 /** A stop that takes longer than this is cut short: the queue is persisted, so a restart resumes it. */
 const STOP_TIMEOUT_MS = 30_000;
@@ -34,12 +29,23 @@ export async function serveCommand(argv: readonly string[], io: { out: (s: strin
     io.err(`slimgo serve: name the config with --config FILE\n\n${SERVE_USAGE}`);
     return 2;
   }
+  let settings;
+  try {
+    settings = loadServeConfig(config);
+  } catch (e) {
+    if (!(e instanceof ServeConfigError)) throw e;
+    io.err(`${e.message}\n`);
+    return 1;
+  }
   const log = pino({ name: "slimgo-serve", level: io.env["SLIMGO_LOG_LEVEL"] ?? "info" }, pino.destination({ fd: 2, sync: true }));
-  // The module is loaded here, not at start-up, so every other command starts without it.
-  const specifier = "../serve/index.js";
-  const serve = (await import(specifier)) as ServeModule;
-  const server = await serve.startServer(serve.loadServeConfig(config), log);
-  log.info({ address: server.address, metrics: server.metricsAddress }, "slimgo serve listening");
+  let server;
+  try {
+    server = await startServer(settings, log);
+  } catch (e) {
+    if (!(e instanceof ServeConfigError)) throw e;
+    io.err(`${e.message}\n`);
+    return 1;
+  }
   const signal = await new Promise<NodeJS.Signals>((ok) => {
     process.once("SIGTERM", () => ok("SIGTERM"));
     process.once("SIGINT", () => ok("SIGINT"));
