@@ -5,6 +5,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { BuildOptions, CacheEntry, OutputEntry } from "../client/build-options.js";
+import { remoteOptions } from "../serve/remote-options.js";
 import { FlagError } from "./build-flags.js";
 
 export interface RemoteFlags {
@@ -61,25 +62,14 @@ export function gitContext(dir: string): { url: string; ref: string } | undefine
   return hash < 0 ? { url: dir, ref: "" } : { url: dir.slice(0, hash), ref: dir.slice(hash + 1) };
 }
 
-function refuse(what: string, fix: string): never {
-  throw new FlagError(`slimgo build --server: ${what} names something on this machine, which the service cannot reach: ${fix}`);
-}
-
 /**
  * The args the service builds with, in a fixed order: the spec path relative
- * to the context, then buildx's flags. Throws FlagError for a flag that
- * makes no sense remotely.
+ * to the context, then buildx's flags. They go through the service's own
+ * check first, so a flag that makes no sense remotely is refused here, in one
+ * line, before anything is uploaded.
  */
 export function remoteArgs(o: BuildOptions, opts: { cwd: string; git: boolean; specGiven: boolean }): string[] {
-  if (o.load) refuse("--load", "push the image instead (--push, -t REGISTRY/NAME) and pull it");
-  for (const out of o.outputs) if (out.type !== "image") refuse(`-o type=${out.type}`, "use -o type=image,push=true or --push");
-  if (o.secrets.size > 0) refuse("--secret", "builds on the service cannot read local secrets; build locally (without --server)");
-  if (o.ssh.size > 0) refuse("--ssh", "builds on the service cannot use this machine's SSH agent; build locally (without --server)");
-  for (const [name, value] of o.buildContexts) if (!/^[a-z][a-z0-9+.-]*:\/\//.test(value)) refuse(`--build-context ${name}=${value}`, "pass a docker-image:// reference, or move the directory into the context");
-  if (o.metadataFile !== undefined) refuse("--metadata-file", "read the digests with `slimgo builds show ID --json`");
-  if (o.call !== "build") throw new FlagError(`slimgo build --server: --call ${o.call} answers without building: run it locally (slimgo build --call ${o.call})`);
   if (o.frontendImage !== undefined) throw new FlagError("slimgo build --server: --frontend-image: the service runs its own frontend: drop the flag");
-
   const args: string[] = [];
   if (opts.specGiven) args.push("-f", specInContext(o, opts));
   if (o.target !== undefined) args.push("--target", o.target);
@@ -88,14 +78,25 @@ export function remoteArgs(o: BuildOptions, opts: { cwd: string; git: boolean; s
   for (const [k, v] of o.labels) args.push("--label", `${k}=${v}`);
   for (const t of o.tags) args.push("-t", t);
   if (o.push) args.push("--push");
+  if (o.load) args.push("--load");
   for (const out of o.outputs) args.push("-o", csv(out));
   for (const c of o.cacheFrom) args.push("--cache-from", csv(c));
   for (const c of o.cacheTo) args.push("--cache-to", csv(c));
+  for (const [id, s] of o.secrets) args.push("--secret", s.file !== undefined ? `id=${id},src=${s.file}` : `id=${id},env=${s.env ?? id}`);
+  for (const [id, paths] of o.ssh) args.push("--ssh", paths.length > 0 ? `${id}=${paths.join(",")}` : id);
   for (const [name, value] of o.buildContexts) args.push("--build-context", `${name}=${value}`);
   if (o.noCache) args.push("--no-cache");
   if (o.pull) args.push("--pull");
   if (o.network !== undefined) args.push("--network", o.network);
+  if (o.call !== "build") args.push("--call", o.call);
+  if (o.metadataFile !== undefined) args.push("--metadata-file", o.metadataFile);
   for (const a of o.allow) args.push("--allow", a);
+  try {
+    remoteOptions(args, "/context");
+  } catch (e) {
+    if (e instanceof FlagError) throw new FlagError(`slimgo build --server: ${e.message.replace(/^slimgo build: /, "")}`);
+    throw e;
+  }
   return args;
 }
 

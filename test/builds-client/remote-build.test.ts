@@ -118,11 +118,11 @@ test("build --server with a git URL sends the repository and ref, no upload", as
 test("build --server refuses flags that name this machine, in one line, before connecting", async () => {
   const calls = fake.recorded.auth.length;
   for (const [flags, what] of [
-    [["--load", "."], /--load names something on this machine.*--push/],
+    [["--load", "."], /^slimgo build --server: --load does not apply to a build on the service: .*--push/],
     [["-o", "type=local,dest=out", "."], /-o type=local/],
     [["--secret", "id=npm,src=go.mod", "."], /--secret/],
-    [["--metadata-file", "m.json", "."], /builds show ID --json/],
-    [["--call", "check", "."], /--call check answers without building/],
+    [["--metadata-file", "m.json", "."], /slimgo builds show --json/],
+    [["--call", "check", "."], /--call check does not apply/],
     [["--addr", "tcp://127.0.0.1:1234", "."], /--addr, --builder and --tls\*/],
     [["-f", "slimgo.yaml", "build"], /-f slimgo.yaml is outside the context build/],
   ] as const) {
