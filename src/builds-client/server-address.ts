@@ -1,6 +1,7 @@
 /** Where `slimgo serve` listens, as the client commands name it: `tcp://HOST:PORT` (plaintext) or `tls://HOST:PORT`. */
 import { readFileSync } from "node:fs";
 import { type ChannelCredentials, credentials } from "@grpc/grpc-js";
+import { readPem } from "../client/connect.js";
 
 /** A service that cannot be named, reached or trusted, or a missing token: one line with the fix. */
 export class ServerError extends Error {
@@ -39,15 +40,6 @@ export function serverCredentials(address: ServerAddress, tls: ServerTls): Chann
   }
   if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ServerError("a client certificate needs both --server-cert and --server-key");
   return credentials.createSsl(readPem(tls.ca, "--server-ca"), readPem(tls.key, "--server-key"), readPem(tls.cert, "--server-cert"));
-}
-
-function readPem(path: string | undefined, flag: string): Buffer | null {
-  if (path === undefined) return null;
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ServerError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): pass the path of a PEM file`);
-  }
 }
 
 /**

@@ -17,6 +17,7 @@ import { type SessionFactory, defaultSessionFactory } from "../client/session-po
 import { BuildCancelled, BuildFailed, solveBuild } from "../client/solve.js";
 import { RpcError } from "../gateway/rpc.js";
 import { FlagError, checkPaths, parseBuildFlags } from "./build-flags.js";
+import { interruptible } from "./interrupt.js";
 import { remoteBuildCommand } from "./remote-build.js";
 import { wantsServer } from "./remote-flags.js";
 
@@ -80,12 +81,7 @@ export interface BuildIo {
 
 export async function buildCommand(argv: readonly string[], io: BuildIo): Promise<number> {
   if (wantsServer(argv)) return remoteBuildCommand(argv, io);
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130); // a second Ctrl-C does not wait
-    abort.abort();
-  };
-  process.on("SIGINT", onSigint);
+  const abort = interruptible();
   let tmp: string | undefined;
   try {
     const flags = parseBuildFlags(argv, io.env);
@@ -162,7 +158,7 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
     io.err(`slimgo: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
-    process.off("SIGINT", onSigint);
+    abort.dispose();
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,7 @@ import { ServerError, parseServerUrl, readToken } from "../builds-client/server-
 import { makePrinter } from "../client/progress/index.js";
 import type { Build } from "../gen/slimgo/v1/builds_pb.js";
 import { FlagError } from "./build-flags.js";
+import { interruptible } from "./interrupt.js";
 
 export const BUILDS_USAGE = `usage: slimgo builds list [--json] [--limit N]
        slimgo builds show ID [--json]
@@ -68,12 +69,7 @@ export async function buildsCommand(argv: readonly string[], io: BuildsIo): Prom
     io.err(`slimgo builds ${sub}: ${needsId ? "takes one build ID" : "takes no arguments"}\n\n${BUILDS_USAGE}`);
     return 2;
   }
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptible();
   let client: BuildsClient | undefined;
   try {
     const server = v.server ?? io.env["SLIMGO_SERVER"];
@@ -111,7 +107,7 @@ export async function buildsCommand(argv: readonly string[], io: BuildsIo): Prom
     io.err(`${message.startsWith("slimgo") ? "" : "slimgo: "}${message.replace(/\s*\n\s*/g, " ")}\n`);
     return 1;
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     client?.close();
   }
 }

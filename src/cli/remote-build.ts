@@ -9,15 +9,11 @@ import { PatternError } from "../session/fsutil/pattern-matcher.js";
 import { RpcError } from "../gateway/rpc.js";
 import { BUILD_USAGE, type BuildIo } from "./build.js";
 import { FlagError, checkPaths, parseBuildFlags } from "./build-flags.js";
+import { interruptible } from "./interrupt.js";
 import { gitContext, remoteArgs, splitRemoteFlags } from "./remote-flags.js";
 
 export async function remoteBuildCommand(argv: readonly string[], io: BuildIo): Promise<number> {
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C does not wait
-    interrupt.abort();
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptible();
   let client: BuildsClient | undefined;
   try {
     const { remote, rest } = splitRemoteFlags(argv);
@@ -58,7 +54,7 @@ export async function remoteBuildCommand(argv: readonly string[], io: BuildIo): 
     else io.err(`slimgo: ${message.replace(/\s*\n\s*/g, " ")}\n`);
     return 1;
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     client?.close();
   }
 }
