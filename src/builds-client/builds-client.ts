@@ -17,6 +17,7 @@ import { type ServerAddress, ServerError, type ServerTls, serverCredentials } fr
 
 /** Context chunks well under grpc-js's 4 MiB default receive limit. */
 export const CHUNK_BYTES = 256 << 10;
+const STOP = Symbol("stop");
 /** Unary calls that get no answer in this long are reported, not waited on. */
 const UNARY_TIMEOUT_MS = 30_000;
 
@@ -62,33 +63,41 @@ export class BuildsClient {
     );
     const cancel = () => stream.cancel();
     signal?.addEventListener("abort", cancel, { once: true });
-    // The service may answer (refuse) before the upload ends: stop sending then.
-    let done = false;
-    void answered.then(
-      () => (done = true),
-      () => (done = true),
-    );
+    // The service may answer (refuse) before the upload ends, or the caller give up: stop sending then,
+    // even while the context source is waiting for more to read.
+    const stopped = new Promise<typeof STOP>((ok) => {
+      answered.then(() => ok(STOP), () => ok(STOP));
+      signal?.addEventListener("abort", () => ok(STOP), { once: true });
+    });
     const write = (m: SubmitRequest) =>
       new Promise<void>((ok) => {
         if (stream.write(m)) ok();
         else stream.once("drain", () => ok());
       });
+    const pieces = upload.context === undefined ? undefined : chunks(upload.context)[Symbol.asyncIterator]();
     try {
       const git = upload.git === undefined ? {} : { git: create(GitSourceSchema, upload.git) };
       await write(create(SubmitRequestSchema, { part: { case: "options", value: { args: [...upload.args], ...git } } }));
-      if (upload.context !== undefined) {
-        for await (const piece of chunks(upload.context)) {
-          if (done || signal?.aborted) break;
-          await Promise.race([write(create(SubmitRequestSchema, { part: { case: "context", value: piece } })), answered.catch(() => undefined)]);
+      let ended = pieces === undefined;
+      while (pieces !== undefined) {
+        const next = await Promise.race([pieces.next(), stopped]);
+        if (next === STOP) break;
+        if (next.done) {
+          ended = true;
+          break;
         }
+        if ((await Promise.race([write(create(SubmitRequestSchema, { part: { case: "context", value: next.value } })), stopped])) === STOP) break;
       }
-      if (!done && !signal?.aborted) stream.end();
+      if (ended && !signal?.aborted) stream.end();
+      else if (signal?.aborted) stream.cancel();
       return (await answered).id;
     } catch (e) {
       stream.cancel();
       throw e;
     } finally {
       signal?.removeEventListener("abort", cancel);
+      // Stop reading the context (a tar walk of the directory) without waiting on it.
+      void pieces?.return?.(undefined).catch(() => undefined);
     }
   }
 

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { BuildEventSchema, BuildSchema, BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
+import { BuildsClient } from "../../src/builds-client/builds-client.js";
+import { parseServerUrl } from "../../src/builds-client/server-address.js";
 import { buildsCommand } from "../../src/cli/builds.js";
 import { buildCommand } from "../../src/cli/build.js";
 import { startFakeBuilds } from "../support/fake-builds-server.js";
@@ -181,4 +183,18 @@ test("builds watch follows to the verdict; builds cancel asks the service", asyn
   const none = io({ SLIMGO_TOKEN: TOKEN });
   assert.equal(await buildsCommand(["list"], none.io), 1);
   assert.match(none.o.err, /--server tcp:\/\/HOST:PORT or SLIMGO_SERVER/);
+});
+
+test("a submit given up mid-upload returns at once, even while the context source waits for more", async () => {
+  const client = new BuildsClient(parseServerUrl(fake.url), {}, TOKEN);
+  async function* stalls(): AsyncGenerator<Uint8Array> {
+    yield new Uint8Array(1024);
+    await new Promise(() => {}); // a source that never delivers the rest
+  }
+  const abort = new AbortController();
+  setTimeout(() => abort.abort(), 300).unref();
+  const t0 = Date.now();
+  await assert.rejects(client.submit({ args: [], context: stalls() }, abort.signal));
+  assert.ok(Date.now() - t0 < 5000, `submit took ${Date.now() - t0} ms to give up`);
+  client.close();
 });

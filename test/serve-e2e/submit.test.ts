@@ -1,7 +1,6 @@
 /**
- * slimgo serve end to end: real projects submitted from a directory and from
- * a git repository on loopback, built for linux/amd64 and linux/arm64 on two
- * nodes into one pushed index; tenants kept apart; hostile and abandoned
+ * slimgo serve end to end: a real project submitted from a directory, built
+ * for linux/amd64 and linux/arm64 on two nodes into one pushed index; tenants kept apart; hostile and abandoned
  * uploads leave nothing behind.
  */
 import assert from "node:assert/strict";
@@ -11,7 +10,7 @@ import { after, before, test } from "node:test";
 import { pack } from "tar-stream";
 import { ServerError } from "../../src/builds-client/server-address.js";
 import { BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
-import { run } from "../support/docker.js";
+import { indexPlatforms } from "../support/serve/index-platforms.js";
 import { sleep } from "../support/buildkit/daemon.js";
 import { type Cluster, TENANTS, startCluster } from "../support/serve/cluster.js";
 import { slimgo } from "../support/serve/client-process.js";
@@ -31,14 +30,6 @@ after(async () => {
   await c?.close();
 });
 
-/** The platforms `docker buildx imagetools inspect` lists for an index. */
-async function indexPlatforms(ref: string): Promise<string[]> {
-  const res = await run("docker", ["buildx", "imagetools", "inspect", ref], { timeoutMs: 60_000 });
-  assert.equal(res.code, 0, `imagetools inspect ${ref}: ${res.stderr}`);
-  assert.match(res.stdout, /MediaType:\s+application\/vnd\.oci\.image\.index\.v1\+json/, res.stdout);
-  return [...res.stdout.matchAll(/Platform:\s+(linux\/\w+)/g)].map((m) => m[1]!).sort();
-}
-
 test("a directory (examples/hello) builds for amd64 and arm64 on two nodes into one index", async (t) => {
   const ref = `${c.registry.host}/hello:dir`;
   const res = await slimgo(["build", "--server", c.service.url, "--progress", "plain", "--platform", "linux/amd64,linux/arm64", "-t", ref, "--push", ...c.goFlags, c.project("hello")], A.token);
@@ -52,14 +43,6 @@ test("a directory (examples/hello) builds for amd64 and arm64 on two nodes into 
   assert.deepEqual(Object.keys(b.digests).sort(), ["index", "linux/amd64", "linux/arm64"]);
   assert.deepEqual(await indexPlatforms(ref), ["linux/amd64", "linux/arm64"]);
   t.diagnostic(`directory build ${id}: node ${b.node}, index ${b.digests["index"]}`);
-});
-
-test("a git repository on loopback (the monorepo fixture) builds for amd64 and arm64 into one index", async () => {
-  const { url } = c.git.publish(c.project("monorepo"), "monorepo");
-  const ref = `${c.registry.host}/monorepo:git`;
-  const res = await slimgo(["build", "--server", c.service.url, "--progress", "plain", "--target", "all", "--platform", "linux/amd64,linux/arm64", "-t", ref, "--push", ...c.goFlags, `${url}#main`], A.token);
-  assert.equal(res.code, 0, res.stderr.slice(-4000));
-  assert.deepEqual(await indexPlatforms(ref), ["linux/amd64", "linux/arm64"]);
 });
 
 test("another tenant cannot see, watch or cancel a build; no token is UNAUTHENTICATED", async () => {
