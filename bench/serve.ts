@@ -32,7 +32,8 @@ const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }
 const RUNS = Number(values.runs);
 const TENANT = { name: "bench", token: "bench-token-0123456789" };
 
-ensureBuildkitd();
+// SLIMGO_BUILDKIT_BIN names binaries already built (as the remote suite takes them).
+if (process.env["SLIMGO_BUILDKIT_BIN"] === undefined) ensureBuildkitd();
 const root = mkdtempSync(join(tmpdir(), "slimgo-bench-serve-"));
 const dir = join(root, "workload");
 writeWorkload(dir);
