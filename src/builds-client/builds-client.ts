@@ -145,8 +145,11 @@ export class BuildsClient {
     if (!(e instanceof RpcError)) return e;
     const detail = e.details.replace(/\s*\n\s*/g, " ");
     switch (e.code) {
-      case status.UNAVAILABLE:
-        return new ServerError(`cannot reach slimgo serve at ${this.address.url} (${detail}): is it running, and is the scheme (tcp:// or tls://) right?`);
+      case status.UNAVAILABLE: {
+        // grpc-js wraps the socket error in a sentence; its errno code says it all.
+        const why = /\b(E[A-Z]{3,})\b/.exec(detail)?.[1] ?? detail;
+        return new ServerError(`cannot reach slimgo serve at ${this.address.url} (${why}): is it running, and is the scheme (tcp:// or tls://) right?`);
+      }
       case status.UNAUTHENTICATED:
         return new ServerError(`slimgo serve at ${this.address.url} refused the call (${detail}): set SLIMGO_TOKEN or pass --token-file FILE (or a client certificate)`);
       case status.NOT_FOUND:
