@@ -146,6 +146,9 @@ test("build --server without a token, or with a wrong one, says how to give one"
   const bad = io();
   assert.equal(await buildCommand(["--server", "http://127.0.0.1:7700", "."], bad.io), 1);
   assert.match(bad.o.err, /tcp:\/\/HOST:PORT for plaintext or tls:\/\/HOST:PORT/);
+  const down = io();
+  assert.equal(await buildsCommand(["list", "--server", "tcp://127.0.0.1:1"], down.io), 1);
+  assert.match(down.o.err, /^slimgo: cannot reach slimgo serve at tcp:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): is it running/);
 });
 
 test("builds list and show print the tenant's builds, as text and as JSON", async () => {
