@@ -39,6 +39,8 @@ export interface ServeLimits {
   readonly buildTimeoutMs: number;
   /** Status events kept per build (the Watch history). */
   readonly eventsPerBuild: number;
+  /** Builds one tenant may have waiting; more are refused with RESOURCE_EXHAUSTED. */
+  readonly queuedPerTenant: number;
 }
 
 export interface ServeConfig {
@@ -61,7 +63,7 @@ export interface ServeConfig {
   readonly healthIntervalMs: number;
 }
 
-export const DEFAULT_LIMITS: ServeLimits = { contextBytes: 500e6, contextFiles: 200_000, buildTimeoutMs: 30 * 60_000, eventsPerBuild: 20_000 };
+export const DEFAULT_LIMITS: ServeLimits = { contextBytes: 500e6, contextFiles: 200_000, buildTimeoutMs: 30 * 60_000, eventsPerBuild: 20_000, queuedPerTenant: 200 };
 
 /** A config that cannot be used: every problem, one line each, located. */
 export class ServeConfigError extends Error {
@@ -183,12 +185,13 @@ export function parseServeConfig(text: string, file: string): ServeConfig {
   let limits = DEFAULT_LIMITS;
   const limitsNode = top.get("limits");
   if (limitsNode !== undefined) {
-    const l = r.fields(limitsNode, ["contextBytes", "contextFiles", "buildTimeout", "eventsPerBuild"], "limits");
+    const l = r.fields(limitsNode, ["contextBytes", "contextFiles", "buildTimeout", "eventsPerBuild", "queuedPerTenant"], "limits");
     limits = {
       contextBytes: r.size(l.get("contextBytes"), "limits.contextBytes") ?? DEFAULT_LIMITS.contextBytes,
       contextFiles: r.count(l.get("contextFiles"), "limits.contextFiles") ?? DEFAULT_LIMITS.contextFiles,
       buildTimeoutMs: r.duration(l.get("buildTimeout"), "limits.buildTimeout") ?? DEFAULT_LIMITS.buildTimeoutMs,
       eventsPerBuild: r.count(l.get("eventsPerBuild"), "limits.eventsPerBuild") ?? DEFAULT_LIMITS.eventsPerBuild,
+      queuedPerTenant: r.count(l.get("queuedPerTenant"), "limits.queuedPerTenant") ?? DEFAULT_LIMITS.queuedPerTenant,
     };
   }
   if (problems.length > 0) throw new ServeConfigError(problems);

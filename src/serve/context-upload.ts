@@ -21,6 +21,11 @@ export class ContextError extends Error {
   override name = "ContextError";
 }
 
+/** The sender stopped or broke the stream: not the archive's fault. */
+export class UploadEnded extends Error {
+  override name = "UploadEnded";
+}
+
 export interface ContextStats {
   readonly files: number;
   readonly bytes: number;
@@ -80,12 +85,35 @@ export async function receiveContext(chunks: AsyncIterable<Uint8Array>, root: st
     );
   });
   try {
-    await pipeline(Readable.from(chunks), extract);
+    await pipeline(Readable.from(bounded(chunks, limits.contextBytes)), extract);
   } catch (err) {
-    if (err instanceof ContextError) throw err;
+    if (err instanceof ContextError || err instanceof UploadEnded) throw err;
     throw new ContextError(`the context is not a valid tar stream (${err instanceof Error ? err.message : String(err)}): send an uncompressed tar`);
   }
   return { files, bytes };
+}
+
+/**
+ * The raw stream, cut off well past what the entries may hold: headers and
+ * padding cost at most 1.5 KiB per entry, but a stream of nothing but
+ * headers (or garbage after the end) must not be read forever.
+ */
+async function* bounded(chunks: AsyncIterable<Uint8Array>, contextBytes: number): AsyncGenerator<Uint8Array> {
+  const max = contextBytes * 2 + (64 << 20);
+  let total = 0;
+  const source = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await source.next();
+    } catch (err) {
+      throw new UploadEnded(err instanceof Error ? err.message : String(err));
+    }
+    if (next.done) return;
+    total += next.value.byteLength;
+    if (total > max) throw new ContextError(`the upload passed ${max} bytes, far beyond limits.contextBytes (${contextBytes}): send a plain tar of the context`);
+    yield next.value;
+  }
 }
 
 /** An entry's path as segments under the root; refuses absolute paths and `..`. */

@@ -97,12 +97,14 @@ export function buildsImplementation(service: BuildService, auth: Authenticator,
     watch(call: AnyCall & { request: { id: string }; write(ev: BuildEvent): boolean; end(): void; writableLength: number; on(ev: string, fn: () => void): unknown; destroy(err?: Error): void; emit(ev: string, err: unknown): boolean }) {
       let unsubscribe = () => {};
       let ended = false;
+      // The history (bounded by limits.eventsPerBuild) is written in one go; only live events count against the backlog.
+      let replaying = true;
       try {
         const tenant = who(call);
         unsubscribe = service.watch(tenant, call.request.id, {
           send(ev) {
             if (ended) return;
-            if (call.writableLength > MAX_WATCH_BACKLOG) {
+            if (!replaying && call.writableLength > MAX_WATCH_BACKLOG) {
               ended = true;
               unsubscribe();
               call.emit("error", { code: grpcStatus.RESOURCE_EXHAUSTED, details: "the watcher fell too far behind: watch again to get the history" });
@@ -116,6 +118,7 @@ export function buildsImplementation(service: BuildService, auth: Authenticator,
             call.end();
           },
         });
+        replaying = false;
       } catch (err) {
         ended = true;
         call.emit("error", errorOf(err, log));

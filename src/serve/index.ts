@@ -7,6 +7,8 @@ import { Authenticator } from "./auth.js";
 import { type ServeConfig, ServeConfigError } from "./config.js";
 import { buildsDefinition, buildsImplementation } from "./grpc-service.js";
 import { healthDefinition, healthImplementation } from "./health.js";
+import { reflection } from "./reflection.js";
+import { Builds, file_slimgo_v1_builds } from "../gen/slimgo/v1/builds_pb.js";
 import { ServeMetrics, serveMetrics } from "./metrics.js";
 import { BuildService } from "./service.js";
 import { Store } from "./store.js";
@@ -34,6 +36,8 @@ export async function startServer(config: ServeConfig, log: pino.Logger): Promis
     await service.start();
     server.addService(buildsDefinition(), buildsImplementation(service, new Authenticator(config.tenants), log));
     server.addService(healthDefinition, healthImplementation);
+    const reflect = reflection([Builds.typeName, "grpc.health.v1.Health"], [file_slimgo_v1_builds]);
+    for (const [, def] of reflect.definitions) server.addService(def, reflect.implementation);
     const port = await new Promise<number>((resolve, reject) => server.bindAsync(config.listen, creds, (err, p) => (err ? reject(err) : resolve(p))));
     const host = config.listen.slice(0, config.listen.lastIndexOf(":"));
     const address = `${host}:${port}`;

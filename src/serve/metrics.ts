@@ -16,34 +16,31 @@ interface Family {
   render(): string[];
 }
 
-export class Counter implements Family {
-  readonly type = "counter";
-  private readonly values = new Map<string, number>();
+/** One value per label set. */
+abstract class Labelled implements Family {
+  abstract readonly type: "counter" | "gauge";
+  protected readonly values = new Map<string, number>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = labelText(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
-  }
   render(): string[] {
     return [...this.values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([l, v]) => `${this.name}${l} ${v}`);
   }
 }
 
-export class Gauge implements Family {
+export class Counter extends Labelled {
+  readonly type = "counter";
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelText(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+}
+
+export class Gauge extends Labelled {
   readonly type = "gauge";
-  private readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
   set(labels: Labels, value: number): void {
     this.values.set(labelText(labels), value);
-  }
-  render(): string[] {
-    return [...this.values].sort(([a], [b]) => (a < b ? -1 : 1)).map(([l, v]) => `${this.name}${l} ${v}`);
   }
 }
 
@@ -87,6 +84,12 @@ export class ServeMetrics {
   readonly vertices = new Counter("slimgo_vertices_total", "Build steps completed.");
   readonly retries = new Counter("slimgo_build_retries_total", "Builds run again after their node was lost.");
   readonly refusedContexts = new Counter("slimgo_refused_contexts_total", "Uploaded contexts refused by the checks.");
+
+  constructor() {
+    // Unlabelled counters start at 0, so a scrape sees them before their first event.
+    for (const c of [this.cachedVertices, this.vertices, this.retries, this.refusedContexts]) c.inc({}, 0);
+    this.queueDepth.set({}, 0);
+  }
 
   private families(): Family[] {
     return [this.queueDepth, this.builds, this.buildSeconds, this.queueSeconds, this.nodeRunning, this.nodeHealthy, this.cachedVertices, this.vertices, this.retries, this.refusedContexts];

@@ -31,6 +31,8 @@ export class NodePool {
     configs: readonly NodeConfig[],
     private readonly log: Logger,
     private readonly onChange: (node: NodeState, wasHealthy: boolean) => void,
+    /** Asks a node for its workers; tests pass a stand-in. */
+    private readonly probe?: (node: NodeConfig) => Promise<void>,
   ) {
     this.nodes = new Map(configs.map((c) => [c.name, { config: c, healthy: false, error: "not checked yet", running: new Set<string>() }]));
   }
@@ -70,6 +72,14 @@ export class NodePool {
     this.onChange(n, true);
   }
 
+  /** Check one node now; resolves with whether it answered. */
+  async checkNow(name: string): Promise<boolean> {
+    const n = this.nodes.get(name);
+    if (n === undefined) return false;
+    await this.check(n);
+    return n.healthy;
+  }
+
   private async checkAll(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => this.check(n)));
   }
@@ -77,12 +87,8 @@ export class NodePool {
   private async check(n: NodeState): Promise<void> {
     const was = n.healthy;
     try {
-      let conn = this.conns.get(n.config.name);
-      if (conn === undefined) {
-        conn = await connect(parseAddress(n.config.addr, n.config.tls));
-        this.conns.set(n.config.name, conn);
-      }
-      await new ControlClient(conn).listWorkers({ timeoutMs: CHECK_TIMEOUT_MS });
+      if (this.probe !== undefined) await this.probe(n.config);
+      else await this.listWorkers(n);
       n.healthy = true;
       n.error = "";
     } catch (err) {
@@ -95,6 +101,15 @@ export class NodePool {
       else this.log.warn({ node: n.config.name, error: n.error }, "node unhealthy: drained");
       this.onChange(n, was);
     }
+  }
+
+  private async listWorkers(n: NodeState): Promise<void> {
+    let conn = this.conns.get(n.config.name);
+    if (conn === undefined) {
+      conn = await connect(parseAddress(n.config.addr, n.config.tls));
+      this.conns.set(n.config.name, conn);
+    }
+    await new ControlClient(conn).listWorkers({ timeoutMs: CHECK_TIMEOUT_MS });
   }
 
   private dropConnection(name: string): void {

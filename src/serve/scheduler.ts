@@ -13,7 +13,7 @@ export interface Job {
   /** os/arch, or "" for the node's own platform. */
   readonly platform: string;
   readonly repository: string;
-  /** A node this job must not run on again (the one it was lost on). */
+  /** The node it was lost on: used again only when no other healthy node builds its platform. */
   readonly avoid?: string;
 }
 
@@ -88,7 +88,10 @@ export function schedule(input: ScheduleInput): Assignment[] {
 }
 
 function pickNode(job: Job, input: ScheduleInput, running: ReadonlyMap<string, number>): { node: string; affinity: boolean } | undefined {
-  const fits = input.nodes.filter((n) => n.healthy && n.name !== job.avoid && (running.get(n.name) ?? 0) < n.maxBuilds && (job.platform === "" || n.platforms.includes(job.platform)));
+  const able = input.nodes.filter((n) => n.healthy && (job.platform === "" || n.platforms.includes(job.platform)));
+  // The node a job was lost on is avoided while another can build its platform at all.
+  const others = able.filter((n) => n.name !== job.avoid);
+  const fits = (others.length > 0 ? others : able).filter((n) => (running.get(n.name) ?? 0) < n.maxBuilds);
   if (fits.length === 0) return undefined;
   const last = input.lastBuilt.get(affinityKey(job.repository, job.platform));
   if (last !== undefined && fits.some((n) => n.name === last)) return { node: last, affinity: true };

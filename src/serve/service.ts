@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { create, toBinary, fromBinary } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { status as grpcStatus } from "@grpc/grpc-js";
@@ -14,9 +14,10 @@ import type { Logger } from "pino";
 import type { BuildOptions } from "../client/build-options.js";
 import { FlagError } from "../cli/build-flags.js";
 import type { StatusResponse } from "../gen/control/control_pb.js";
-import { type Build, type BuildEvent, BuildEventSchema, BuildSchema, type BuildState } from "../gen/slimgo/v1/builds_pb.js";
-import type { ServeConfig, TenantConfig } from "./config.js";
+import { type Build, type BuildEvent, BuildEventSchema, BuildSchema } from "../gen/slimgo/v1/builds_pb.js";
+import type { NodeConfig, ServeConfig, TenantConfig } from "./config.js";
 import { ContextError, receiveContext } from "./context-upload.js";
+import { checkGitUrl, fetchGitContext, gitScratch } from "./git-context.js";
 import type { ServeMetrics } from "./metrics.js";
 import { NodePool, type NodeState } from "./nodes.js";
 import { pushIndex } from "./oci-index.js";
@@ -62,6 +63,11 @@ interface ActiveBuild {
 
 const PLACEHOLDER_CONTEXT = "/context";
 
+export interface ServiceDeps {
+  readonly runJob?: typeof runJob;
+  readonly probe?: (node: NodeConfig) => Promise<void>;
+}
+
 export class BuildService {
   readonly pool: NodePool;
   private readonly active = new Map<string, ActiveBuild>();
@@ -73,15 +79,20 @@ export class BuildService {
   private readonly tenants: ReadonlyMap<string, TenantConfig>;
   private closing = false;
 
+  private readonly runJob: typeof runJob;
+
   constructor(
     readonly config: ServeConfig,
     readonly store: Store,
     readonly metrics: ServeMetrics,
     private readonly log: Logger,
+    /** Stand-ins for the nodes, for tests. */
+    deps: ServiceDeps = {},
   ) {
     this.tenants = new Map(config.tenants.map((t) => [t.name, t]));
     this.lastBuilt = store.affinity();
-    this.pool = new NodePool(config.nodes, log, (n, was) => this.nodeChanged(n, was));
+    this.runJob = deps.runJob ?? runJob;
+    this.pool = new NodePool(config.nodes, log, (n, was) => this.nodeChanged(n, was), deps.probe);
   }
 
   /** Recover what a previous process left, check the nodes, start scheduling. */
@@ -116,14 +127,19 @@ export class BuildService {
   }
 
   async submit(tenant: TenantConfig, args: readonly string[], git: { url: string; ref: string } | undefined, context: AsyncIterable<Uint8Array>): Promise<string> {
-    if (git !== undefined && git.url !== "") {
-      throw new ServeError(grpcStatus.UNIMPLEMENTED, "git sources are not supported by this service yet: upload the context (slimgo build --server URL DIR)");
-    }
     try {
-      remoteOptions(args, PLACEHOLDER_CONTEXT);
+      if (git !== undefined) checkGitUrl(git.url, git.ref);
+      const offered = new Set(this.config.nodes.flatMap((n) => n.platforms));
+      for (const p of remoteOptions(args, PLACEHOLDER_CONTEXT).platforms) {
+        if (!offered.has(p)) throw new FlagError(`--platform ${p}: no node builds it; the nodes offer ${[...offered].sort().join(", ")}`);
+      }
     } catch (err) {
-      if (err instanceof FlagError) throw new ServeError(grpcStatus.INVALID_ARGUMENT, err.message);
+      if (err instanceof FlagError || err instanceof ContextError) throw new ServeError(grpcStatus.INVALID_ARGUMENT, err.message);
       throw err;
+    }
+    const waiting = [...this.active.values()].filter((b) => b.row.tenant === tenant.name && b.row.state === State.QUEUED).length;
+    if (waiting >= this.config.limits.queuedPerTenant) {
+      throw new ServeError(grpcStatus.RESOURCE_EXHAUSTED, `${tenant.name} has ${waiting} builds queued, the limit (limits.queuedPerTenant): wait for some to start, or cancel some`);
     }
     const id = newBuildId();
     const log = this.log.child({ build: id, tenant: tenant.name });
@@ -131,7 +147,7 @@ export class BuildService {
     const contextDir = join(dir, "context");
     mkdirSync(contextDir, { recursive: true });
     try {
-      const stats = await receiveContext(context, contextDir, this.config.limits);
+      const stats = git !== undefined ? await fetchGitContext(git.url, git.ref, gitScratch(dir), contextDir, this.config.limits) : await receiveContext(context, contextDir, this.config.limits);
       log.info(stats, "context received");
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
@@ -154,10 +170,10 @@ export class BuildService {
       error: "",
       created: Date.now(),
       attempts: 0,
-      repository: repositoryOf(contextDir, options.specFile),
+      repository: git !== undefined ? git.url.replace(/\.git$/, "") : repositoryOf(contextDir, options.specFile),
       args: [...args],
-      gitUrl: "",
-      gitRef: "",
+      gitUrl: git?.url ?? "",
+      gitRef: git?.ref ?? "",
       contextDir,
     };
     this.store.insert(row, this.buildEvent(row));
@@ -210,9 +226,11 @@ export class BuildService {
   private enqueue(row: BuildRow): void {
     let options: BuildOptions;
     try {
+      if (!this.tenants.has(row.tenant)) throw new Error(`tenant ${row.tenant} is no longer in the service's config`);
       options = remoteOptions(row.args, row.contextDir);
     } catch (err) {
       this.store.update(row.id, { state: State.FAILED, error: err instanceof Error ? err.message : String(err), finished: Date.now() }, (b) => this.buildEvent(b));
+      this.cleanup(row);
       return;
     }
     const platforms = options.platforms.length > 0 ? options.platforms : [""];
@@ -284,7 +302,7 @@ export class BuildService {
       pushByDigest: b.platforms.length > 1 && b.options.push,
       dockerConfigDir: this.dockerConfigDir(),
     };
-    runJob(node.config, spec, (s) => this.onStatus(b, s), job.abort.signal, log).then(
+    this.runJob(node.config, spec, (s) => this.onStatus(b, s), job.abort.signal, log).then(
       (res) => this.jobSettled(b, platform, job, jobId, undefined, res.exporterResponse, log),
       (err: unknown) => this.jobSettled(b, platform, job, jobId, err, undefined, log),
     );
@@ -319,16 +337,36 @@ export class BuildService {
       if (b.results.size === b.platforms.length) void this.succeed(b);
     } else if (job.lost || err instanceof NodeLost) {
       const why = err instanceof NodeLost ? err.message : `node ${job.node} stopped answering`;
-      log.warn({ error: why }, "job lost with its node");
       if (err instanceof NodeLost) this.pool.markLost(job.node, why);
-      if (b.row.attempts < MAX_ATTEMPTS) this.retry(b, job.node, why);
-      else this.conclude(b, State.FAILED, `${why}; the build had already been retried once`);
+      this.lost(b, job.node, why, log);
     } else {
-      const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+      void this.failed(b, job.node, err, log);
+      return;
+    }
+    this.tick();
+  }
+
+  /**
+   * A node that dies mid-build often shows first as a failed Solve or a
+   * broken session, not as an unreachable node: it is asked before the
+   * build is blamed.
+   */
+  private async failed(b: ActiveBuild, nodeName: string, err: unknown, log: Logger): Promise<void> {
+    const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+    const healthy = await this.pool.checkNow(nodeName);
+    if (this.closing || b.done) return;
+    if (!healthy) this.lost(b, nodeName, `node ${nodeName} stopped answering mid-build (${message})`, log);
+    else {
       log.warn({ error: message }, "job failed");
       this.conclude(b, State.FAILED, message);
     }
     this.tick();
+  }
+
+  private lost(b: ActiveBuild, nodeName: string, why: string, log: Logger): void {
+    log.warn({ error: why }, "job lost with its node");
+    if (b.row.attempts < MAX_ATTEMPTS) this.retry(b, nodeName, why);
+    else this.conclude(b, State.FAILED, `${why}; the build had already been retried once`);
   }
 
   private async succeed(b: ActiveBuild): Promise<void> {
@@ -416,7 +454,9 @@ export class BuildService {
   }
 
   private cleanup(row: BuildRow): void {
-    if (row.contextDir !== "") rmSync(join(row.contextDir, ".."), { recursive: true, force: true });
+    const dir = resolve(row.contextDir, "..");
+    // Only a build's own directory under the workdir is ever removed.
+    if (row.contextDir !== "" && dirname(dir) === resolve(this.config.workdir)) rmSync(dir, { recursive: true, force: true });
   }
 
   private broadcastBuild(row: BuildRow): void {
@@ -440,7 +480,7 @@ export function toBuild(row: BuildRow): Build {
   return create(BuildSchema, {
     id: row.id,
     tenant: row.tenant,
-    state: row.state as number as BuildState,
+    state: row.state,
     node: row.node,
     platforms: [...row.platforms],
     digests: { ...row.digests },

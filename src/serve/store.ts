@@ -6,14 +6,10 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { BuildState, BuildState as State } from "../gen/slimgo/v1/builds_pb.js";
 
-export enum State {
-  QUEUED = 1,
-  RUNNING = 2,
-  SUCCEEDED = 3,
-  FAILED = 4,
-  CANCELLED = 5,
-}
+/** A build's state as the API names it. */
+export { BuildState as State };
 
 export interface BuildRow {
   readonly id: string;

@@ -32,7 +32,7 @@ test("the issue's example config reads as written, paths resolved against the fi
   ]);
   assert.deepEqual(c.nodes[1], { name: "n2", addr: "tcp://10.0.0.2:1234", tls: { ca: "/etc/slimgo/ca.pem", cert: "/etc/slimgo/c.pem", key: "/etc/slimgo/k.pem" }, platforms: ["linux/arm64"], maxBuilds: 2 });
   assert.deepEqual(c.cache, { registry: "registry.example/slimgo-cache" });
-  assert.deepEqual(c.limits, { contextBytes: 500e6, contextFiles: 200000, buildTimeoutMs: 1_800_000, eventsPerBuild: 20000 });
+  assert.deepEqual(c.limits, { contextBytes: 500e6, contextFiles: 200000, buildTimeoutMs: 1_800_000, eventsPerBuild: 20000, queuedPerTenant: 200 });
 });
 
 function problems(text: string): string[] {

@@ -3,20 +3,13 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pack, type Header } from "tar-stream";
 import { ContextError, receiveContext } from "../../src/serve/context-upload.js";
+import { type TarEntry, tarChunks } from "./support/tar.js";
 
-type Entry = Partial<Header> & { name: string; body?: string };
+type Entry = TarEntry;
 
-/** A tar stream of `entries`, in chunks of 700 bytes (so entries straddle chunks, as they do over gRPC). */
 async function* tarOf(entries: readonly Entry[]): AsyncGenerator<Uint8Array> {
-  const p = pack();
-  for (const { body, ...h } of entries) p.entry(h, body ?? "");
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p) chunks.push(c as Buffer);
-  const all = Buffer.concat(chunks);
-  for (let i = 0; i < all.length; i += 700) yield all.subarray(i, i + 700);
+  yield* await tarChunks(entries);
 }
 
 const LIMITS = { contextBytes: 1 << 20, contextFiles: 100 };
@@ -126,6 +119,21 @@ test("bytes that are not a tar are refused in one line", async () => {
   }
   try {
     await assert.rejects(receiveContext(junk(), s.root, LIMITS), (err: unknown) => err instanceof ContextError && /not a valid tar stream.*uncompressed tar/.test(err.message) && !err.message.includes("\n"));
+  } finally {
+    s.done();
+  }
+});
+
+test("an endless stream is cut off, not read forever", async () => {
+  const s = sandbox();
+  const zeros = new Uint8Array(1 << 20);
+  async function* endless() {
+    for (let i = 0; i < 1000; i++) yield zeros;
+  }
+  try {
+    const started = Date.now();
+    await assert.rejects(receiveContext(endless(), s.root, { contextBytes: 1000, contextFiles: 10 }), /the upload passed 67110864 bytes, far beyond limits\.contextBytes \(1000\)/);
+    assert.ok(Date.now() - started < 10_000);
   } finally {
     s.done();
   }

@@ -102,3 +102,12 @@ test("a job lost on a node is not sent back to it", () => {
   });
   assert.deepEqual(got.map((a) => a.node), ["n2"]);
 });
+
+test("the node a job was lost on is used again only when it alone builds the platform", () => {
+  const base = { tenants: new Map([["a", { maxRunning: 10, running: 0 }]]), lastBuilt: new Map<string, string>(), lastServed: new Map<string, number>() };
+  const job: Job = { id: "x", tenant: "a", platform: "linux/arm64", repository: "r", avoid: "arm" };
+  const busyOther = schedule({ ...base, queue: [job], nodes: [node("arm", ["linux/arm64"], 4), node("arm2", ["linux/arm64"], 1, 1)] });
+  assert.deepEqual(busyOther, [], "another arm64 node exists: wait for it");
+  const alone = schedule({ ...base, queue: [job], nodes: [node("arm", ["linux/arm64"], 4), node("amd", ["linux/amd64"], 4)] });
+  assert.deepEqual(alone.map((a) => a.node), ["arm"]);
+});

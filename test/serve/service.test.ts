@@ -4,12 +4,15 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { status } from "@grpc/grpc-js";
 import { pino } from "pino";
-import { pack } from "tar-stream";
 import { BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
 import { type RunningServer, parseServeConfig, startServer } from "../../src/serve/index.js";
 import { buildsClient } from "./support/builds-client.js";
+import { tarChunks } from "./support/tar.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -28,30 +31,24 @@ limits: {contextFiles: 50, contextBytes: 1MB}
 `;
 }
 
-async function tarChunks(entries: Array<{ name: string; body?: string; type?: "symlink" | "file"; linkname?: string }>): Promise<Buffer[]> {
-  const p = pack();
-  for (const { body, ...h } of entries) p.entry(h, body ?? "");
-  p.finalize();
-  const all: Buffer[] = [];
-  for await (const c of p) all.push(c as Buffer);
-  const buf = Buffer.concat(all);
-  const out: Buffer[] = [];
-  for (let i = 0; i < buf.length; i += 512) out.push(buf.subarray(i, i + 512));
-  return out;
-}
-
 const HELLO = [
   { name: "go.mod", body: "module example.com/hello\n\ngo 1.22\n" },
   { name: "main.go", body: "package main\n\nfunc main() {}\n" },
   { name: "slimgo.yaml", body: "# syntax=slimgo\nmain: .\n" },
 ];
 
-async function withServer(fn: (s: RunningServer, dir: string) => Promise<void>, dir = mkdtempSync(join(tmpdir(), "slimgo-serve-"))): Promise<void> {
-  const server = await startServer(parseServeConfig(configText(dir), join(dir, "serve.yaml")), pino({ level: "silent" }));
+/** Runs `fn` against a server on `dir` (a fresh one, removed afterwards, when not given). */
+async function withServer(fn: (s: RunningServer, dir: string) => Promise<void>, given?: string): Promise<void> {
+  const dir = given ?? mkdtempSync(join(tmpdir(), "slimgo-serve-"));
   try {
-    await fn(server, dir);
+    const server = await startServer(parseServeConfig(configText(dir), join(dir, "serve.yaml")), pino({ level: "silent" }));
+    try {
+      await fn(server, dir);
+    } finally {
+      await server.close();
+    }
   } finally {
-    await server.close();
+    if (given === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -143,6 +140,7 @@ test("flags that make no sense remotely are refused before the upload", async ()
         [["--addr", "tcp://10.0.0.1:1234"], /--addr does not apply/],
         [["-f", "../slimgo.yaml"], /-f \.\.\/slimgo\.yaml: the spec must be a path inside the uploaded context/],
         [["--bogus"], /Unknown option '--bogus'/],
+        [["--platform", "linux/s390x"], /--platform linux\/s390x: no node builds it; the nodes offer linux\/amd64/],
       ] as const) {
         await assert.rejects(a.submit([...args], await tarChunks(HELLO)), (err: unknown) => (err as { code: number }).code === status.INVALID_ARGUMENT && message.test((err as { details: string }).details));
       }
@@ -159,11 +157,13 @@ test("a client that goes away mid-upload leaves nothing behind", async () => {
       const a = buildsClient(s.address, "token-a");
       try {
         const big = Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, body: "y".repeat(4000) }));
-        await assert.rejects(a.submit([], await tarChunks(big), 30), code(status.CANCELLED));
+        await assert.rejects(a.submit([], await tarChunks(big, 512), 30), code(status.CANCELLED));
         const deadline = Date.now() + 5000;
         while (readdirSync(join(dir, "work")).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         assert.deepEqual(readdirSync(join(dir, "work")), []);
         assert.deepEqual((await a.call("list", {})).builds, [], "no build was recorded");
+        const metrics = await (await fetch(`http://${s.metricsAddress}/metrics`)).text();
+        assert.match(metrics, /^slimgo_refused_contexts_total 0$/m, "a client going away is not a refused context");
       } finally {
         a.close();
       }
@@ -208,6 +208,49 @@ test("gRPC health answers SERVING", async () => {
         a.client.makeUnaryRequest("/grpc.health.v1.Health/Check", (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (err, r) => (err ? reject(err) : resolve(r as Buffer))),
       );
       assert.deepEqual([...res], [0x08, 0x01]);
+    } finally {
+      a.close();
+    }
+  });
+});
+
+test("gRPC reflection lists the services and serves their descriptors with their imports", async () => {
+  await withServer(async (s) => {
+    const a = buildsClient(s.address);
+    try {
+      const ask = (field: number, value: string): Buffer => {
+        const w = new BinaryWriter();
+        w.tag(field, WireType.LengthDelimited).string(value);
+        return Buffer.from(w.finish());
+      };
+      const answers = await new Promise<Buffer[]>((resolve, reject) => {
+        const out: Buffer[] = [];
+        const call = a.client.makeBidiStreamRequest("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", (b: Buffer) => b, (b: Buffer) => b);
+        call.on("data", (b: Buffer) => out.push(b));
+        call.on("error", reject);
+        call.on("end", () => resolve(out));
+        call.write(ask(7, "*"));
+        call.write(ask(4, "slimgo.v1.Builds"));
+        call.write(ask(4, "no.such.Thing"));
+        call.end();
+      });
+      const fields = (b: Buffer, want: number): Uint8Array[] => {
+        const r = new BinaryReader(b);
+        const out: Uint8Array[] = [];
+        while (r.pos < r.len) {
+          const [f, t] = r.tag();
+          if (f === want && t === WireType.LengthDelimited) out.push(r.bytes());
+          else r.skip(t);
+        }
+        return out;
+      };
+      const [list, file, missing] = answers as [Buffer, Buffer, Buffer];
+      const services = fields(list, 6).flatMap((l) => fields(Buffer.from(l), 1).map((svc) => new TextDecoder().decode(fields(Buffer.from(svc), 1)[0])));
+      assert.deepEqual(services, ["slimgo.v1.Builds", "grpc.health.v1.Health"]);
+      const names = fields(file, 4).flatMap((r) => fields(Buffer.from(r), 1).map((d) => fromBinary(FileDescriptorProtoSchema, d).name));
+      assert.equal(names[0], "slimgo/v1/builds.proto");
+      assert.ok(names.includes("control/control.proto") && names.includes("google/protobuf/timestamp.proto"), names.join(", "));
+      assert.equal(fields(missing, 7).length, 1, "an unknown symbol gets an error response");
     } finally {
       a.close();
     }

@@ -1,6 +1,6 @@
 /** A bare slimgo.v1.Builds client for the service's tests. */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Metadata, credentials, type Client, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, Metadata, credentials, type Client, type ServiceError } from "@grpc/grpc-js";
 import { Builds, type BuildEvent, BuildEventSchema, SubmitRequestSchema, SubmitResponseSchema, WatchRequestSchema } from "../../../src/gen/slimgo/v1/builds_pb.js";
 import { grpcClient, unaryCaller } from "../../../src/gateway/rpc.js";
 
@@ -8,13 +8,13 @@ export interface BuildsClient {
   readonly client: Client;
   readonly call: ReturnType<typeof unaryCaller<(typeof Builds)["method"]>>;
   /** Submit with `args`, then the chunks; `stopAfter` cancels the call after that many chunks (a client going away). */
-  submit(args: string[], chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, stopAfter?: number): Promise<string>;
+  submit(args: string[], chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, stopAfter?: number, git?: { url: string; ref: string }): Promise<string>;
   watch(id: string): Promise<BuildEvent[]>;
   close(): void;
 }
 
-export function buildsClient(address: string, token?: string): BuildsClient {
-  const client = grpcClient(address, credentials.createInsecure());
+export function buildsClient(address: string, token?: string, creds: ChannelCredentials = credentials.createInsecure()): BuildsClient {
+  const client = grpcClient(address, creds);
   const headers: Record<string, string> = token !== undefined ? { authorization: `Bearer ${token}` } : {};
   const metadata = () => {
     const m = new Metadata();
@@ -25,7 +25,7 @@ export function buildsClient(address: string, token?: string): BuildsClient {
   return {
     client,
     call,
-    async submit(args, chunks, stopAfter) {
+    async submit(args, chunks, stopAfter, git) {
       return new Promise<string>((resolve, reject) => {
         const stream = client.makeClientStreamRequest(
           "/slimgo.v1.Builds/Submit",
@@ -35,7 +35,7 @@ export function buildsClient(address: string, token?: string): BuildsClient {
           (err: ServiceError | null, res?: { id: string }) => (err ? reject(err) : resolve(res?.id ?? "")),
         );
         (async () => {
-          stream.write(create(SubmitRequestSchema, { part: { case: "options", value: { args } } }));
+          stream.write(create(SubmitRequestSchema, { part: { case: "options", value: { args, ...(git ? { git } : {}) } } }));
           let n = 0;
           for await (const c of chunks) {
             if (stopAfter !== undefined && n++ >= stopAfter) {
