@@ -1,8 +1,7 @@
 /**
  * slimgo serve builds a git repository BuildKit fetches from a git daemon on
  * loopback: the monorepo fixture for linux/amd64 and linux/arm64 on two nodes
- * into one pushed index. Not in `npm run test:serve` yet: the service answers
- * UNIMPLEMENTED for git sources (src/serve/grpc-service.ts).
+ * into one pushed index.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
