@@ -59,7 +59,7 @@ connection:
                              else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock)
   --tlscacert, --tlscert, --tlskey FILE, --tlsservername NAME   mTLS for tcp://
 
-on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a git URL[#REF]):
+on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a git URL[#REF] the service fetches):
   --server URL               tcp://HOST:PORT (plaintext) or tls://HOST:PORT
   --token-file FILE          the tenant's token (default: $SLIMGO_TOKEN)
   --server-ca FILE           CA of the service's certificate (tls://)

@@ -55,7 +55,7 @@ export function splitRemoteFlags(argv: readonly string[]): { remote: RemoteFlags
   return { remote: { ...found, server, detach } as RemoteFlags, rest };
 }
 
-/** A context given as a git URL (`https://host/repo.git#ref`, `git://…`, `ssh://…`, `git@host:repo`): BuildKit fetches it. */
+/** A context given as a git URL (`https://host/repo.git#ref`, `git://…`, `ssh://…`, `git@host:repo`): the service fetches it. */
 export function gitContext(dir: string): { url: string; ref: string } | undefined {
   if (!/^(git:\/\/|ssh:\/\/|git@|https?:\/\/)/.test(dir)) return undefined;
   const hash = dir.indexOf("#");

@@ -1,5 +1,5 @@
 /**
- * slimgo serve builds a git repository BuildKit fetches from a git daemon on
+ * slimgo serve builds a git repository it fetches from a git daemon on
  * loopback: the monorepo fixture for linux/amd64 and linux/arm64 on two nodes
  * into one pushed index.
  */

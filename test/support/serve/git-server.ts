@@ -1,7 +1,7 @@
 /**
  * `git daemon` on 127.0.0.1 serving bare copies of project directories as
- * git://127.0.0.1:PORT/NAME.git. BuildKit's git source fetches from the
- * buildkitd process, which runs on this host, so loopback reaches it.
+ * git://127.0.0.1:PORT/NAME.git. The service fetches git sources itself,
+ * on this host, so loopback reaches it.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
