@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote release buildkit dockerfile-frontend compat golden-llb bench bench-client clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve release buildkit dockerfile-frontend compat golden-llb bench bench-client bench-serve clean
 
 all: typecheck test-unit
 
@@ -68,6 +68,12 @@ test-e2e:
 test-remote: deps image buildkit
 	SLIMGO_IMAGE=$(IMAGE) npm run test:remote
 
+# slimgo serve as a process in front of standalone buildkitd nodes: directory and git submissions into a
+# two-platform index, tenants, hostile uploads, 40 builds from 4 tenants, a node and the service killed.
+# Under 8 minutes; see docs/serve.md.
+test-serve: deps buildkit engine
+	npm run test:serve
+
 # buildkitd and buildctl v0.34.2 in .cache/buildkit/bin, plus runc, docker-registry, qemu-user.
 buildkit:
 	bash scripts/buildkit/setup.sh
@@ -88,6 +94,12 @@ golden-llb:
 # Side-by-side build benchmark of the frontend image $(IMAGE); writes bench/results.{md,json,png}.
 bench: deps image dockerfile-frontend
 	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --runs 3
+	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/serve.ts --runs 3
+
+# slimgo serve's rows alone: a warm one-line rebuild through the service vs docker buildx on the same
+# standalone buildkitd, and a fresh node from the service's registry cache (bench/serve-results.md).
+bench-serve: deps image
+	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/serve.ts --runs 3
 
 # Only the `slimgo build` rows (a few minutes): their section of bench/results.md.
 bench-client: deps image dockerfile-frontend

@@ -19,6 +19,8 @@ await build({
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   format: "esm",
+  // slimgo serve's SQLite is a native addon that finds its .node file from its own path: loaded from node_modules.
+  external: ["better-sqlite3"],
   // grpc-js is CommonJS and requires Node built-ins at run time.
   banner: { js: "import { createRequire as __slimgoRequire } from 'node:module'; const require = __slimgoRequire(import.meta.url);" },
 });

@@ -17,6 +17,9 @@ import { type SessionFactory, defaultSessionFactory } from "../client/session-po
 import { BuildCancelled, BuildFailed, solveBuild } from "../client/solve.js";
 import { RpcError } from "../gateway/rpc.js";
 import { FlagError, checkPaths, parseBuildFlags } from "./build-flags.js";
+import { interruptible } from "./interrupt.js";
+import { remoteBuildCommand } from "./remote-build.js";
+import { wantsServer } from "./remote-flags.js";
 
 /** How long the node may take to answer its first call. */
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -55,6 +58,14 @@ connection:
                              (default: the current buildx builder when docker is installed,
                              else $BUILDKIT_HOST, else unix:///run/buildkit/buildkitd.sock)
   --tlscacert, --tlscert, --tlskey FILE, --tlsservername NAME   mTLS for tcp://
+
+on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a git URL[#REF] the service fetches):
+  --server URL               tcp://HOST:PORT (plaintext) or tls://HOST:PORT
+  --token-file FILE          the tenant's token (default: $SLIMGO_TOKEN)
+  --server-ca FILE           CA of the service's certificate (tls://)
+  --server-cert, --server-key FILE   a client certificate (mTLS)
+  -d, --detach               print the build id and return; follow it with \`slimgo builds watch ID\`
+  (--load, local outputs, --secret, --ssh, local --build-context and --metadata-file are refused)
 `;
 
 export interface BuildIo {
@@ -69,12 +80,8 @@ export interface BuildIo {
 }
 
 export async function buildCommand(argv: readonly string[], io: BuildIo): Promise<number> {
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130); // a second Ctrl-C does not wait
-    abort.abort();
-  };
-  process.on("SIGINT", onSigint);
+  if (wantsServer(argv)) return remoteBuildCommand(argv, io);
+  const abort = interruptible();
   let tmp: string | undefined;
   try {
     const flags = parseBuildFlags(argv, io.env);
@@ -151,7 +158,7 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
     io.err(`slimgo: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
-    process.off("SIGINT", onSigint);
+    abort.dispose();
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
   }
 }

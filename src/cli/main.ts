@@ -6,6 +6,8 @@ import { PlatformError } from "../plan/index.js";
 import { SpecErrors } from "../spec/index.js";
 import { LlbError, toDot } from "../llb/index.js";
 import { buildCommand } from "./build.js";
+import { buildsCommand } from "./builds.js";
+import { serveCommand } from "./serve.js";
 import { definitionsJson, planDefinitions } from "./graph.js";
 import { InitError, initSpec } from "./init.js";
 import { FileTooLargeError } from "../gateway/reply-errors.js";
@@ -19,7 +21,11 @@ import { verifyFile } from "./verify.js";
 const USAGE = `usage: slimgo <command> [options]
 
 commands:
-  build [DIR]         build on a BuildKit node, slimgo's frontend in this process (slimgo build --help)
+  build [DIR]         build on a BuildKit node, slimgo's frontend in this process (slimgo build --help);
+                      with --server URL, on a slimgo serve build service
+  builds list|show ID|watch ID|cancel ID
+                      your builds on a slimgo serve service (slimgo builds --help)
+  serve --config FILE run the build service: a queue in front of a pool of BuildKit nodes (docs/serve.md)
   init [DIR]          write a commented slimgo.yaml from go.mod and the main packages found
   check [DIR]         validate DIR/slimgo.yaml and go.mod exactly as the frontend does (no build);
                       every target is checked, and cgo use with the local Go's go list
@@ -49,6 +55,8 @@ options:
 export function run(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   // build has buildx's flags, parsed on their own.
   if (argv[0] === "build") return buildCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env, cwd: process.cwd() });
+  if (argv[0] === "builds") return buildsCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env });
+  if (argv[0] === "serve") return serveCommand(argv.slice(1), { out, err, env: process.env }).catch((e: unknown) => failed(e, err));
   let parsed;
   try {
     parsed = parseArgs({

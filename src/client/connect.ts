@@ -36,7 +36,8 @@ function direct(address: Address, target: string, tls?: TlsFiles): Connection {
   return { address, client, transportError: () => "", close: () => client.close() };
 }
 
-function readPem(path: string | undefined, flag: string): Buffer | null {
+/** A PEM file named by `flag`, or one line saying why it cannot be read. */
+export function readPem(path: string | undefined, flag: string): Buffer | null {
   if (path === undefined) return null;
   try {
     return readFileSync(path);

@@ -103,6 +103,7 @@ export function serverStream<S extends GenServiceMethods, K extends keyof Stream
   request: MessageInitShape<S[K]["input"]>,
   onMessage: (msg: MessageShape<S[K]["output"]>) => void,
   opts: CallOptions = {},
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const m = methodOf(service, name);
   return new Promise<void>((resolve, reject) => {
@@ -111,7 +112,7 @@ export function serverStream<S extends GenServiceMethods, K extends keyof Stream
       (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(m.input, msg)),
       (buf: Buffer) => fromBinary(m.output, buf),
       create(m.input, request as MessageInitShape<DescMessage>),
-      new Metadata(),
+      metadataOf(headers),
     );
     const cancel = () => call.cancel();
     call.on("data", (msg: MessageShape<S[K]["output"]>) => onMessage(msg));
