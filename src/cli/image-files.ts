@@ -179,7 +179,8 @@ export async function dockerSave(ref: string): Promise<SavedImage> {
   );
   const code = await exited;
   const result = await parsed;
-  if (code !== 0 && !stopped) throw new ImageError(`docker save ${ref} failed: ${stderr.trim() || `exit code ${code}`}`);
+  // docker's own complaint names the cause (no such image) even when the reader, seeing no archive, gave up first.
+  if (code !== 0 && (!stopped || stderr.trim() !== "")) throw new ImageError(`docker save ${ref} failed: ${stderr.trim() || `exit code ${code}`}`);
   if ("error" in result) throw result.error;
   return result.image;
 }
