@@ -16,7 +16,8 @@ let proxy: GoProxy;
 
 before(async () => {
   await requireEngine(FRONTEND);
-  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [fixturePath("plain"), fixturePath("monorepo")]));
+  const fixtures = ["plain", "monorepo", "replace", "workspace/api", "cobra-one-call"].map(fixturePath);
+  proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), fixtures));
 });
 
 after(async () => {
@@ -30,6 +31,10 @@ const CASES: ReadonlyArray<{ fixture: string; spec: string; ok: boolean }> = [
   { fixture: "cgo-in-module", spec: "cgo: true\n", ok: true },
   { fixture: "monorepo", spec: "targets:\n  api: {main: ./cmd/api}\n  worker: {main: ./cmd/worker}\n", ok: true },
   { fixture: "vendored", spec: "", ok: true },
+  { fixture: "replace", spec: "main: ./cmd/app\n", ok: true },
+  { fixture: "workspace", spec: "main: ./api\n", ok: true },
+  { fixture: "selfcheck", spec: "", ok: true },
+  { fixture: "cobra-one-call", spec: "", ok: true },
   { fixture: "plain", spec: "main: ./cmd/plain\nmian: x\n", ok: false },
   { fixture: "plain", spec: "main: ./cmd/plain\nbase: static\nlink: static\n", ok: false },
 ];
