@@ -1,0 +1,75 @@
+/** slimgo.yaml: parseSpec, selectTarget for the default, each and a misspelled target, and the plan of every target. */
+import { parseGoMod } from "../../src/gomod/index.js";
+import { planTargets } from "../../src/plan/index.js";
+import { parseSpec, selectTarget } from "../../src/spec/index.js";
+import { judgeWith } from "../located.js";
+import { mutateText, tokens } from "../mutate.js";
+import type { Rng } from "../prng.js";
+import { findFiles, readTexts } from "../seeds.js";
+import type { Family, LoadTarget } from "../target.js";
+import { SPEC_DICTIONARY, aliasCycle, aliasKey, bigDocument, deepNesting, longNames, manyAliases, nestedAliases, randomSpec, yamlFeatures } from "../gen/spec-gen.js";
+
+const FILE = "slimgo.yaml";
+const GO_MOD = parseGoMod("module example.com/app\n\ngo 1.22\n");
+const OPTIONS = {
+  platforms: [{ os: "linux", architecture: "amd64" }],
+  buildPlatform: { os: "linux", architecture: "amd64" },
+  buildArgs: { VERSION: "1.2.3" },
+  network: "sandbox" as const,
+  noCache: false,
+};
+const utf8 = new TextEncoder();
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** The default target, each of the first few, and a near miss of the first (did-you-mean). */
+function targetChoices(names: readonly string[]): Array<string | undefined> {
+  const first = names[0];
+  return [undefined, ...names.slice(0, 3), ...(first === undefined ? [] : [`${first}x`])];
+}
+
+/** Runs the spec the way `slimgo check` and the frontend do: parse, select, plan. */
+export function runSpec(text: string, judge: (err: unknown) => boolean): void {
+  const parsed = parseSpec(text, FILE);
+  for (const target of targetChoices(parsed.targets.map((t) => t.name))) {
+    try {
+      const spec = selectTarget(parsed, target);
+      const { targetPlans } = planTargets({ spec, goMod: GO_MOD, options: { ...OPTIONS, ...(target === undefined ? {} : { target }) } });
+      targetPlans();
+    } catch (err) {
+      // A located error for one target is the answer for that target; the others still run.
+      if (!judge(err)) throw err;
+    }
+  }
+}
+
+export const load: LoadTarget = ({ root }) => {
+  const seeds = [
+    ...readTexts(root, findFiles(root, ["test/fixtures", "examples"], (n) => n === FILE)),
+    readTexts(root, [FILE])[0] ?? "",
+  ];
+  const dictionary = tokens(SPEC_DICTIONARY);
+  const seedOrRandom = (rng: Rng) => (rng.chance(0.5) ? rng.pick(seeds) : randomSpec(rng));
+  const text = (make: (rng: Rng) => string) => (rng: Rng) => utf8.encode(make(rng));
+  const families: Family[] = [
+    { name: "random", weight: 20, make: text(randomSpec) },
+    { name: "mutate", weight: 40, make: text((rng) => mutateText(rng, seedOrRandom(rng), { dictionary, other: () => seedOrRandom(rng) })) },
+    { name: "alias-cycle", weight: 3, make: text(aliasCycle) },
+    { name: "alias-key", weight: 3, make: text(aliasKey) },
+    { name: "nested-aliases", weight: 2, make: text(nestedAliases) },
+    { name: "many-aliases", weight: 2, make: text(manyAliases) },
+    { name: "long-names", weight: 2, make: text(longNames) },
+    { name: "deep-nesting", weight: 2, make: text(deepNesting) },
+    { name: "big-document", weight: 2, make: text(bigDocument) },
+    { name: "yaml-features", weight: 4, make: text(yamlFeatures) },
+    { name: "mutate-hostile", weight: 4, make: text((rng) => mutateText(rng, rng.pick([aliasCycle, aliasKey, yamlFeatures, randomSpec])(rng), { dictionary })) },
+  ];
+  const judge = judgeWith(["SpecErrors", "GoModError"], (input) => new Map([[FILE, decode(input)]]));
+  return {
+    name: "spec",
+    ext: "yaml",
+    families,
+    shrinkable: true,
+    run: (input) => runSpec(decode(input), (err) => judge(err, input).verdict === "located"),
+    judge,
+  };
+};

@@ -1,0 +1,157 @@
+/**
+ * One campaign worker: loads a target, makes inputs from (seed, target,
+ * index), runs them and reports findings. The main thread watches the slot
+ * to kill it on a hang and reads which input was running when it died.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type FuzzTarget, type LoadTarget } from "./target.js";
+import { InvariantViolation, classify, summarizeError, type Finding, type Judgement, type RunEnd } from "./oracle.js";
+import { rngFor } from "./prng.js";
+import { SLOT, type BatchStats, type FromWorker, type ToWorker, type WorkerConfig } from "./protocol.js";
+import { readFileSync } from "node:fs";
+
+const config = workerData as WorkerConfig;
+const port = parentPort;
+if (port === null) throw new Error("worker.ts runs in a worker thread");
+const slot = new Float64Array(config.slot);
+const post = (m: FromWorker) => port.postMessage(m);
+
+// Deep enough to reach the project's own frame under a library's recursion.
+Error.stackTraceLimit = 60;
+
+const goBinaries = new Map(config.goBinaries.map(([name, path]) => [name, new Uint8Array(readFileSync(path))]));
+const { load } = (await import(config.targetModule)) as { load: LoadTarget };
+const target: FuzzTarget = await load({ root: config.root, goBinaries });
+
+/** The family and bytes of input `index`; `skip` families are not made at all. */
+function generate(index: number, skip?: ReadonlySet<string>): { family: string; bytes: Uint8Array | undefined } {
+  const rng = rngFor(config.seed, target.name, index);
+  const family = rng.weighted(target.families);
+  if (skip?.has(family.name)) return { family: family.name, bytes: undefined };
+  return { family: family.name, bytes: family.make(rng) };
+}
+
+/** The resources alive before any input runs: the port to the main thread. */
+const baseline = process.getActiveResourcesInfo();
+
+function idle(): boolean {
+  const left = [...baseline];
+  for (const r of process.getActiveResourcesInfo()) {
+    const i = left.indexOf(r);
+    if (i < 0) return false;
+    left.splice(i, 1);
+  }
+  return true;
+}
+
+const STALL_POLL_MS = 20;
+
+/** Settles with the promise, or "stalled" once nothing is left that could settle it. */
+function settle(p: Promise<unknown>): Promise<"done" | "stalled"> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let quiet = 0;
+    const check = () => {
+      if (done) return;
+      quiet = idle() ? quiet + 1 : 0;
+      if (quiet >= 2) resolve("stalled");
+      else setTimeout(check, STALL_POLL_MS).unref();
+    };
+    setTimeout(check, STALL_POLL_MS).unref();
+    p.then(
+      () => {
+        done = true;
+        resolve("done");
+      },
+      (err: unknown) => {
+        done = true;
+        reject(err);
+      },
+    );
+  });
+}
+
+/** An error thrown outside any run (a stream's late 'error' event, say) belongs to the input running or just run. */
+const asyncErrors: unknown[] = [];
+process.on("uncaughtException", (err) => void asyncErrors.push(err));
+process.on("unhandledRejection", (err) => void asyncErrors.push(err));
+
+async function runOne(index: number, family: string, bytes: Uint8Array): Promise<{ ms: number; finding: Finding | undefined }> {
+  slot[SLOT.index] = index;
+  slot[SLOT.started] = performance.timeOrigin + performance.now();
+  slot[SLOT.family] = target.families.findIndex((f) => f.name === family);
+  slot[SLOT.running] = 1;
+  const t0 = performance.now();
+  let end: RunEnd;
+  let thrown: { error: unknown } | undefined;
+  let stalled = false;
+  try {
+    const r = target.run(bytes);
+    if (r instanceof Promise) {
+      stalled = (await settle(r)) === "stalled";
+      // Let late stream errors surface while this input is still the one to blame.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    thrown = { error };
+  }
+  const ms = performance.now() - t0;
+  slot[SLOT.running] = 0;
+  if (thrown === undefined && asyncErrors.length > 0) thrown = { error: asyncErrors.shift() };
+  asyncErrors.length = 0;
+  if (stalled) end = { end: "stalled", ms };
+  else if (thrown !== undefined) {
+    const judgement: Judgement = thrown.error instanceof InvariantViolation ? { verdict: "invariant", why: thrown.error.message } : target.judge(thrown.error, bytes);
+    end = judgement.verdict === "located" ? { end: "returned", ms } : { end: "returned", ms, error: summarizeError(thrown.error, config.root), judgement };
+  } else end = { end: "returned", ms };
+  return { ms, finding: classify(target.name, family, end, config.limits) };
+}
+
+const STATS_EVERY_MS = 300;
+const emptyStats = (): BatchStats => ({ ran: 0, skipped: 0, totalMs: 0, maxMs: 0, maxIndex: -1, maxFamily: "", families: {} });
+
+async function runBatch(start: number, end: number, skip: ReadonlySet<string>): Promise<BatchStats> {
+  let stats = emptyStats();
+  let lastPost = performance.now();
+  for (let index = start; index < end; index++) {
+    const { family, bytes } = generate(index, skip);
+    if (bytes === undefined) {
+      stats.skipped++;
+      continue;
+    }
+    const { ms, finding } = await runOne(index, family, bytes);
+    stats.ran++;
+    stats.totalMs += ms;
+    stats.families[family] = (stats.families[family] ?? 0) + 1;
+    if (ms > stats.maxMs) Object.assign(stats, { maxMs: ms, maxIndex: index, maxFamily: family });
+    if (finding) post({ type: "finding", index, finding });
+    if (performance.now() - lastPost > STATS_EVERY_MS) {
+      post({ type: "stats", stats });
+      stats = emptyStats();
+      lastPost = performance.now();
+    }
+  }
+  return stats;
+}
+
+// One message at a time, in order: a batch runs to its end before the next starts.
+let queue = Promise.resolve();
+port.on("message", (m: ToWorker) => {
+  queue = queue.then(async () => {
+    if (m.type === "batch") {
+      post({ type: "batch-done", start: m.start, end: m.end, stats: await runBatch(m.start, m.end, new Set(m.skip)) });
+    } else if (m.type === "generate") {
+      const { family, bytes } = generate(m.index);
+      post({ type: "generated", id: m.id, family, bytes: bytes ?? new Uint8Array(0) });
+    } else {
+      const made = m.bytes === undefined ? generate(m.index ?? 0) : { family: m.family ?? "given", bytes: m.bytes };
+      const { ms, finding } = await runOne(m.index ?? -1, made.family, made.bytes ?? new Uint8Array(0));
+      post({ type: "one", id: m.id, family: made.family, ms, ...(finding ? { finding } : {}) });
+    }
+  }).catch((err: unknown) => {
+    // A generator or judge that throws is a bug of the harness, not a finding.
+    post({ type: "fatal", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    process.exit(1);
+  });
+});
+post({ type: "ready", families: target.families.map((f) => f.name), ext: target.ext, shrinkable: target.shrinkable });
