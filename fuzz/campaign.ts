@@ -169,8 +169,14 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       const range = take(Math.max(1, Math.min(512, Math.round(BATCH_TARGET_MS / perInputMs))));
       if (range === undefined) break;
       const t0 = performance.now();
+      // Inputs of this batch already counted by interim stats, so a death can count the rest.
+      let counted = 0;
+      const interim = (s: BatchStats) => {
+        counted += s.ran + s.skipped;
+        merge(s);
+      };
       try {
-        const stats = await h.runBatch(range[0], range[1], [...skip], { finding: record, stats: merge });
+        const stats = await h.runBatch(range[0], range[1], [...skip], { finding: record, stats: interim });
         merge(stats);
         const n = range[1] - range[0];
         perInputMs = Math.max(0.01, (performance.now() - t0) / Math.max(1, n));
@@ -179,8 +185,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         handles.delete(h);
         base.delete(h);
         const at = err.index ?? range[0];
-        // Inputs since its last stats report are not counted; the one that killed it is.
-        result.ran += 1;
+        // Inputs since its last stats report ran without timings; the one that killed it ran too.
+        result.ran += Math.max(0, at - range[0] - counted) + 1;
         record(at, deathFinding(o.target, err));
         if (at + 1 < range[1]) requeued.unshift([at + 1, range[1]]);
         // Batches that meet a killer input get smaller, so the next death loses less.

@@ -43,7 +43,7 @@ export function keyHash(key: string): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 10);
 }
 
-/** Write the reproducer and a JSON note beside it; returns the reproducer's path relative to root. */
+/** Write the reproducer and a JSON note beside it (<name>.note.json); returns the reproducer's path relative to root. */
 export function saveReproducer(root: string, dir: string, d: Distinct, ext: string, bytes: Uint8Array, seed: string): string {
   mkdirSync(dir, { recursive: true });
   const base = `${d.target}-${d.kind}-${keyHash(d.key)}`;
@@ -66,7 +66,7 @@ export function saveReproducer(root: string, dir: string, d: Distinct, ext: stri
     ...(f.error ? { error: { name: f.error.name, message: f.error.message, ...(f.error.code ? { code: f.error.code } : {}), frames: f.error.frames.slice(0, 12) } } : {}),
     replay: `node --import tsx fuzz/run.ts --replay ${relative(root, file)}`,
   };
-  writeFileSync(join(dir, `${base}.json`), `${JSON.stringify(note, null, 2)}\n`);
+  writeFileSync(join(dir, `${base}.note.json`), `${JSON.stringify(note, null, 2)}\n`);
   return relative(root, file);
 }
 

@@ -32,6 +32,13 @@ export interface ErrorSummary {
   readonly code?: string;
   /** Frames as "fn (file:line)", files relative to the repository. */
   readonly frames: readonly string[];
+  /** Where the bug is when it is not the first frame (set by a target through `blame`). */
+  readonly blame?: string;
+}
+
+/** Mark an error with where its bug is, when that is not where it was thrown. */
+export function blame<E extends Error>(err: E, where: string): E {
+  return Object.assign(err, { fuzzBlame: where });
 }
 
 /** A target's verdict on an error its code threw. */
@@ -49,7 +56,7 @@ export class InvariantViolation extends Error {
 /** How one input's run ended. */
 export type RunEnd =
   | { readonly end: "returned"; readonly ms: number; readonly error?: ErrorSummary; readonly judgement?: Judgement }
-  | { readonly end: "stalled"; readonly ms: number }
+  | { readonly end: "stalled"; readonly ms: number; readonly waitingFor?: string }
   | { readonly end: "killed"; readonly reason: "hang" | "oom" | "memory"; readonly ms?: number; readonly mb?: number; readonly frames?: readonly string[] };
 
 export interface Limits {
@@ -79,12 +86,13 @@ const MAX_MESSAGE = 4000;
 /** The parts of a thrown value worth keeping; `root` is stripped from file paths. */
 export function summarizeError(err: unknown, root: string): ErrorSummary {
   if (!(err instanceof Error)) return { name: typeof err, message: clip(String(err)), frames: [] };
-  const code = (err as { code?: unknown }).code;
+  const { code, fuzzBlame } = err as { code?: unknown; fuzzBlame?: unknown };
   return {
     name: err.name || err.constructor.name,
     message: clip(err.message),
     ...(typeof code === "string" ? { code } : {}),
     frames: frames(err.stack ?? "", root),
+    ...(typeof fuzzBlame === "string" ? { blame: fuzzBlame } : {}),
   };
 }
 
@@ -110,7 +118,7 @@ export function frames(stack: string, root: string): string[] {
 
 /** The frame a bug is reported at: the first in the project's own code, else the first at all. */
 export function blameFrame(e: ErrorSummary): string {
-  return e.frames.find((f) => /\((src|bin)\//.test(f)) ?? e.frames.find((f) => !f.includes("(node:")) ?? e.frames[0] ?? "no stack";
+  return e.blame ?? e.frames.find((f) => /\((src|bin)\//.test(f)) ?? e.frames.find((f) => !f.includes("(node:")) ?? e.frames[0] ?? "no stack";
 }
 
 export function errorClass(e: ErrorSummary): string {
@@ -145,7 +153,8 @@ export function classify(target: string, family: string, run: RunEnd, limits: Li
     };
   }
   if (run.end === "stalled") {
-    return { ...base, kind: "stall", key: `${target}|stall|${family}`, summary: "stall: waits for a reply that never comes, with nothing left to run", ms: run.ms };
+    const what = run.waitingFor ?? "waits for something that never comes";
+    return { ...base, kind: "stall", key: `${target}|stall|${run.waitingFor ?? family}`, summary: `stall: ${what}, with nothing left to run`, ms: run.ms };
   }
   const { error, judgement } = run;
   if (error !== undefined && judgement !== undefined && judgement.verdict !== "located") {

@@ -1,4 +1,5 @@
 /** Messages between the campaign (main thread) and its workers. */
+import type { ResourceLimits } from "node:worker_threads";
 import type { Finding, Limits } from "./oracle.js";
 
 export interface WorkerConfig {
@@ -42,3 +43,19 @@ export type FromWorker =
   | { readonly type: "one"; readonly id: number; readonly family: string; readonly ms: number; readonly finding?: Finding }
   | { readonly type: "generated"; readonly id: number; readonly family: string; readonly bytes: Uint8Array }
   | { readonly type: "fatal"; readonly message: string };
+
+/** To the host process (host.mjs) that holds one worker thread. */
+export type ToHost =
+  | { readonly type: "start"; readonly config: Omit<WorkerConfig, "slot" | "entry">; readonly resourceLimits: ResourceLimits }
+  | { readonly type: "to-worker"; readonly message: ToWorker }
+  /** Pause the worker where it is and report its stack (a hang is about to be killed). */
+  | { readonly type: "sample" };
+
+/** From the host process. */
+export type FromHost =
+  | { readonly type: "from-worker"; readonly message: FromWorker }
+  /** What the worker is running, sent whenever it changes (checked every RELAY_MS). */
+  | { readonly type: "slot"; readonly running: boolean; readonly index: number; readonly family: number; readonly started: number }
+  | { readonly type: "worker-exit"; readonly code: number; readonly oom: boolean; readonly detail: string }
+  /** The stack of the input the worker was running when paused. */
+  | { readonly type: "sample"; readonly stack: string | undefined; readonly index: number };

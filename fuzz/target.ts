@@ -21,6 +21,10 @@ export interface FuzzTarget {
   judge(err: unknown, input: Uint8Array): Judgement;
   /** Reproducers may be shrunk by deleting bytes (false for structured inputs). */
   readonly shrinkable: boolean;
+  /** What a stalled run was waiting for (a reply that never came), for its key. */
+  describeStall?(): string | undefined;
+  /** A self-contained copy of an input, for saving: references to seeds replaced by their bytes. */
+  materialize?(input: Uint8Array): Uint8Array;
 }
 
 /** Where a target finds its seeds. */

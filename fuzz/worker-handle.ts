@@ -1,5 +1,5 @@
 /**
- * A campaign worker seen from the main process: a child process (host.ts)
+ * A campaign worker seen from the main process: a child process (host.mjs)
  * holding one worker thread. Requests are promises; a watchdog kills it when
  * one input runs past the hang limit; when it dies, the last slot it relayed
  * says which input it was running.
@@ -7,9 +7,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { ResourceLimits } from "node:worker_threads";
-import type { FromHost, ToHost } from "./host.js";
 import { type Finding, frames } from "./oracle.js";
-import type { BatchStats, FromWorker, ToWorker, WorkerConfig } from "./protocol.js";
+import type { BatchStats, FromHost, FromWorker, ToHost, ToWorker, WorkerConfig } from "./protocol.js";
 
 export type DeathReason = "hang" | "oom" | "memory" | "exit";
 
@@ -51,7 +50,7 @@ interface Pending {
   reject(e: Error): void;
 }
 
-const HOST = new URL("./host.ts", import.meta.url);
+const HOST = new URL("./host.mjs", import.meta.url);
 const WATCH_MS = 50;
 const PAGE = 4096;
 const SAMPLE_WAIT_MS = 1500;
@@ -75,7 +74,7 @@ export class WorkerHandle {
 
   constructor(private readonly opts: HandleOptions) {
     this.child = fork(HOST, [], {
-      execArgv: ["--import", "tsx"],
+      execArgv: [],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });

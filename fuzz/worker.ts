@@ -31,10 +31,8 @@ function generate(index: number, skip?: ReadonlySet<string>): { family: string; 
   return { family: family.name, bytes: family.make(rng) };
 }
 
-/** The resources alive before any input runs: the port to the main thread. */
-const baseline = process.getActiveResourcesInfo();
-
-function idle(): boolean {
+/** Nothing is alive that was not alive before the input started (the port to the main thread, say). */
+function idle(baseline: readonly string[]): boolean {
   const left = [...baseline];
   for (const r of process.getActiveResourcesInfo()) {
     const i = left.indexOf(r);
@@ -47,13 +45,13 @@ function idle(): boolean {
 const STALL_POLL_MS = 20;
 
 /** Settles with the promise, or "stalled" once nothing is left that could settle it. */
-function settle(p: Promise<unknown>): Promise<"done" | "stalled"> {
+function settle(p: Promise<unknown>, baseline: readonly string[]): Promise<"done" | "stalled"> {
   return new Promise((resolve, reject) => {
     let done = false;
     let quiet = 0;
     const check = () => {
       if (done) return;
-      quiet = idle() ? quiet + 1 : 0;
+      quiet = idle(baseline) ? quiet + 1 : 0;
       if (quiet >= 2) resolve("stalled");
       else setTimeout(check, STALL_POLL_MS).unref();
     };
@@ -81,6 +79,7 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
   slot[SLOT.started] = performance.timeOrigin + performance.now();
   slot[SLOT.family] = target.families.findIndex((f) => f.name === family);
   slot[SLOT.running] = 1;
+  const baseline = process.getActiveResourcesInfo();
   const t0 = performance.now();
   let end: RunEnd;
   let thrown: { error: unknown } | undefined;
@@ -88,7 +87,7 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
   try {
     const r = target.run(bytes);
     if (r instanceof Promise) {
-      stalled = (await settle(r)) === "stalled";
+      stalled = (await settle(r, baseline)) === "stalled";
       // Let late stream errors surface while this input is still the one to blame.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -99,7 +98,10 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
   slot[SLOT.running] = 0;
   if (thrown === undefined && asyncErrors.length > 0) thrown = { error: asyncErrors.shift() };
   asyncErrors.length = 0;
-  if (stalled) end = { end: "stalled", ms };
+  if (stalled) {
+    const waitingFor = target.describeStall?.();
+    end = waitingFor === undefined ? { end: "stalled", ms } : { end: "stalled", ms, waitingFor };
+  }
   else if (thrown !== undefined) {
     const judgement: Judgement = thrown.error instanceof InvariantViolation ? { verdict: "invariant", why: thrown.error.message } : target.judge(thrown.error, bytes);
     end = judgement.verdict === "located" ? { end: "returned", ms } : { end: "returned", ms, error: summarizeError(thrown.error, config.root), judgement };
@@ -141,8 +143,8 @@ port.on("message", (m: ToWorker) => {
     if (m.type === "batch") {
       post({ type: "batch-done", start: m.start, end: m.end, stats: await runBatch(m.start, m.end, new Set(m.skip)) });
     } else if (m.type === "generate") {
-      const { family, bytes } = generate(m.index);
-      post({ type: "generated", id: m.id, family, bytes: bytes ?? new Uint8Array(0) });
+      const { family, bytes = new Uint8Array(0) } = generate(m.index);
+      post({ type: "generated", id: m.id, family, bytes: target.materialize?.(bytes) ?? bytes });
     } else {
       const made = m.bytes === undefined ? generate(m.index ?? 0) : { family: m.family ?? "given", bytes: m.bytes };
       const { ms, finding } = await runOne(m.index ?? -1, made.family, made.bytes ?? new Uint8Array(0));

@@ -22,9 +22,9 @@ const PACKAGES = ["main", "runtime", "internal/cpu", "example.com/app/internal/x
 const FUNC_FORMS = ["F", "(*T).M", "F.func1", "F[...]", "F[go.shape.int]", "init", "T.String"];
 const ODD_NAMES = ["go:buildinfo", "type:.eq.main.T", "go:itab.*os.File,io.Writer", "$f64.3ff0000000000000", "_rt0_amd64_linux", "x_cgo_init", "", ".", "a.", "[", "memeqbody", "type:*[8]internal/cpu.option"];
 
-/** A Go-like binary: code, function table, build info, maybe symbols and a dynamic section. */
-export function goLikeElf(rng: Rng): Uint8Array {
-  const m = rng.pick(MACHINES);
+/** A Go-like binary: code, function table, build info, maybe symbols and a dynamic section; for `goarch` when given. */
+export function goLikeElf(rng: Rng, goarch?: string): Uint8Array {
+  const m = MACHINES.find((x) => x.goarch === goarch) ?? rng.pick(MACHINES);
   const ptrSize = m.class === 64 ? 8 : 4;
   const names: string[] = [];
   const funcs: PclnFunc[] = [];
