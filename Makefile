@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit compat golden-llb bench clean
+.PHONY: all deps gen check-gen docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote buildkit compat golden-llb bench fuzz fuzz-ci clean
 
 all: typecheck test-unit
 
@@ -72,6 +72,15 @@ golden-llb:
 # Side-by-side build benchmark of the frontend image $(IMAGE); writes bench/results.{md,json,png}.
 bench: deps image
 	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --runs 3
+
+# In-process fuzzing of the parsers, the ELF and image readers and the gateway replies (fuzz/README.md):
+# 10^6 inputs per target, a summary in fuzz/results.json, reproducers in fuzz/findings/. Prints its time.
+fuzz:
+	node --import tsx fuzz/run.ts --inputs 1000000 --json fuzz/results.json
+
+# The short run for CI: fixed seed, about 2-3 minutes on 2 cores, non-zero exit on any finding.
+fuzz-ci:
+	node --import tsx fuzz/run.ts --ci
 
 clean:
 	rm -rf dist .cache

@@ -19,13 +19,17 @@ export interface Args {
   readonly findings: string;
   readonly minimize: boolean;
   readonly replay: string | undefined;
+  /** Costly findings (slow, hang, stall, oom, memory) per family after which it is no longer fed. */
+  readonly familyBudget: number;
+  /** Resource findings run again alone, per target at most. */
+  readonly confirmations: number;
   /** Only these input families (all when empty). */
   readonly families: readonly string[];
 }
 
 /** CI: fixed seed, a fixed number of inputs per target and a time cap, about 2–3 minutes on 2 cores in all. */
-export const CI_INPUTS: Readonly<Record<string, number>> = { spec: 20000, gomod: 30000, gowork: 30000, elf: 8000, image: 3000, gateway: 1500 };
-const CI_SECONDS = 25;
+export const CI_INPUTS: Readonly<Record<string, number>> = { spec: 20000, gomod: 20000, gowork: 20000, elf: 6000, image: 1500, gateway: 1500 };
+const CI_SECONDS = 20;
 
 export const USAGE = `usage: node --import tsx fuzz/run.ts [--target NAME[,NAME]] [--seed S] [--inputs N] [--seconds S]
                      [--workers N] [--hang-ms MS] [--slow-ms MS] [--memory-mb MB] [--json FILE]
@@ -63,7 +67,7 @@ export function parseArgs(argv: readonly string[]): Args {
     inputs: Math.floor(num("--inputs", ci ? 0 : 1_000_000)),
     seconds: num("--seconds", ci ? CI_SECONDS : Number.POSITIVE_INFINITY),
     workers: Math.floor(num("--workers", Math.min(2, availableParallelism()))),
-    hangMs: num("--hang-ms", ci ? 5000 : 10_000),
+    hangMs: num("--hang-ms", ci ? 3000 : 10_000),
     slowMs: num("--slow-ms", 1000),
     memoryMb: num("--memory-mb", 256),
     ci,
@@ -71,6 +75,8 @@ export function parseArgs(argv: readonly string[]): Args {
     findings: flags.get("--findings") ?? "fuzz/findings",
     minimize: !bools.has("--no-minimize"),
     replay: flags.get("--replay"),
+    familyBudget: ci ? 1 : 3,
+    confirmations: ci ? 6 : 12,
     families: (flags.get("--family") ?? "").split(",").filter(Boolean),
   };
 }

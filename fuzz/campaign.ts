@@ -56,7 +56,6 @@ const MiB = 1 << 20;
 /** Hits kept per finding key; the rest are only counted. */
 const KEEP_PER_KEY = 20;
 const BATCH_TARGET_MS = 250;
-const SLACK_MB = 64;
 
 /** The finding a worker's death amounts to. */
 export function deathFinding(target: string, d: WorkerDeath): Finding {
@@ -121,26 +120,23 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   };
 
   const handles = new Set<WorkerHandle>();
-  /** Each worker's RSS once its target is loaded. */
-  const base = new Map<WorkerHandle, number>();
   const spawn = async () => {
     const h = new WorkerHandle({ config: o.config, resourceLimits: o.resourceLimits, hangMs: o.hangMs });
     handles.add(h);
     await h.ready;
-    base.set(h, h.rss());
     return h;
   };
 
-  // Memory: each worker is a process of its own; one that grows past the limit makes its input a suspect,
-  // confirmed later in a fresh worker. Young garbage of earlier inputs gets some slack here.
+  // Memory: each worker is a process of its own; one that grows past the limit while an input runs makes
+  // that input a suspect, confirmed later in a fresh worker.
   const sampler = setInterval(() => {
     for (const h of handles) {
       const rss = h.rss();
       if (rss === 0) continue;
       result.peakRssMb = Math.max(result.peakRssMb, Math.round(rss / MiB));
-      const grown = (rss - (base.get(h) ?? rss)) / MiB;
+      const grown = h.growth() / MiB;
       const cur = h.current();
-      if (!cur.running || grown <= o.limits.memoryMb + SLACK_MB) continue;
+      if (!cur.running || grown <= o.limits.memoryMb) continue;
       if (!result.memorySuspects.some((s) => s.index === cur.index)) result.memorySuspects.push({ index: cur.index, family: cur.family });
       if (grown > o.hardMemoryMb) h.kill("memory");
     }
@@ -183,7 +179,6 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       } catch (err) {
         if (!(err instanceof WorkerDeath)) throw err;
         handles.delete(h);
-        base.delete(h);
         const at = err.index ?? range[0];
         // Inputs since its last stats report ran without timings; the one that killed it ran too.
         result.ran += Math.max(0, at - range[0] - counted) + 1;

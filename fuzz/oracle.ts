@@ -48,9 +48,15 @@ export type Judgement =
   | { readonly verdict: "bad-error"; readonly why: string }
   | { readonly verdict: "invariant"; readonly why: string };
 
-/** Thrown by a target when a property it checks does not hold. */
+/** Thrown by a target when a property it checks does not hold; `property` names it (the key), `detail` says how this input broke it. */
 export class InvariantViolation extends Error {
   override name = "InvariantViolation";
+  constructor(
+    readonly property: string,
+    detail?: string,
+  ) {
+    super(detail === undefined ? property : `${property}: ${detail}`);
+  }
 }
 
 /** How one input's run ended. */
@@ -60,7 +66,7 @@ export type RunEnd =
   | { readonly end: "killed"; readonly reason: "hang" | "oom" | "memory"; readonly ms?: number; readonly mb?: number; readonly frames?: readonly string[] };
 
 export interface Limits {
-  /** An input that finishes after this many milliseconds is slow. */
+  /** An input that takes more than this many milliseconds of CPU is slow. */
   readonly slowMs: number;
   /** The growth, in MiB, above which an input is a memory finding. */
   readonly memoryMb: number;
@@ -139,7 +145,7 @@ function firstLine(s: string, max = 160): string {
 export function classify(target: string, family: string, run: RunEnd, limits: Limits = DEFAULT_LIMITS): Finding | undefined {
   const base = { target, family };
   if (run.end === "killed") {
-    const what = run.reason === "hang" ? `still running after ${Math.round((run.ms ?? 0) / 1000)} s` : run.reason === "oom" ? "worker heap limit reached" : `grew by ${run.mb ?? "?"} MiB`;
+    const what = run.reason === "hang" ? `still running after ${Math.round((run.ms ?? 0) / 1000)} s of CPU` : run.reason === "oom" ? "worker heap limit reached" : `grew by ${run.mb ?? "?"} MiB`;
     // A hang stopped by the debugger says where it was; that, not the family, is the bug.
     const at = run.frames !== undefined && run.frames.length > 0 ? blameFrame({ name: "", message: "", frames: run.frames }) : undefined;
     return {
@@ -174,13 +180,13 @@ export function classify(target: string, family: string, run: RunEnd, limits: Li
       ...base,
       kind,
       key: kind === "invariant" ? `${target}|invariant|${shape(judgement.why)}` : `${target}|bad-error|${errorClass(error)}|${shape(judgement.why)}`,
-      summary: `${kind}: ${firstLine(judgement.why)}${kind === "bad-error" ? ` (${errorClass(error)}: ${firstLine(error.message, 80)})` : ""}`,
+      summary: kind === "invariant" ? `invariant: ${firstLine(error.message, 200)}` : `bad-error: ${firstLine(judgement.why)} (${errorClass(error)}: ${firstLine(error.message, 80)})`,
       error,
       ms: run.ms,
     };
   }
   if (run.ms > limits.slowMs) {
-    return { ...base, kind: "slow", key: `${target}|slow|${family}`, summary: `slow: ${Math.round(run.ms)} ms`, ms: run.ms };
+    return { ...base, kind: "slow", key: `${target}|slow|${family}`, summary: `slow: ${Math.round(run.ms)} ms of CPU`, ms: run.ms };
   }
   return undefined;
 }

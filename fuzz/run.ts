@@ -21,8 +21,6 @@ const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb:
 const RESOURCE_KINDS: ReadonlySet<FindingKind> = new Set(["slow", "hang", "stall", "oom", "memory"]);
 /** Kinds a busy machine can produce by itself, so they are run again alone before they count; a hang is far past the slow limit. */
 const CONFIRM_KINDS: ReadonlySet<FindingKind> = new Set(["slow", "oom", "memory"]);
-/** Confirmations per target at most: each starts a fresh worker. */
-const MAX_CONFIRM = 12;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function moduleUrl(target: string): string {
@@ -42,22 +40,23 @@ function soloOptions(args: Args, target: string, bins: ReadonlyArray<[string, st
 }
 
 /** Run each resource finding again alone; keep those that happen again, under the kind they show alone. */
-async function confirm(solo: Solo, distinct: readonly Distinct[], suspects: ReadonlyArray<{ index: number; family: string }>): Promise<{ hits: Hit[]; unconfirmed: number }> {
+async function confirm(solo: Solo, distinct: readonly Distinct[], suspects: ReadonlyArray<{ index: number; family: string }>, budget: number): Promise<{ hits: Hit[]; unconfirmed: number }> {
   const hits: Hit[] = [];
   let unconfirmed = 0;
-  let budget = MAX_CONFIRM;
   const perFamily = new Map<string, number>();
   const candidates = [
-    ...distinct.filter((d) => CONFIRM_KINDS.has(d.kind)).map((d) => ({ index: d.first.index, family: d.first.finding.family, hits: d.hits })),
-    ...suspects.map((s) => ({ ...s, hits: 1 })),
+    ...distinct.filter((d) => CONFIRM_KINDS.has(d.kind)).map((d) => ({ index: d.first.index, family: d.first.finding.family, kind: d.kind, hits: d.hits })),
+    ...suspects.map((s) => ({ ...s, kind: "memory" as FindingKind, hits: 1 })),
   ];
   for (const c of candidates) {
     const seen = perFamily.get(c.family) ?? 0;
     if (budget <= 0 || seen >= 2) continue;
     perFamily.set(c.family, seen + 1);
     budget--;
-    let again = await solo.run({ index: c.index }, true);
-    if (again.finding === undefined) again = await solo.run({ index: c.index }, true);
+    // Memory is measured in a fresh worker, whose heap holds nothing of earlier inputs; time needs none.
+    const fresh = c.kind !== "slow";
+    let again = await solo.run({ index: c.index }, fresh);
+    if (again.finding === undefined) again = await solo.run({ index: c.index }, fresh);
     if (again.finding === undefined || !RESOURCE_KINDS.has(again.finding.kind)) {
       unconfirmed++;
       if (again.finding !== undefined) hits.push({ index: c.index, finding: again.finding });
@@ -82,7 +81,7 @@ async function fuzzTarget(args: Args, target: string, bins: ReadonlyArray<[strin
     limits,
     hangMs: args.hangMs,
     resourceLimits: RESOURCE_LIMITS,
-    familyBudget: 3,
+    familyBudget: args.familyBudget,
     hardMemoryMb: 3072,
     progress: say,
     families: args.families,
@@ -90,7 +89,7 @@ async function fuzzTarget(args: Args, target: string, bins: ReadonlyArray<[strin
   const solo = new Solo(opts);
   try {
     const first = groupHits(result.hits);
-    const confirmed = await confirm(solo, first, result.memorySuspects);
+    const confirmed = await confirm(solo, first, result.memorySuspects, args.confirmations);
     const distinct = groupHits([...result.hits.filter((h) => !CONFIRM_KINDS.has(h.finding.kind)), ...confirmed.hits]);
     const { ext, shrinkable } = await solo.info();
     for (const d of distinct) {

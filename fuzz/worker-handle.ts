@@ -54,6 +54,9 @@ const HOST = new URL("./host.mjs", import.meta.url);
 const WATCH_MS = 50;
 const PAGE = 4096;
 const SAMPLE_WAIT_MS = 1500;
+const WALL_FACTOR = 4;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
 
 export class WorkerHandle {
   private readonly child: ChildProcess;
@@ -66,6 +69,9 @@ export class WorkerHandle {
   private dead = false;
   private nextId = 0;
   private slot = { running: false, index: -1, family: -1, started: 0 };
+  /** The host's CPU time (ms) and resident memory (bytes) when the running input started. */
+  private cpuAtStart = 0;
+  private rssAtStart = 0;
   private hungFrames: readonly string[] = [];
   /** What it was running when it was killed: the input may finish while the kill is on its way. */
   private killedWhile: ReturnType<WorkerHandle["current"]> | undefined;
@@ -91,9 +97,11 @@ export class WorkerHandle {
       this.died();
     });
     this.send({ type: "start", config: opts.config, resourceLimits: opts.resourceLimits });
+    // A hang is an input that used the hang limit in CPU time; on a busy machine wall time runs longer,
+    // so it only counts at several times the limit (an input waiting on nothing is a stall, seen by the worker).
     this.watchdog = setInterval(() => {
       const cur = this.current();
-      if (cur.running && cur.elapsedMs > this.opts.hangMs) this.kill("hang");
+      if (cur.running && (cur.elapsedMs > this.opts.hangMs || cur.wallMs > WALL_FACTOR * this.opts.hangMs)) this.kill("hang");
     }, WATCH_MS);
     this.watchdog.unref();
   }
@@ -104,6 +112,10 @@ export class WorkerHandle {
 
   private receive(m: FromHost): void {
     if (m.type === "slot") {
+      if (m.running && (!this.slot.running || m.index !== this.slot.index)) {
+        this.cpuAtStart = this.cpuMs();
+        this.rssAtStart = this.rss();
+      }
       this.slot = m;
       return;
     }
@@ -150,14 +162,28 @@ export class WorkerHandle {
     this.fail(new WorkerDeath(this.killedFor ?? "exit", cur.running ? cur.index : undefined, cur.family, cur.elapsedMs, this.detail, this.hungFrames));
   }
 
-  /** What the worker is running, as last relayed (at most a few tens of milliseconds old). */
-  current(): { running: boolean; index: number; family: string; elapsedMs: number } {
+  /** What the worker is running, as last relayed (at most a few tens of milliseconds old); elapsedMs is CPU time. */
+  current(): { running: boolean; index: number; family: string; elapsedMs: number; wallMs: number } {
+    const running = this.slot.running;
     return {
-      running: this.slot.running,
+      running,
       index: this.slot.index,
       family: this.families[this.slot.family] ?? "?",
-      elapsedMs: this.slot.running ? Date.now() - this.slot.started : 0,
+      elapsedMs: running ? Math.max(0, this.cpuMs() - this.cpuAtStart) : 0,
+      wallMs: running ? Date.now() - this.slot.started : 0,
     };
+  }
+
+  /** CPU time of the worker's process (utime + stime), in ms. */
+  private cpuMs(): number {
+    if (this.dead || this.child.pid === undefined) return this.cpuAtStart;
+    try {
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+    } catch {
+      return this.cpuAtStart;
+    }
   }
 
   /** Resident memory of the worker's process, in bytes (0 once it is gone). */
@@ -168,6 +194,11 @@ export class WorkerHandle {
     } catch {
       return 0;
     }
+  }
+
+  /** How much the process grew since the running input started, in bytes. */
+  growth(): number {
+    return this.slot.running ? Math.max(0, this.rss() - this.rssAtStart) : 0;
   }
 
   get alive(): boolean {

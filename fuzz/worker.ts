@@ -80,7 +80,8 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
   slot[SLOT.family] = target.families.findIndex((f) => f.name === family);
   slot[SLOT.running] = 1;
   const baseline = process.getActiveResourcesInfo();
-  const t0 = performance.now();
+  // CPU time, not wall time, is what an input costs: the machine may be shared and busy.
+  const cpu0 = process.cpuUsage();
   let end: RunEnd;
   let thrown: { error: unknown } | undefined;
   let stalled = false;
@@ -94,7 +95,8 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
   } catch (error) {
     thrown = { error };
   }
-  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const ms = (cpu.user + cpu.system) / 1000;
   slot[SLOT.running] = 0;
   if (thrown === undefined && asyncErrors.length > 0) thrown = { error: asyncErrors.shift() };
   asyncErrors.length = 0;
@@ -103,7 +105,7 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
     end = waitingFor === undefined ? { end: "stalled", ms } : { end: "stalled", ms, waitingFor };
   }
   else if (thrown !== undefined) {
-    const judgement: Judgement = thrown.error instanceof InvariantViolation ? { verdict: "invariant", why: thrown.error.message } : target.judge(thrown.error, bytes);
+    const judgement: Judgement = thrown.error instanceof InvariantViolation ? { verdict: "invariant", why: thrown.error.property } : target.judge(thrown.error, bytes);
     end = judgement.verdict === "located" ? { end: "returned", ms } : { end: "returned", ms, error: summarizeError(thrown.error, config.root), judgement };
   } else end = { end: "returned", ms };
   return { ms, finding: classify(target.name, family, end, config.limits) };

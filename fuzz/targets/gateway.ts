@@ -48,14 +48,14 @@ function internalError(lines: readonly string[], message: string): Error {
 }
 
 /** Where a planted credential shows up: log lines at info and above, the Return's message or metadata. */
-function leaks(secret: string, lines: readonly string[], ret: ReturnRequest): string | undefined {
+function leak(secret: string, lines: readonly string[], ret: ReturnRequest): InvariantViolation | undefined {
   for (const line of lines) {
     if (!line.includes(secret)) continue;
     const entry = JSON.parse(line) as { level?: number; msg?: string };
-    if ((entry.level ?? 0) >= INFO) return `a build arg's credentials are in the frontend's log at level ${entry.level} ("${entry.msg ?? ""}")`;
+    if ((entry.level ?? 0) >= INFO) return new InvariantViolation("a build arg's credentials stay out of the frontend's log", `in the entry "${entry.msg ?? ""}" at level ${entry.level}`);
   }
-  if (ret.error?.message.includes(secret)) return "a build arg's credentials are in the Return's error message";
-  for (const [k, v] of Object.entries(ret.result?.metadata ?? {})) if (decode(v).includes(secret)) return `a build arg's credentials are in the result's ${k}`;
+  if (ret.error?.message.includes(secret)) return new InvariantViolation("a build arg's credentials stay out of the Return", "in the error message");
+  for (const [k, v] of Object.entries(ret.result?.metadata ?? {})) if (decode(v).includes(secret)) return new InvariantViolation("a build arg's credentials stay out of the Return", `in the result's ${k}`);
   return undefined;
 }
 
@@ -127,10 +127,10 @@ export const load: LoadTarget = ({ root, goBinaries }) => {
       const log = pino({ level: "debug", base: null }, { write: (line: string) => void lines.push(line) });
       await runFrontend(inProc.gw, env, log);
       const ret = returns[0];
-      if (returns.length !== 1 || ret === undefined) throw new InvariantViolation(`the frontend sent ${returns.length} Returns, not one`);
+      if (returns.length !== 1 || ret === undefined) throw new InvariantViolation("the frontend sends exactly one Return", `it sent ${returns.length}`);
       if (ret.error?.code === UNKNOWN && ret.error.message.startsWith("slimgo: internal error")) throw internalError(lines, ret.error.message);
-      const leak = s.secret === undefined ? undefined : leaks(s.secret, lines, ret);
-      if (leak !== undefined) throw new InvariantViolation(leak);
+      const leaked = s.secret === undefined ? undefined : leak(s.secret, lines, ret);
+      if (leaked !== undefined) throw leaked;
     },
   };
 };

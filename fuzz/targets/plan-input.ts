@@ -39,9 +39,9 @@ export function leavesContext(path: string): boolean {
 export function checkPlanPaths(plan: Plan): void {
   for (const e of plan.externalReplaces ?? []) {
     const hit = collidesWithSystem(e.mountPath);
-    if (hit !== undefined) throw new InvariantViolation(`replace target mounted at ${e.mountPath}, over ${hit} of the Go steps or the builder`);
+    if (hit !== undefined) throw new InvariantViolation("a replace target is mounted over a directory of the Go steps or the builder", `${e.mountPath} covers ${hit}`);
   }
   for (const f of plan.workspaceFiles ?? []) {
-    if (leavesContext(f)) throw new InvariantViolation(`the download step includes ${f}, outside the build context`);
+    if (leavesContext(f)) throw new InvariantViolation("the download step includes a file outside the build context", f);
   }
 }

@@ -52,9 +52,11 @@ test("the project's own error is a bad-error when it points past the file or is 
 });
 
 test("an invariant violation is its own kind, keyed by its shape", () => {
-  const f = classify("gateway", "clean", { end: "returned", ms: 1, error: summarizeError(new InvariantViolation("sent 2 Returns"), ROOT), judgement: { verdict: "invariant", why: "sent 2 Returns" } });
+  const err = new InvariantViolation("the frontend sends exactly one Return", "it sent 2");
+  const f = classify("gateway", "clean", { end: "returned", ms: 1, error: summarizeError(err, ROOT), judgement: { verdict: "invariant", why: err.property } });
   assert.equal(f?.kind, "invariant");
-  assert.equal(f?.key, "gateway|invariant|sent N Returns");
+  assert.equal(f?.key, "gateway|invariant|the frontend sends exactly one Return");
+  assert.equal(f?.summary, "invariant: the frontend sends exactly one Return: it sent 2");
 });
 
 test("slow, hung, stalled and out-of-memory inputs are findings; a quick clean run is not", () => {
