@@ -19,7 +19,7 @@ export interface CampaignOptions {
   readonly limits: Limits;
   readonly hangMs: number;
   readonly resourceLimits: ResourceLimits;
-  /** Costly findings (slow, hang, stall, oom, memory) of one family after which the family is no longer fed: each costs up to the hang limit. */
+  /** Costly findings (slow, hang, oom, memory) of one family after which the family is no longer fed: each costs up to the hang limit. */
   readonly familyBudget: number;
   /** Growth of the whole process, in MiB, at which every running input is stopped. */
   readonly hardMemoryMb: number;
@@ -51,7 +51,8 @@ export interface CampaignResult {
   stoppedBy: "inputs" | "seconds";
 }
 
-const COSTLY: ReadonlySet<FindingKind> = new Set(["slow", "hang", "stall", "oom", "memory"]);
+/** Findings that cost up to the hang limit each; a stall is seen within a few hundred milliseconds. */
+const COSTLY: ReadonlySet<FindingKind> = new Set(["slow", "hang", "oom", "memory"]);
 const MiB = 1 << 20;
 /** Hits kept per finding key; the rest are only counted. */
 const KEEP_PER_KEY = 20;
@@ -60,7 +61,7 @@ const BATCH_TARGET_MS = 250;
 /** The finding a worker's death amounts to. */
 export function deathFinding(target: string, d: WorkerDeath): Finding {
   const reason: Exclude<DeathReason, "exit"> | undefined = d.reason === "exit" ? undefined : d.reason;
-  if (reason !== undefined) return classify(target, d.family, { end: "killed", reason, ms: d.ms, frames: d.frames }) as Finding;
+  if (reason !== undefined) return classify(target, d.family, { end: "killed", reason, ms: d.ms, wallMs: d.wallMs, frames: d.frames }) as Finding;
   const error = { name: "WorkerExit", message: d.detail, frames: [] };
   return classify(target, d.family, { end: "returned", ms: d.ms, error, judgement: { verdict: "foreign" } }) as Finding;
 }
@@ -165,10 +166,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       const range = take(Math.max(1, Math.min(512, Math.round(BATCH_TARGET_MS / perInputMs))));
       if (range === undefined) break;
       const t0 = performance.now();
-      // Inputs of this batch already counted by interim stats, so a death can count the rest.
-      let counted = 0;
+      // Inputs before the checkpoint were counted and their findings received; a death loses only those after it.
+      let checkpoint = range[0];
       const interim = (s: BatchStats) => {
-        counted += s.ran + s.skipped;
+        checkpoint = s.next;
         merge(s);
       };
       try {
@@ -179,11 +180,12 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       } catch (err) {
         if (!(err instanceof WorkerDeath)) throw err;
         handles.delete(h);
-        const at = err.index ?? range[0];
-        // Inputs since its last stats report ran without timings; the one that killed it ran too.
-        result.ran += Math.max(0, at - range[0] - counted) + 1;
+        const at = err.index ?? checkpoint;
+        // A process that dies may take unsent messages with it: the inputs since the checkpoint run again.
+        result.ran += 1;
         record(at, deathFinding(o.target, err));
         if (at + 1 < range[1]) requeued.unshift([at + 1, range[1]]);
+        if (checkpoint < at) requeued.unshift([checkpoint, at]);
         // Batches that meet a killer input get smaller, so the next death loses less.
         perInputMs *= 4;
         h = await replacement();

@@ -3,6 +3,7 @@
  * integers, chunk insert/delete/duplicate, dictionary tokens and splicing,
  * stacked a few at a time. Pure: the same stream and input give the same output.
  */
+import { concatBytes as concat } from "../src/llb/bytes.js";
 import type { Rng } from "./prng.js";
 
 /** A fixed-width integer field of a binary format, for targeted interesting values. */
@@ -34,16 +35,6 @@ export const INTERESTING: Readonly<Record<1 | 2 | 4 | 8, readonly bigint[]>> = {
 };
 
 type Op = (rng: Rng, b: Uint8Array, o: MutateOptions) => Uint8Array;
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A chunk length: mostly a few bytes, sometimes a large part of the input. */
 function chunkLength(rng: Rng, limit: number): number {

@@ -63,7 +63,7 @@ export class InvariantViolation extends Error {
 export type RunEnd =
   | { readonly end: "returned"; readonly ms: number; readonly error?: ErrorSummary; readonly judgement?: Judgement }
   | { readonly end: "stalled"; readonly ms: number; readonly waitingFor?: string }
-  | { readonly end: "killed"; readonly reason: "hang" | "oom" | "memory"; readonly ms?: number; readonly mb?: number; readonly frames?: readonly string[] };
+  | { readonly end: "killed"; readonly reason: "hang" | "oom" | "memory"; readonly ms?: number; readonly wallMs?: number; readonly mb?: number; readonly frames?: readonly string[] };
 
 export interface Limits {
   /** An input that takes more than this many milliseconds of CPU is slow. */
@@ -145,7 +145,7 @@ function firstLine(s: string, max = 160): string {
 export function classify(target: string, family: string, run: RunEnd, limits: Limits = DEFAULT_LIMITS): Finding | undefined {
   const base = { target, family };
   if (run.end === "killed") {
-    const what = run.reason === "hang" ? `still running after ${Math.round((run.ms ?? 0) / 1000)} s of CPU` : run.reason === "oom" ? "worker heap limit reached" : `grew by ${run.mb ?? "?"} MiB`;
+    const what = run.reason === "hang" ? `still running after ${((run.ms ?? 0) / 1000).toFixed(1)} s of CPU${run.wallMs !== undefined ? ` (${Math.round(run.wallMs / 1000)} s)` : ""}` : run.reason === "oom" ? "worker heap limit reached" : `grew by ${run.mb ?? "?"} MiB`;
     // A hang stopped by the debugger says where it was; that, not the family, is the bug.
     const at = run.frames !== undefined && run.frames.length > 0 ? blameFrame({ name: "", message: "", frames: run.frames }) : undefined;
     return {

@@ -25,6 +25,8 @@ export type ToWorker =
   | { readonly type: "generate"; readonly id: number; readonly index: number };
 
 export interface BatchStats {
+  /** Every input before this index has run (or been skipped) and its findings have been sent. */
+  next: number;
   ran: number;
   skipped: number;
   totalMs: number;

@@ -23,6 +23,7 @@ export class WorkerDeath extends Error {
     readonly detail: string,
     /** Where a hung input was when it was stopped, when the debugger could tell. */
     readonly frames: readonly string[] = [],
+    readonly wallMs = ms,
   ) {
     super(`worker died (${reason}) on input ${index ?? "?"}: ${detail}`);
   }
@@ -159,7 +160,7 @@ export class WorkerHandle {
     this.dead = true;
     clearInterval(this.watchdog);
     const cur = this.killedWhile ?? this.current();
-    this.fail(new WorkerDeath(this.killedFor ?? "exit", cur.running ? cur.index : undefined, cur.family, cur.elapsedMs, this.detail, this.hungFrames));
+    this.fail(new WorkerDeath(this.killedFor ?? "exit", cur.running ? cur.index : undefined, cur.family, cur.elapsedMs, this.detail, this.hungFrames, cur.wallMs));
   }
 
   /** What the worker is running, as last relayed (at most a few tens of milliseconds old); elapsedMs is CPU time. */

@@ -112,15 +112,16 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
 }
 
 const STATS_EVERY_MS = 300;
-const emptyStats = (): BatchStats => ({ ran: 0, skipped: 0, totalMs: 0, maxMs: 0, maxIndex: -1, maxFamily: "", families: {} });
+const emptyStats = (next: number): BatchStats => ({ next, ran: 0, skipped: 0, totalMs: 0, maxMs: 0, maxIndex: -1, maxFamily: "", families: {} });
 
 async function runBatch(start: number, end: number, skip: ReadonlySet<string>): Promise<BatchStats> {
-  let stats = emptyStats();
+  let stats = emptyStats(start);
   let lastPost = performance.now();
   for (let index = start; index < end; index++) {
     const { family, bytes } = generate(index, skip);
     if (bytes === undefined) {
       stats.skipped++;
+      stats.next = index + 1;
       continue;
     }
     const { ms, finding } = await runOne(index, family, bytes);
@@ -129,12 +130,14 @@ async function runBatch(start: number, end: number, skip: ReadonlySet<string>): 
     stats.families[family] = (stats.families[family] ?? 0) + 1;
     if (ms > stats.maxMs) Object.assign(stats, { maxMs: ms, maxIndex: index, maxFamily: family });
     if (finding) post({ type: "finding", index, finding });
+    stats.next = index + 1;
     if (performance.now() - lastPost > STATS_EVERY_MS) {
       post({ type: "stats", stats });
-      stats = emptyStats();
+      stats = emptyStats(index + 1);
       lastPost = performance.now();
     }
   }
+  stats.next = end;
   return stats;
 }
 

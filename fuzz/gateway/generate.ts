@@ -190,7 +190,10 @@ export function families(seeds: Seeds): Array<{ name: string; weight: number; ma
       weight: 10,
       make: (rng) => {
         const s = base(rng, seeds);
-        s.faults = [fault(rng, rng.pick<Method>(["statFile", "readFile"]))];
+        const f = fault(rng, rng.pick<Method>(["statFile", "readFile"]));
+        // Mostly the build's output: the binary's size and its bytes, where the frontend trusts the replies most.
+        const onBuild = rng.chance(0.7);
+        s.faults = [f.method === "readFile" || f.method === "statFile" ? (f.what === "error" || f.what === "no-reply" ? f : { ...f, onBuild }) : f];
         return s;
       },
     },
@@ -199,7 +202,9 @@ export function families(seeds: Seeds): Array<{ name: string; weight: number; ma
       weight: 3,
       make: (rng) => {
         const s = base(rng, seeds);
-        s.faults = [{ method: rng.pick<Method>(["ping", "solve", "readFile", "readDir", "statFile", "resolveImageConfig"]), nth: rng.int(3), what: "no-reply" }];
+        const method = rng.pick<Method>(["ping", "solve", "readFile", "readDir", "statFile", "resolveImageConfig"]);
+        // Ping is called once; the others several times.
+        s.faults = [{ method, nth: method === "ping" ? 0 : rng.int(3), what: "no-reply" }];
         return s;
       },
     },

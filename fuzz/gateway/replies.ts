@@ -27,11 +27,22 @@ type RefKind = { kind: "spec" } | { kind: "context" } | { kind: "build"; goarch:
 
 /** The handlers, and the binary served for each GOARCH. */
 export function replies(s: Scenario, binaryFor: (goarch: string) => Uint8Array): FakeHandlers {
-  const counts = new Map<Method, number>();
-  const faultsFor = (method: Method): Fault[] => {
-    const n = counts.get(method) ?? 0;
-    counts.set(method, n + 1);
-    return s.faults.filter((f) => f.method === method && (f.nth === "all" || f.nth === n));
+  const counts = new Map<string, number>();
+  /** The faults of this call: the nth of its method, or the nth read of the build's output for `onBuild` faults. */
+  const faultsFor = (method: Method, ref?: RefKind): Fault[] => {
+    const count = (key: string) => {
+      const n = counts.get(key) ?? 0;
+      counts.set(key, n + 1);
+      return n;
+    };
+    const n = count(method);
+    const onBuild = ref?.kind === "build" ? count(`${method}:build`) : -1;
+    return s.faults.filter((f) => {
+      if (f.method !== method) return false;
+      const build = "onBuild" in f && f.onBuild === true;
+      if (build && onBuild < 0) return false;
+      return f.nth === "all" || f.nth === (build ? onBuild : n);
+    });
   };
   /** Faults every method can have: no reply at all, or an error status. */
   const common = (faults: readonly Fault[]): Promise<never> | undefined => {
@@ -99,7 +110,7 @@ export function replies(s: Scenario, binaryFor: (goarch: string) => Uint8Array):
       return { entries: names(ref, req.DirPath).map((path) => ({ path })) };
     },
     readFile: (req) => {
-      const faults = faultsFor("readFile");
+      const faults = faultsFor("readFile", refs.get(req.Ref));
       const stop = common(faults);
       if (stop) return stop;
       const data = file(refs.get(req.Ref), req.FilePath);
@@ -113,7 +124,7 @@ export function replies(s: Scenario, binaryFor: (goarch: string) => Uint8Array):
       return { Data: asked };
     },
     statFile: (req) => {
-      const faults = faultsFor("statFile");
+      const faults = faultsFor("statFile", refs.get(req.Ref));
       const stop = common(faults);
       if (stop) return stop;
       if (faults.some((f) => f.what === "no-stat")) return {};

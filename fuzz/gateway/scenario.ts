@@ -11,9 +11,10 @@ export type Fault =
   | { readonly method: Method; readonly nth: number | "all"; readonly what: "no-reply" }
   | { readonly method: Method; readonly nth: number | "all"; readonly what: "error"; readonly code: number; readonly message: string }
   | { readonly method: "solve"; readonly nth: number | "all"; readonly what: "empty-result" | "refs-result" }
-  | { readonly method: "readFile"; readonly nth: number | "all"; readonly what: "longer" | "shorter" | "empty" | "garbage" }
-  | { readonly method: "statFile"; readonly nth: number | "all"; readonly what: "size"; readonly size: string }
-  | { readonly method: "statFile"; readonly nth: number | "all"; readonly what: "no-stat" }
+  /** `onBuild`: only reads of the build's output (the binary and its report), counted among those. */
+  | { readonly method: "readFile"; readonly nth: number | "all"; readonly what: "longer" | "shorter" | "empty" | "garbage"; readonly onBuild?: boolean }
+  | { readonly method: "statFile"; readonly nth: number | "all"; readonly what: "size"; readonly size: string; readonly onBuild?: boolean }
+  | { readonly method: "statFile"; readonly nth: number | "all"; readonly what: "no-stat"; readonly onBuild?: boolean }
   | { readonly method: "readDir"; readonly nth: number | "all"; readonly what: "entries"; readonly entries: ReadonlyArray<{ path: string; mode: number; size: string }> }
   | { readonly method: "resolveImageConfig"; readonly nth: number | "all"; readonly what: "config"; readonly config: string }
   | { readonly method: "ping"; readonly nth: number | "all"; readonly what: "caps" | "workers"; readonly caps?: readonly string[]; readonly platforms?: ReadonlyArray<{ OS: string; Architecture: string; Variant?: string }> };

@@ -119,36 +119,35 @@ function dynamicSections(is64: boolean, le: boolean, o: { interp?: string | unde
   ];
 }
 
-/** The readers' worst cases: one small file, gigabytes of strings or quadratic work. */
-export function amplifier(rng: Rng): Uint8Array {
-  const kind = rng.int(7);
-  const text = (n: number) => ({ name: ".text", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.EXEC, data: new Uint8Array(n), align: 16 });
-  const rodata = (n: number) => ({ name: ".rodata", type: SHT.PROGBITS, flags: SHF.ALLOC, data: new Uint8Array(n) });
-  if (kind === 0) {
-    // 10,000–30,000 DT_NEEDED entries sharing one string of 20–100 KB.
+const text = (n: number): SectionSpec => ({ name: ".text", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.EXEC, data: new Uint8Array(n), align: 16 });
+const rodata = (n: number): SectionSpec => ({ name: ".rodata", type: SHT.PROGBITS, flags: SHF.ALLOC, data: new Uint8Array(n) });
+const gopclntab = (data: Uint8Array): SectionSpec => ({ name: ".gopclntab", type: SHT.PROGBITS, flags: SHF.ALLOC, data });
+const goBuildinfo = (data: Uint8Array): SectionSpec => ({ name: ".go.buildinfo", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.WRITE, data, align: 16 });
+const amd64 = (sections: SectionSpec[]): Uint8Array => writeElf({ class: 64, littleEndian: true, machine: 62, sections });
+
+/** The readers' worst cases, each a small file that asks for gigabytes of strings or quadratic work. */
+export const AMPLIFIERS: Readonly<Record<string, (rng: Rng) => Uint8Array>> = {
+  // 10,000–30,000 DT_NEEDED entries sharing one string of 20–100 KB.
+  "needed-amplifier": (rng) => {
     const shared = { count: rng.range(10_000, 30_000), string: "l".repeat(rng.range(20_000, 100_000)) };
-    return writeElf({ class: 64, littleEndian: true, machine: 62, sections: [text(16), ...dynamicSections(true, true, { interp: "/lib64/ld-linux-x86-64.so.2", needed: [], shared })] });
-  }
-  if (kind === 1) {
-    // A symbol table whose 20,000–50,000 entries all name one 20–100 KB string.
+    return amd64([text(16), ...dynamicSections(true, true, { interp: "/lib64/ld-linux-x86-64.so.2", needed: [], shared })]);
+  },
+  // A symbol table whose 20,000–50,000 entries all name one 20–100 KB string.
+  "symtab-amplifier": (rng) => {
     const huge = `${"p/".repeat(rng.range(10_000, 50_000))}pkg.v`;
-    const strtab = Uint8Array.from([0, ...cstr(huge)]);
     const count = rng.range(20_000, 50_000);
     const symbols = Array.from({ length: count }, () => ({ name: "", size: 1, nameOff: 1 }));
-    const names = cstr("main.main");
-    const pcln = pclntab({ le: true, ptrSize: 8, names, funcs: [{ nameOff: 0, size: 1 }] });
-    return writeElf({ class: 64, littleEndian: true, machine: 62, sections: [text(16), rodata(count), { name: ".gopclntab", type: SHT.PROGBITS, flags: SHF.ALLOC, data: pcln }, ...symbolSections(true, true, symbols, strtab, 2)] });
-  }
-  if (kind === 2) {
-    // 10,000–30,000 functions named by one huge package path.
-    const name = `${"a/".repeat(rng.range(10_000, 50_000))}pkg.F`;
+    const pcln = pclntab({ le: true, ptrSize: 8, names: cstr("main.main"), funcs: [{ nameOff: 0, size: 1 }] });
+    return amd64([text(16), rodata(count), gopclntab(pcln), ...symbolSections(true, true, symbols, Uint8Array.from([0, ...cstr(huge)]), 2)]);
+  },
+  // 10,000–30,000 functions named by one huge package path.
+  "pclntab-names": (rng) => {
     const count = rng.range(10_000, 30_000);
-    const names = cstr(name);
-    const pcln = pclntab({ le: true, ptrSize: 8, names, funcs: Array.from({ length: count }, () => ({ nameOff: 0, size: 1 })) });
-    return writeElf({ class: 64, littleEndian: true, machine: 62, sections: [text(count), rodata(16), { name: ".gopclntab", type: SHT.PROGBITS, flags: SHF.ALLOC, data: pcln }] });
-  }
-  if (kind === 3) {
-    // 50,000–150,000 packages of one module: the tree groups them.
+    const names = cstr(`${"a/".repeat(rng.range(10_000, 50_000))}pkg.F`);
+    return amd64([text(count), rodata(16), gopclntab(pclntab({ le: true, ptrSize: 8, names, funcs: Array.from({ length: count }, () => ({ nameOff: 0, size: 1 })) }))]);
+  },
+  // 50,000–150,000 packages of one module: the tree groups them.
+  "many-packages": (rng) => {
     const count = rng.range(50_000, 150_000);
     const names = new Bytes(false, true);
     const funcs: PclnFunc[] = [];
@@ -156,35 +155,31 @@ export function amplifier(rng: Rng): Uint8Array {
       funcs.push({ nameOff: names.length, size: 1 });
       names.raw(cstr(`example.com/big/p${i}.F`));
     }
-    const pcln = pclntab({ le: true, ptrSize: 8, names: names.done(), funcs });
     const info = buildInfo({ le: true, ptrSize: 8, version: "go1.24.3", modinfo: modinfo({ path: "example.com/app", main: "example.com/app", deps: [{ path: "example.com/big", version: "v1.0.0" }], settings: [] }) });
-    return writeElf({
-      class: 64,
-      littleEndian: true,
-      machine: 62,
-      sections: [text(count), rodata(16), { name: ".gopclntab", type: SHT.PROGBITS, flags: SHF.ALLOC, data: pcln }, { name: ".go.buildinfo", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.WRITE, data: info, align: 16 }],
-    });
-  }
-  if (kind === 4) {
-    // Build info with 50,000–200,000 dependency lines, or one huge setting.
+    return amd64([text(count), rodata(16), gopclntab(pclntab({ le: true, ptrSize: 8, names: names.done(), funcs })), goBuildinfo(info)]);
+  },
+  // Build info with 50,000–200,000 dependency lines, or one huge setting.
+  "modinfo-amplifier": (rng) => {
     const n = rng.range(50_000, 200_000);
     const deps = Array.from({ length: n }, (_, i) => ({ path: `example.com/d${i}`, version: "v1.0.0", ...(i % 3 === 0 ? { replace: `../d${i}` } : {}) }));
     const settings: Array<[string, string]> = rng.chance(0.5) ? [["-ldflags", `"${"\\x41".repeat(n)}"`]] : [];
     const info = buildInfo({ le: true, ptrSize: 8, version: "go1.24.3", modinfo: modinfo({ path: "example.com/app", main: "example.com/app", deps: rng.chance(0.5) ? deps : [], settings }) });
-    return writeElf({ class: 64, littleEndian: true, machine: 62, sections: [text(16), { name: ".go.buildinfo", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.WRITE, data: info, align: 16 }] });
-  }
-  if (kind === 5) {
-    // No sections named .go.buildinfo, and a data segment full of the magic: every match is tried.
+    return amd64([text(16), goBuildinfo(info)]);
+  },
+  // No .go.buildinfo section, and a data segment full of the magic: every match is tried.
+  "buildinfo-magic": (rng) => {
     const magic = Uint8Array.from([0xff, ...enc.encode(" Go buildinf:"), 8, 2]);
     const n = rng.range(10_000, 100_000);
     const data = new Uint8Array(n * 16 + 64);
     for (let i = 0; i < n; i++) data.set(magic, i * 16);
-    return writeElf({ class: 64, littleEndian: true, machine: 62, sections: [text(16), { name: ".data", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.WRITE, data, align: 16 }] });
-  }
+    return amd64([text(16), { name: ".data", type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.WRITE, data, align: 16 }]);
+  },
   // A run path of 100,000–500,000 directories.
-  const runpath = Array.from({ length: rng.range(100_000, 500_000) }, (_, i) => (i % 2 ? "" : "/l")).join(":");
-  return writeElf({ class: 64, littleEndian: true, machine: 62, sections: [text(16), ...dynamicSections(true, true, { interp: "/lib/ld.so", needed: ["libc.so.6"], runpath })] });
-}
+  "runpath-amplifier": (rng) => {
+    const runpath = Array.from({ length: rng.range(100_000, 500_000) }, (_, i) => (i % 2 ? "" : "/l")).join(":");
+    return amd64([text(16), ...dynamicSections(true, true, { interp: "/lib/ld.so", needed: ["libc.so.6"], runpath })]);
+  },
+};
 
 /** Many section or program headers, and counts at their limits. */
 export function manyHeaders(rng: Rng): Uint8Array {

@@ -5,7 +5,7 @@
  * Unlike test/elf/synthetic-elf.ts it has no size limit, so it can build the
  * amplifiers (30,000 DT_NEEDED entries, 150,000 functions).
  */
-import { INFO_END, INFO_START } from "../../test/elf/synthetic-elf.js";
+import { INFO_END, INFO_START, Out, uvarint } from "../../test/elf/synthetic-elf.js";
 
 export const BASE = 0x400000;
 export const SHF = { WRITE: 1, ALLOC: 2, EXEC: 4 } as const;
@@ -39,51 +39,6 @@ export interface Layout {
   sizeOf(name: string): number;
 }
 
-class Out {
-  buf: Uint8Array;
-  view: DataView;
-  pos = 0;
-  constructor(
-    readonly is64: boolean,
-    readonly le: boolean,
-    size = 1 << 16,
-  ) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
-  }
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf);
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-  align(n: number): number {
-    this.pos = Math.ceil(this.pos / n) * n;
-    this.ensure(0);
-    return this.pos;
-  }
-  bytes(b: Uint8Array): number {
-    this.ensure(b.length);
-    const at = this.pos;
-    this.buf.set(b, at);
-    this.pos += b.length;
-    return at;
-  }
-  u16(at: number, v: number): void {
-    this.view.setUint16(at, v, this.le);
-  }
-  u32(at: number, v: number): void {
-    this.view.setUint32(at, v >>> 0, this.le);
-  }
-  word(at: number, v: number | bigint): void {
-    if (this.is64) this.view.setBigUint64(at, BigInt.asUintN(64, BigInt(v)), this.le);
-    else this.view.setUint32(at, Number(BigInt.asUintN(32, BigInt(v))), this.le);
-  }
-}
-
 /** Little helpers for table contents. */
 export class Bytes {
   private readonly out: Out;
@@ -110,17 +65,14 @@ export class Bytes {
     this.out.pos += 4;
     return this;
   }
-  u64(v: number | bigint): this {
-    this.out.ensure(8);
-    this.out.view.setBigUint64(this.out.pos, BigInt.asUintN(64, BigInt(v)), this.out.le);
-    this.out.pos += 8;
-    return this;
+  u64(v: number): this {
+    // Two words, low one first in little-endian files.
+    const lo = v % 2 ** 32;
+    const hi = Math.floor(v / 2 ** 32);
+    return this.out.le ? this.u32(lo).u32(hi) : this.u32(hi).u32(lo);
   }
-  word(v: number | bigint): this {
-    this.out.ensure(8);
-    this.out.word(this.out.pos, v);
-    this.out.pos += this.out.is64 ? 8 : 4;
-    return this;
+  word(v: number): this {
+    return this.out.is64 ? this.u64(v) : this.u32(v);
   }
   raw(b: Uint8Array): this {
     this.out.bytes(b);
@@ -287,16 +239,6 @@ export function pclntab(o: { le: boolean; ptrSize: 4 | 8; names: Uint8Array; fun
     entry += f.size;
   }
   return b.done();
-}
-
-function uvarint(n: number): Uint8Array {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return Uint8Array.from(out);
 }
 
 /** A .go.buildinfo section in the inline format of Go 1.18+. */

@@ -1,5 +1,6 @@
 /** A ustar writer (PAX records for long names), and gzip pieces for layers. */
 import { gzipSync } from "node:zlib";
+import { concatBytes } from "../../src/llb/bytes.js";
 
 export interface TarEntry {
   readonly name: string;
@@ -74,13 +75,7 @@ export function tarParts(entries: readonly TarEntry[], end = true): Uint8Array[]
 }
 
 export function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 export function tar(entries: readonly TarEntry[]): Uint8Array {

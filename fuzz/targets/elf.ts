@@ -4,7 +4,7 @@ import { judgeWith } from "../located.js";
 import { type Field, mutate, tokens } from "../mutate.js";
 import { type Rng, rngFor } from "../prng.js";
 import type { Family, LoadTarget } from "../target.js";
-import { amplifier, elfFields, goLikeElf, manyHeaders } from "../gen/elf-gen.js";
+import { AMPLIFIERS, elfFields, goLikeElf, manyHeaders } from "../gen/elf-gen.js";
 import { readEverything } from "./elf-run.js";
 
 const MODINFO = "path\texample.com/old/cmd/tool\nmod\texample.com/old\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.7\th1:abc=\n=>\tgolang.org/x/text\tv0.3.8\th1:abc=\nbuild\tCGO_ENABLED=0\nbuild\tGOARCH=amd64\n";
@@ -62,8 +62,9 @@ export const load: LoadTarget = ({ goBinaries }) => {
       },
     },
     { name: "truncate", weight: 4, make: (rng) => pick(rng).slice(0, rng.int(pick(rng).length)) },
-    { name: "amplifier", weight: 3, make: amplifier },
-    { name: "many-headers", weight: 1, make: manyHeaders },
+    // Each amplifier is a family of its own, so one that hangs does not stop the others being tried.
+    ...Object.entries(AMPLIFIERS).map(([name, make]) => ({ name, weight: 0.5, make })),
+    { name: "many-headers", weight: 0.5, make: manyHeaders },
   ];
   return {
     name: "elf",

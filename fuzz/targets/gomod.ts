@@ -3,15 +3,13 @@ import { posix } from "node:path";
 import { type ParsedGoMod, parseGoMod } from "../../src/gomod/index.js";
 import { MODULE_ROOT, planTargets } from "../../src/plan/index.js";
 import { judgeWith } from "../located.js";
-import { mutateText, tokens } from "../mutate.js";
-import type { Rng } from "../prng.js";
 import { findFiles, readTexts } from "../seeds.js";
-import type { Family, LoadTarget } from "../target.js";
+import type { LoadTarget } from "../target.js";
+import { textFamilies } from "./text-families.js";
 import { GOMOD_DICTIONARY, badEscapes, escapingReplaces, hugeToken, manyDirectives, randomGoMod } from "../gen/gomod-gen.js";
 import { OPTIONS, SPEC, SPEC_FILE, SPEC_TEXT, checkPlanPaths } from "./plan-input.js";
 
 const FILE = "go.mod";
-const utf8 = new TextEncoder();
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /**
@@ -28,17 +26,17 @@ export const load: LoadTarget = ({ root }) => {
     "module example.com/app\n\ngo 1.22\n\ntoolchain go1.24.3\n\nrequire (\n\texample.com/lib v1.2.3 // indirect\n\tgithub.com/a/b v0.0.0-20240101000000-abcdefabcdef\n)\n\nreplace example.com/lib => ../lib\n\nretract [v1.0.0, v1.0.5] // broken\n\ngodebug default=go1.21\n\ntool example.com/cmd/x\n",
     'module "example.com/quoted\\u00e9"\n\ngo 1.24.3\n\nexclude example.com/x v1.0.0\n\nreplace example.com/x v1.0.0 => example.com/y v1.1.0\n',
   ];
-  const dictionary = tokens(GOMOD_DICTIONARY);
-  const seedOrRandom = (rng: Rng) => (rng.chance(0.5) ? rng.pick(seeds) : randomGoMod(rng));
-  const text = (make: (rng: Rng) => string) => (rng: Rng) => utf8.encode(make(rng));
-  const families: Family[] = [
-    { name: "random", weight: 25, make: text(randomGoMod) },
-    { name: "mutate", weight: 45, make: text((rng) => mutateText(rng, seedOrRandom(rng), { dictionary, other: () => seedOrRandom(rng) })) },
-    { name: "bad-escapes", weight: 6, make: text(badEscapes) },
-    { name: "many-directives", weight: 2, make: text(manyDirectives) },
-    { name: "huge-token", weight: 2, make: text(hugeToken) },
-    { name: "escaping-replaces", weight: 6, make: text(escapingReplaces) },
-  ];
+  const families = textFamilies({
+    seeds,
+    random: randomGoMod,
+    dictionary: GOMOD_DICTIONARY,
+    hostile: [
+      { name: "bad-escapes", weight: 6, make: badEscapes },
+      { name: "many-directives", weight: 2, make: manyDirectives },
+      { name: "huge-token", weight: 2, make: hugeToken },
+      { name: "escaping-replaces", weight: 6, make: escapingReplaces },
+    ],
+  });
   const judge = judgeWith(["GoModError", "SpecErrors"], (input) => new Map([[FILE, decode(input)], [SPEC_FILE, SPEC_TEXT]]));
   return {
     name: "gomod",

@@ -2,15 +2,13 @@
 import { parseGoMod, parseGoWork } from "../../src/gomod/index.js";
 import { contextDir, moduleForMain, planTargets } from "../../src/plan/index.js";
 import { judgeWith } from "../located.js";
-import { mutateText, tokens } from "../mutate.js";
-import type { Rng } from "../prng.js";
 import { findFiles, readTexts } from "../seeds.js";
-import type { Family, LoadTarget } from "../target.js";
+import type { LoadTarget } from "../target.js";
+import { textFamilies } from "./text-families.js";
 import { GOMOD_DICTIONARY, badEscapes, hostileGoWork, randomGoWork } from "../gen/gomod-gen.js";
 import { OPTIONS, SPEC, SPEC_FILE, SPEC_TEXT, checkPlanPaths } from "./plan-input.js";
 
 const FILE = "go.work";
-const utf8 = new TextEncoder();
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 /** The used modules' go.mod files: every other one has a local replace, so the workspace's replace rules run too. */
 const GO_MODS = [parseGoMod("module example.com/a\n\ngo 1.22\n"), parseGoMod("module example.com/b\n\ngo 1.22\n\nreplace example.com/lib => ../lib\n")] as const;
@@ -18,15 +16,15 @@ const MODULE_GO_MOD = (i: number) => GO_MODS[i % 2] as (typeof GO_MODS)[number];
 
 export const load: LoadTarget = ({ root }) => {
   const seeds = [...readTexts(root, findFiles(root, ["test/fixtures", "examples"], (n) => n === FILE)), "go 1.24\n\nuse (\n\t./api\n\t./lib\n)\n\nreplace example.com/x => ./x\n"];
-  const dictionary = tokens(GOMOD_DICTIONARY);
-  const seedOrRandom = (rng: Rng) => (rng.chance(0.5) ? rng.pick(seeds) : randomGoWork(rng));
-  const text = (make: (rng: Rng) => string) => (rng: Rng) => utf8.encode(make(rng));
-  const families: Family[] = [
-    { name: "random", weight: 25, make: text(randomGoWork) },
-    { name: "mutate", weight: 45, make: text((rng) => mutateText(rng, seedOrRandom(rng), { dictionary, other: () => seedOrRandom(rng) })) },
-    { name: "bad-escapes", weight: 4, make: text((rng) => badEscapes(rng).replace(/^module /m, "use ")) },
-    { name: "hostile", weight: 8, make: text(hostileGoWork) },
-  ];
+  const families = textFamilies({
+    seeds,
+    random: randomGoWork,
+    dictionary: GOMOD_DICTIONARY,
+    hostile: [
+      { name: "bad-escapes", weight: 4, make: (rng) => badEscapes(rng).replace(/^module /m, "use ") },
+      { name: "hostile", weight: 8, make: hostileGoWork },
+    ],
+  });
   const judge = judgeWith(["GoModError", "SpecErrors"], (input) => new Map([[FILE, decode(input)], [SPEC_FILE, SPEC_TEXT]]));
   return {
     name: "gowork",

@@ -3,10 +3,9 @@ import { parseGoMod } from "../../src/gomod/index.js";
 import { planTargets } from "../../src/plan/index.js";
 import { parseSpec, selectTarget } from "../../src/spec/index.js";
 import { judgeWith } from "../located.js";
-import { mutateText, tokens } from "../mutate.js";
-import type { Rng } from "../prng.js";
 import { findFiles, readTexts } from "../seeds.js";
-import type { Family, LoadTarget } from "../target.js";
+import type { LoadTarget } from "../target.js";
+import { mutateHostile, textFamilies } from "./text-families.js";
 import { SPEC_DICTIONARY, aliasCycle, aliasKey, bigDocument, deepNesting, longNames, manyAliases, nestedAliases, randomSpec, yamlFeatures } from "../gen/spec-gen.js";
 
 const FILE = "slimgo.yaml";
@@ -18,7 +17,6 @@ const OPTIONS = {
   network: "sandbox" as const,
   noCache: false,
 };
-const utf8 = new TextEncoder();
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** The default target, each of the first few, and a near miss of the first (did-you-mean). */
@@ -47,22 +45,22 @@ export const load: LoadTarget = ({ root }) => {
     ...readTexts(root, findFiles(root, ["test/fixtures", "examples"], (n) => n === FILE)),
     readTexts(root, [FILE])[0] ?? "",
   ];
-  const dictionary = tokens(SPEC_DICTIONARY);
-  const seedOrRandom = (rng: Rng) => (rng.chance(0.5) ? rng.pick(seeds) : randomSpec(rng));
-  const text = (make: (rng: Rng) => string) => (rng: Rng) => utf8.encode(make(rng));
-  const families: Family[] = [
-    { name: "random", weight: 20, make: text(randomSpec) },
-    { name: "mutate", weight: 40, make: text((rng) => mutateText(rng, seedOrRandom(rng), { dictionary, other: () => seedOrRandom(rng) })) },
-    { name: "alias-cycle", weight: 3, make: text(aliasCycle) },
-    { name: "alias-key", weight: 3, make: text(aliasKey) },
-    { name: "nested-aliases", weight: 2, make: text(nestedAliases) },
-    { name: "many-aliases", weight: 2, make: text(manyAliases) },
-    { name: "long-names", weight: 2, make: text(longNames) },
-    { name: "deep-nesting", weight: 2, make: text(deepNesting) },
-    { name: "big-document", weight: 2, make: text(bigDocument) },
-    { name: "yaml-features", weight: 4, make: text(yamlFeatures) },
-    { name: "mutate-hostile", weight: 4, make: text((rng) => mutateText(rng, rng.pick([aliasCycle, aliasKey, yamlFeatures, randomSpec])(rng), { dictionary })) },
-  ];
+  const families = textFamilies({
+    seeds,
+    random: randomSpec,
+    dictionary: SPEC_DICTIONARY,
+    hostile: [
+      { name: "alias-cycle", weight: 4, make: aliasCycle },
+      { name: "alias-key", weight: 4, make: aliasKey },
+      { name: "nested-aliases", weight: 3, make: nestedAliases },
+      { name: "many-aliases", weight: 3, make: manyAliases },
+      { name: "long-names", weight: 3, make: longNames },
+      { name: "deep-nesting", weight: 3, make: deepNesting },
+      { name: "big-document", weight: 3, make: bigDocument },
+      { name: "yaml-features", weight: 6, make: yamlFeatures },
+      { name: "mutate-hostile", weight: 6, make: mutateHostile([aliasCycle, aliasKey, yamlFeatures, randomSpec], SPEC_DICTIONARY) },
+    ],
+  });
   const judge = judgeWith(["SpecErrors", "GoModError"], (input) => new Map([[FILE, decode(input)]]));
   return {
     name: "spec",

@@ -25,19 +25,36 @@ export const BASE = 0x400000;
 export const INFO_START = Uint8Array.from(Buffer.from("3077af0c9274080241e1c107e6d618e6", "hex"));
 export const INFO_END = Uint8Array.from(Buffer.from("f932433186182072008242104116d8f2", "hex"));
 
-class Out {
-  readonly buf = new Uint8Array(1 << 16);
-  private readonly view = new DataView(this.buf.buffer);
+/** A little-endian or big-endian byte writer that grows as it is written; the fuzz ELF writer builds on it too. */
+export class Out {
+  buf: Uint8Array;
+  private view: DataView;
   pos = 0;
   constructor(
     readonly is64: boolean,
     readonly le: boolean,
-  ) {}
+    size = 1 << 16,
+  ) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+  /** Room for `n` more bytes at pos. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf);
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
   align(n: number): number {
     this.pos = Math.ceil(this.pos / n) * n;
+    this.ensure(0);
     return this.pos;
   }
   bytes(b: Uint8Array): number {
+    this.ensure(b.length);
     const at = this.pos;
     this.buf.set(b, at);
     this.pos += b.length;
@@ -64,7 +81,7 @@ class Out {
 const enc = (s: string) => new TextEncoder().encode(s);
 const cstr = (s: string) => enc(`${s}\0`);
 
-function uvarint(n: number): Uint8Array {
+export function uvarint(n: number): Uint8Array {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);

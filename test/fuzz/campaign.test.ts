@@ -17,12 +17,14 @@ test("the campaign reports crashes, invariants, hangs, stalls and heap exhaustio
     familyBudget: 1,
     hardMemoryMb: 2048,
   });
-  const kinds = new Map(groupHits(result.hits).map((d) => [d.key, d.kind]));
+  const distinct = groupHits(result.hits);
+  const kinds = new Map(distinct.map((d) => [d.key, d.kind]));
   assert.deepEqual([...new Set(kinds.values())].sort(), ["crash", "hang", "invariant", "oom", "stall"]);
   assert.ok([...kinds.keys()].some((k) => /^toy\|crash\|TypeError\|.*toy-target\.ts/.test(k)), [...kinds.keys()].join("\n"));
   // The hang was stopped by the debugger in the toy's loop, and that is its key.
   assert.ok([...kinds.keys()].some((k) => /^toy\|hang\|.*toy-target\.ts:\d+\)$/.test(k)), [...kinds.keys()].join("\n"));
-  // Costly families are no longer fed after their budget, and every other input ran.
+  // Every input ran once or was skipped; a family that hung is fed no more (but the other worker may have been running one too).
   assert.equal(result.ran + result.skipped, 40);
-  assert.ok(result.skipped > 0);
+  const hangs = distinct.filter((d) => d.kind === "hang").reduce((n, d) => n + d.hits, 0);
+  assert.ok(hangs >= 1 && hangs <= 2, `${hangs} hangs`);
 });
