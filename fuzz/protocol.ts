@@ -1,4 +1,4 @@
-/** Messages between the campaign (main thread) and its workers. */
+/** Messages between the campaign (main process), the host process of each worker (host.mjs) and the worker thread. */
 import type { ResourceLimits } from "node:worker_threads";
 import type { Finding, Limits } from "./oracle.js";
 

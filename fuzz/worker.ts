@@ -1,14 +1,15 @@
 /**
- * One campaign worker: loads a target, makes inputs from (seed, target,
- * index), runs them and reports findings. The main thread watches the slot
- * to kill it on a hang and reads which input was running when it died.
+ * One campaign worker thread: loads a target, makes inputs from (seed,
+ * target, index), runs them and reports findings. It writes which input it
+ * is running into the shared slot; its host process relays that to the
+ * campaign, which kills it on a hang and knows what it was running when it died.
  */
+import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { type FuzzTarget, type LoadTarget } from "./target.js";
 import { InvariantViolation, classify, summarizeError, type Finding, type Judgement, type RunEnd } from "./oracle.js";
 import { rngFor } from "./prng.js";
 import { SLOT, type BatchStats, type FromWorker, type ToWorker, type WorkerConfig } from "./protocol.js";
-import { readFileSync } from "node:fs";
+import type { FuzzTarget, LoadTarget } from "./target.js";
 
 const config = workerData as WorkerConfig;
 const port = parentPort;
@@ -103,8 +104,7 @@ async function runOne(index: number, family: string, bytes: Uint8Array): Promise
   if (stalled) {
     const waitingFor = target.describeStall?.();
     end = waitingFor === undefined ? { end: "stalled", ms } : { end: "stalled", ms, waitingFor };
-  }
-  else if (thrown !== undefined) {
+  } else if (thrown !== undefined) {
     const judgement: Judgement = thrown.error instanceof InvariantViolation ? { verdict: "invariant", why: thrown.error.property } : target.judge(thrown.error, bytes);
     end = judgement.verdict === "located" ? { end: "returned", ms } : { end: "returned", ms, error: summarizeError(thrown.error, config.root), judgement };
   } else end = { end: "returned", ms };
