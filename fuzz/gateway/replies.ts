@@ -1,7 +1,6 @@
 /** A scenario's BuildKit: handlers that serve its files and binaries and apply its faults. */
-import { fromBinary } from "@bufbuild/protobuf";
-import { OpSchema } from "../../src/gen/pb/ops_pb.js";
 import { type FakeHandlers, FakeStatus } from "../../test/support/fake-gateway.js";
+import { type SolvedKind, solvedKind } from "../../test/support/solved-kind.js";
 import { ALL_CAPS, type Fault, type Method, type Scenario } from "./scenario.js";
 
 const enc = new TextEncoder();
@@ -23,7 +22,7 @@ const IMAGE_TREE: Readonly<Record<string, ReadonlyArray<{ path: string; mode: nu
   "/etc": [{ path: "passwd", mode: 0o644, size: 64 }],
 };
 
-type RefKind = { kind: "spec" } | { kind: "context" } | { kind: "build"; goarch: string } | { kind: "image" };
+type RefKind = SolvedKind;
 
 /** The handlers, and the binary served for each GOARCH. */
 export function replies(s: Scenario, binaryFor: (goarch: string) => Uint8Array): FakeHandlers {
@@ -86,15 +85,8 @@ export function replies(s: Scenario, binaryFor: (goarch: string) => Uint8Array):
       const faults = faultsFor("solve");
       const stop = common(faults);
       if (stop) return stop;
-      const defs = req.Definition?.def ?? [];
-      const first = defs[0] ? fromBinary(OpSchema, defs[0]) : undefined;
-      const head = defs.length >= 2 ? fromBinary(OpSchema, defs[defs.length - 2] as Uint8Array) : undefined;
-      const ident = first?.op.case === "source" ? first.op.value.identifier : "";
       const id = `ref${nextRef++}`;
-      if (ident === "local://dockerfile") refs.set(id, { kind: "spec" });
-      else if (ident === "local://context" && defs.length === 2) refs.set(id, { kind: "context" });
-      else if (head?.op.case === "exec") refs.set(id, { kind: "build", goarch: head.op.value.meta?.env.find((e) => e.startsWith("GOARCH="))?.slice(7) ?? "" });
-      else refs.set(id, { kind: "image" });
+      refs.set(id, solvedKind(req.Definition?.def ?? []));
       if (faults.some((f) => f.what === "empty-result")) return { result: { result: { case: "ref", value: { id: "" } } } };
       if (faults.some((f) => f.what === "refs-result")) return { result: { result: { case: "refs", value: { refs: { "linux/amd64": { id } } } } } };
       return { result: { result: { case: "ref", value: { id } } } };

@@ -5,9 +5,9 @@
  * Unlike test/elf/synthetic-elf.ts it has no size limit, so it can build the
  * amplifiers (30,000 DT_NEEDED entries, 150,000 functions).
  */
-import { INFO_END, INFO_START, Out, uvarint } from "../../test/elf/synthetic-elf.js";
+import { BASE, INFO_END, INFO_START, Out, uvarint, writeHeader, writeProgramHeader } from "../../test/elf/synthetic-elf.js";
 
-export const BASE = 0x400000;
+export { BASE };
 export const SHF = { WRITE: 1, ALLOC: 2, EXEC: 4 } as const;
 export const SHT = { PROGBITS: 1, SYMTAB: 2, STRTAB: 3, DYNAMIC: 6, NOBITS: 8 } as const;
 export const DT = { NULL: 0, NEEDED: 1, STRTAB: 5, STRSZ: 10, SONAME: 14, RPATH: 15, RUNPATH: 29, FLAGS_1: 0x6ffffffb } as const;
@@ -154,46 +154,13 @@ export function writeElf(spec: ElfSpec): Uint8Array {
   w.pos = shoff + shnum * shentsize;
   const size = w.pos;
 
-  w.buf.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, spec.littleEndian ? 1 : 2, 1], 0);
-  w.u16(16, spec.type ?? 2);
-  w.u16(18, spec.machine);
-  w.u32(20, 1);
-  w.word(24, BASE + (placed.get(".text")?.off ?? ehsize));
-  w.word(is64 ? 32 : 28, ehsize);
-  w.word(is64 ? 40 : 32, shoff);
-  w.u16(is64 ? 52 : 40, ehsize);
-  w.u16(is64 ? 54 : 42, phentsize);
-  w.u16(is64 ? 56 : 44, phnum);
-  w.u16(is64 ? 58 : 46, shentsize);
-  w.u16(is64 ? 60 : 48, shnum);
-  w.u16(is64 ? 62 : 50, shnum - 1);
-
+  writeHeader(w, { type: spec.type ?? 2, machine: spec.machine, entry: BASE + (placed.get(".text")?.off ?? ehsize), shoff, phnum, shnum, shstrndx: shnum - 1 });
   const phdrs = [{ type: 1, flags: 7, off: 0, size }];
   const interp = placed.get(".interp");
   if (interp) phdrs.push({ type: 3, flags: 4, ...interp });
   const dyn = placed.get(".dynamic");
   if (dyn) phdrs.push({ type: 2, flags: 6, ...dyn });
-  phdrs.forEach((ph, i) => {
-    const p = ehsize + i * phentsize;
-    w.u32(p, ph.type);
-    if (is64) {
-      w.u32(p + 4, ph.flags);
-      w.word(p + 8, ph.off);
-      w.word(p + 16, BASE + ph.off);
-      w.word(p + 24, BASE + ph.off);
-      w.word(p + 32, ph.size);
-      w.word(p + 40, ph.size);
-      w.word(p + 48, 0x1000);
-    } else {
-      w.u32(p + 4, ph.off);
-      w.u32(p + 8, BASE + ph.off);
-      w.u32(p + 12, BASE + ph.off);
-      w.u32(p + 16, ph.size);
-      w.u32(p + 20, ph.size);
-      w.u32(p + 24, ph.flags);
-      w.u32(p + 28, 0x1000);
-    }
-  });
+  phdrs.forEach((ph, i) => writeProgramHeader(w, i, { ...ph, align: 0x1000 }));
   return w.buf.slice(0, size);
 }
 

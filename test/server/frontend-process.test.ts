@@ -10,10 +10,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import { before, test } from "node:test";
-import { fromBinary } from "@bufbuild/protobuf";
 import type { ReturnRequest } from "../../src/gen/gateway/gateway_pb.js";
-import { OpSchema } from "../../src/gen/pb/ops_pb.js";
 import { type FakeHandlers, FakeStatus, fakeGateway } from "../support/fake-gateway.js";
+import { solvedKind } from "../support/solved-kind.js";
 
 const FIXTURE = resolve("test/fixtures/projects/plain");
 
@@ -79,16 +78,8 @@ async function runFrontend(files: { spec: string; goMod?: string; goList?: strin
     solve: (req) => {
       const defs = req.Definition?.def ?? [];
       solved.push({ ops: defs.length });
-      const first = defs[0] ? fromBinary(OpSchema, defs[0]) : undefined;
-      const head = defs.length >= 2 ? fromBinary(OpSchema, defs[defs.length - 2] as Uint8Array) : undefined;
-      const ident = first?.op.case === "source" ? first.op.value.identifier : "";
       const id = `ref${nextRef++}`;
-      if (ident === "local://dockerfile") refs.set(id, { kind: "spec" });
-      else if (ident === "local://context" && defs.length === 2) refs.set(id, { kind: "context" });
-      else if (head?.op.case === "exec") {
-        const goarch = head.op.value.meta?.env.find((e) => e.startsWith("GOARCH="))?.slice(7) ?? "";
-        refs.set(id, { kind: "build", goarch });
-      } else refs.set(id, { kind: "image" });
+      refs.set(id, solvedKind(defs));
       return { result: { result: { case: "ref", value: { id } } } };
     },
     statFile: (req) => ({ stat: { path: req.Path, size: BigInt(binaryFor(refs.get(req.Ref)).length) } }),
