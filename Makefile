@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve release buildkit dockerfile-frontend compat golden-llb bench bench-client bench-serve clean
+.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve release buildkit dockerfile-frontend compat golden-llb bench bench-client bench-serve fuzz fuzz-ci clean
 
 all: typecheck test-unit
 
@@ -104,6 +104,15 @@ bench-serve: deps image
 # Only the `slimgo build` rows (a few minutes): their section of bench/results.md.
 bench-client: deps image dockerfile-frontend
 	SLIMGO_IMAGE=$(IMAGE) node --import tsx bench/run.ts --scenarios build-client --runs 5
+
+# In-process fuzzing of the parsers, the ELF and image readers and the gateway replies (fuzz/README.md):
+# 10^6 inputs per target, a summary in fuzz/results.json, reproducers in fuzz/findings/. Prints its time.
+fuzz:
+	node --import tsx fuzz/run.ts --inputs 1000000 --json fuzz/results.json
+
+# The short run for CI: fixed seed, about 2-3 minutes on 2 cores, non-zero exit on any finding.
+fuzz-ci:
+	node --import tsx fuzz/run.ts --ci
 
 clean:
 	rm -rf dist .cache

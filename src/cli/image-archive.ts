@@ -50,8 +50,10 @@ export interface ArchiveLimits {
   readonly fileBytes: number;
 }
 
-export const DEFAULT_LIMITS: ArchiveLimits = { members: 100_000, layers: 1000, entries: 1_000_000, layerBytes: 8 * GiB, totalBytes: 32 * GiB, ratio: 100, fileBytes: GiB };
-const RATIO_SLACK = 64 * MiB;
+export const DEFAULT_LIMITS: ArchiveLimits = { members: 100_000, layers: 1000, entries: 1_000_000, layerBytes: 8 * GiB, totalBytes: 32 * GiB, ratio: 50, fileBytes: GiB };
+const RATIO_SLACK = 32 * MiB;
+/** The piece of a layer blob handed to gunzip at a time. */
+const FEED_BYTES = 64 * 1024;
 
 /** One entry of a layer, as its tar header gives it. */
 export interface LayerEntry {
@@ -163,10 +165,23 @@ export class ArchiveReader {
     const { layerBytes, totalBytes, ratio } = this.limits;
     const ratioCap = RATIO_SLACK + ratio * this.blobBytes;
     let bytes = 0;
+    // The blob is fed in pieces, so that a bomb is seen by the ratio of what it inflated to so far against what
+    // it was fed so far, after a few MB, not after inflating to the whole archive's allowance.
+    let fed = 0;
+    const pieces = function* () {
+      for (let at = 0; at < blob.length; at += FEED_BYTES) {
+        const piece = blob.subarray(at, at + FEED_BYTES);
+        fed += piece.length;
+        yield piece;
+      }
+    };
     const meter = (chunk: Buffer): Error | undefined => {
       bytes += chunk.length;
       this.inflated += chunk.length;
       if (bytes > layerBytes) return this.error(member, `inflates to more than ${layerBytes} bytes, the limit for one layer`);
+      if (gzip && bytes > RATIO_SLACK + ratio * fed) {
+        return this.error(member, `inflates to more than ${RATIO_SLACK + ratio * fed} bytes from its first ${fed} bytes in the archive: ${ratio} times plus ${RATIO_SLACK} is the limit (a decompression bomb?)`);
+      }
       if (this.inflated > totalBytes) return this.error(member, `the layers inflate to more than ${totalBytes} bytes in all, the limit`);
       if (this.inflated > ratioCap) {
         return this.error(member, `the layers inflate to more than ${ratioCap} bytes: ${ratio} times their ${this.blobBytes} bytes in the archive plus ${RATIO_SLACK} is the limit (a decompression bomb?)`);
@@ -174,7 +189,7 @@ export class ArchiveReader {
       return undefined;
     };
     let index = 0;
-    const { streamError } = await eachEntry(Readable.from([blob]), gzip, meter, async (e) => {
+    const { streamError } = await eachEntry(Readable.from(pieces()), gzip, meter, async (e) => {
       if (++this.entries > this.limits.entries) throw this.error(member, `the layers hold more than ${this.limits.entries} entries in all, the limit`);
       return onEntry(e, index++);
     });

@@ -1,7 +1,7 @@
 /** `--target NAME` → the spec that target builds: its fields over the top-level ones. */
 import type { SpecRange } from "../types.js";
 import { didYouMean } from "./did-you-mean.js";
-import { shortName } from "./limits.js";
+import { listNames, shortName } from "./limits.js";
 import { SpecErrors } from "./spec-errors.js";
 import type { FieldName, ParsedSpec, Spec, SpecTarget } from "./types.js";
 
@@ -17,8 +17,8 @@ export function selectTarget(spec: ParsedSpec, name: string | undefined): Parsed
   if (target === undefined) {
     const names = parsed.targets.map((t) => t.name);
     throw errorAt(parsed, parsed.ranges.targets ?? parsed.ranges.firstLine, "targets", {
-      message: `--target ${shortName(name ?? "")}: no such target (this spec has ${names.join(", ")})`,
-      hint: didYouMean(name ?? "", names) ?? `use one of ${names.join(", ")}`,
+      message: `--target ${shortName(name ?? "")}: no such target (this spec has ${listNames(names)})`,
+      hint: didYouMean(name ?? "", names) ?? `use one of ${listNames(names)}`,
     });
   }
   checkIncludes(parsed, target);
@@ -45,7 +45,7 @@ function checkIncludes(parsed: ParsedSpec, target: SpecTarget): void {
     if (!names.includes(name)) {
       throw errorAt(parsed, range, `targets.${target.name}.include`, {
         message: `no target named "${shortName(name)}"`,
-        hint: didYouMean(name, names) ?? `targets are ${names.join(", ")}`,
+        hint: didYouMean(name, names) ?? `targets are ${listNames(names)}`,
       });
     }
   }

@@ -1,5 +1,5 @@
 /** Spec problems: each positioned on the file, all reported together. */
-import { MAX_LISTED_PROBLEMS } from "./limits.js";
+import { MAX_LISTED_PROBLEMS, oneLineText } from "./limits.js";
 
 /** One problem in the spec file; lines and columns are 1-based, the end is exclusive. */
 export interface SpecError {
@@ -16,9 +16,9 @@ export interface SpecError {
 
 /** `slimgo.yaml:3:1: ports[1]: message (hint)`. */
 export function formatSpecError(e: SpecError): string {
-  const path = e.path === "" ? "" : `${e.path}: `;
-  const hint = e.hint === undefined ? "" : ` (${e.hint})`;
-  return `${e.file}:${e.line}:${e.col}: ${path}${e.message}${hint}`;
+  const path = e.path === "" ? "" : `${oneLineText(e.path)}: `;
+  const hint = e.hint === undefined ? "" : ` (${oneLineText(e.hint)})`;
+  return `${e.file}:${e.line}:${e.col}: ${path}${oneLineText(e.message)}${hint}`;
 }
 
 /** Every problem found in a spec, in file order; `message` holds one formatted line per problem. */

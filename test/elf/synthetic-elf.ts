@@ -37,25 +37,36 @@ export const BASE = 0x400000;
 export const INFO_START = Uint8Array.from(Buffer.from("3077af0c9274080241e1c107e6d618e6", "hex"));
 export const INFO_END = Uint8Array.from(Buffer.from("f932433186182072008242104116d8f2", "hex"));
 
-/** A growing buffer; every write first makes room for itself. */
-class Out {
-  buf = new Uint8Array(1 << 16);
-  private view = new DataView(this.buf.buffer);
+/** A little-endian or big-endian byte writer that grows as it is written; the fuzz ELF writer builds on it too. */
+export class Out {
+  buf: Uint8Array;
+  private view: DataView;
   pos = 0;
   constructor(
     readonly is64: boolean,
     readonly le: boolean,
-  ) {}
+    size = 1 << 16,
+  ) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+  /** Room for `n` more bytes at pos. */
+  ensure(n: number): void {
+    this.room(this.pos + n);
+  }
+  /** Room for a write that ends at `end`, wherever it starts. */
   private room(end: number): void {
     if (end <= this.buf.length) return;
-    const bigger = new Uint8Array(Math.max(end, 2 * this.buf.length));
-    bigger.set(this.buf);
-    this.buf = bigger;
-    this.view = new DataView(bigger.buffer);
+    let size = this.buf.length;
+    while (size < end) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf);
+    this.buf = next;
+    this.view = new DataView(next.buffer);
   }
   align(n: number): number {
     this.pos = Math.ceil(this.pos / n) * n;
-    this.room(this.pos);
+    this.ensure(0);
     return this.pos;
   }
   bytes(b: Uint8Array): number {
@@ -90,7 +101,7 @@ class Out {
 const enc = (s: string) => new TextEncoder().encode(s);
 const cstr = (s: string) => enc(`${s}\0`);
 
-function uvarint(n: number): Uint8Array {
+export function uvarint(n: number): Uint8Array {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);
@@ -98,6 +109,48 @@ function uvarint(n: number): Uint8Array {
   }
   out.push(n);
   return Uint8Array.from(out);
+}
+
+/** The ELF header; the header, program header and section header sizes are those of the class. */
+export function writeHeader(w: Out, h: { type: number; machine: number; entry: number; shoff: number; phnum: number; shnum: number; shstrndx: number }): void {
+  const is64 = w.is64;
+  const ehsize = is64 ? 64 : 52;
+  w.buf.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, w.le ? 1 : 2, 1], 0);
+  w.u16(16, h.type);
+  w.u16(18, h.machine);
+  w.u32(20, 1);
+  w.word(24, h.entry);
+  w.word(is64 ? 32 : 28, ehsize);
+  w.word(is64 ? 40 : 32, h.shoff);
+  w.u16(is64 ? 52 : 40, ehsize);
+  w.u16(is64 ? 54 : 42, is64 ? 56 : 32);
+  w.u16(is64 ? 56 : 44, h.phnum);
+  w.u16(is64 ? 58 : 46, is64 ? 64 : 40);
+  w.u16(is64 ? 60 : 48, h.shnum);
+  w.u16(is64 ? 62 : 50, h.shstrndx);
+}
+
+/** Program header `i` of the table right after the ELF header, mapping file offset `off` to BASE + off. */
+export function writeProgramHeader(w: Out, i: number, ph: { type: number; flags: number; off: number; size: number; align?: number }): void {
+  const p = (w.is64 ? 64 : 52) + i * (w.is64 ? 56 : 32);
+  w.u32(p, ph.type);
+  if (w.is64) {
+    w.u32(p + 4, ph.flags);
+    w.word(p + 8, ph.off);
+    w.word(p + 16, BASE + ph.off);
+    w.word(p + 24, BASE + ph.off);
+    w.word(p + 32, ph.size);
+    w.word(p + 40, ph.size);
+    w.word(p + 48, ph.align ?? 0);
+  } else {
+    w.word(p + 4, ph.off);
+    w.word(p + 8, BASE + ph.off);
+    w.word(p + 12, BASE + ph.off);
+    w.word(p + 16, ph.size);
+    w.word(p + 20, ph.size);
+    w.u32(p + 24, ph.flags);
+    w.u32(p + 28, ph.align ?? 0);
+  }
 }
 
 /** Assemble the file described by `o`. */
@@ -182,41 +235,9 @@ export function buildElf(o: SyntheticElf): Uint8Array {
   }
   const size = w.pos;
 
-  // ELF header.
-  w.buf.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, o.littleEndian ? 1 : 2, 1], 0);
-  w.u16(16, o.type ?? 2);
-  w.u16(18, o.machine);
-  w.u32(20, 1);
-  w.word(24, BASE + ehsize);
-  w.word(is64 ? 32 : 28, ehsize);
-  w.word(is64 ? 40 : 32, shoff);
-  w.u16(is64 ? 52 : 40, ehsize);
-  w.u16(is64 ? 54 : 42, phentsize);
-  w.u16(is64 ? 56 : 44, o.extendedPhnum ? 0xffff : phnum);
-  w.u16(is64 ? 58 : 46, shentsize);
-  w.u16(is64 ? 60 : 48, shnum);
-  w.u16(is64 ? 62 : 50, shstrndx);
-
+  writeHeader(w, { type: o.type ?? 2, machine: o.machine, entry: BASE + ehsize, shoff, phnum: o.extendedPhnum ? 0xffff : phnum, shnum, shstrndx });
   // Program headers: one RWX PT_LOAD over the whole file, then the others.
-  [{ type: 1, off: 0, size }, ...phdrs].forEach((ph, i) => {
-    const p = ehsize + i * phentsize;
-    w.u32(p, ph.type);
-    if (is64) {
-      w.u32(p + 4, 7);
-      w.word(p + 8, ph.off);
-      w.word(p + 16, BASE + ph.off);
-      w.word(p + 24, BASE + ph.off);
-      w.word(p + 32, ph.size);
-      w.word(p + 40, ph.size);
-    } else {
-      w.word(p + 4, ph.off);
-      w.word(p + 8, BASE + ph.off);
-      w.word(p + 12, BASE + ph.off);
-      w.word(p + 16, ph.size);
-      w.word(p + 20, ph.size);
-      w.u32(p + 24, 7);
-    }
-  });
+  [{ type: 1, off: 0, size }, ...phdrs].forEach((ph, i) => writeProgramHeader(w, i, { ...ph, flags: 7 }));
   return w.buf.slice(0, size);
 }
 

@@ -130,3 +130,16 @@ test("a spec with a problem on every character lists the first 50", () => {
   assert.equal(listed.length, 51);
   assert.equal(listed[50], "slimgo.yaml: 99950 more problems not listed (fix the ones above first)");
 });
+
+test("a value holding a newline is quoted on one line (found by make fuzz)", () => {
+  const { lines } = problems(() => parseSpec("main: |+\n \n"));
+  assert.deepEqual(lines, ['slimgo.yaml:1:7: main: "\\n" must start with "./" (did you mean "./\\n"?)']);
+});
+
+test("--target on a spec of 5,000 targets names ten of them, not all (found by make fuzz)", () => {
+  const spec = `targets:\n${Array.from({ length: 5_000 }, (_, i) => `  t${i}: {}`).join("\n")}\n`;
+  const { lines } = problems(() => selectTarget(parseSpec(spec), "t0x"));
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] as string, /no such target \(this spec has t0, t1, t2, t3, t4, t5, t6, t7, t8, t9 and 4990 more\)/);
+  assert.ok((lines[0] as string).length < 1000, `${(lines[0] as string).length} characters`);
+});
