@@ -36,7 +36,7 @@ test("a TypeError is a crash keyed by its class and the first project frame", ()
   const err = thrown(() => parseSpec(null as unknown as string));
   const f = classify("spec", "mutate", run(err));
   assert.equal(f?.kind, "crash");
-  assert.match(f?.key ?? "", /^spec\|crash\|TypeError\|\S+ \(src\/spec\/parse-spec\.ts:\d+\)$/);
+  assert.match(f?.key ?? "", /^spec\|crash\|TypeError\|\S+ \(src\/spec\/[\w-]+\.ts:\d+\)$/);
   assert.match(f?.summary ?? "", /^crash: TypeError: /);
 });
 
