@@ -10,7 +10,7 @@ import type { BuildOptions } from "../client/build-options.js";
 import { connect } from "../client/connect.js";
 import { ControlClient, isEngineBuilder, workerInfos } from "../client/control.js";
 import { ExportError, exportPlan } from "../client/exporters.js";
-import { buildInputs, entitlements } from "../client/frontend-attrs.js";
+import { buildInputs, solveFlags } from "../client/frontend-attrs.js";
 import { metadataJson } from "../client/metadata-file.js";
 import { makePrinter } from "../client/progress/index.js";
 import { type SessionFactory, defaultSessionFactory } from "../client/session-port.js";
@@ -119,11 +119,8 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
           session,
           attrs: inputs.attrs,
           exporters: plan.exporters,
-          cacheImports: o.cacheFrom,
-          cacheExports: o.cacheTo,
-          entitlements: entitlements(o),
+          ...solveFlags(o),
           workers: workerInfos(workers),
-          frontendImage: o.frontendImage,
           onStatus: (s) => printer.update(s),
           signal: abort.signal,
           log: pino({ name: "slimgo", level: io.env["SLIMGO_LOG_LEVEL"] ?? "silent" }, pino.destination({ fd: 2, sync: true })),

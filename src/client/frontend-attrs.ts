@@ -5,7 +5,7 @@
  */
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { LOCAL_CONTEXT, LOCAL_SPEC, OPT, type LaunchEnv, type WorkerInfo } from "../gateway/options.js";
-import type { BuildOptions, CallName } from "./build-options.js";
+import type { BuildOptions, CacheEntry, CallName } from "./build-options.js";
 
 /** `--call` names as BuildKit's subrequest ids (check is the lint request). */
 export const CALL_REQUEST: Readonly<Record<Exclude<CallName, "build">, string>> = {
@@ -58,6 +58,11 @@ export function entitlements(o: BuildOptions): string[] {
   const set = new Set(o.allow);
   if (o.network === "host") set.add("network.host");
   return [...set].sort();
+}
+
+/** The Solve's fields that follow from the flags alone, the same for a local build and one on slimgo serve. */
+export function solveFlags(o: BuildOptions): { cacheImports: readonly CacheEntry[]; cacheExports: readonly CacheEntry[]; entitlements: string[]; frontendImage: string | undefined } {
+  return { cacheImports: o.cacheFrom, cacheExports: o.cacheTo, entitlements: entitlements(o), frontendImage: o.frontendImage };
 }
 
 /** What the in-process frontend is started with: exactly what BuildKit would put in its environment. */

@@ -10,7 +10,7 @@ import type { BuildOptions, CacheEntry } from "../client/build-options.js";
 import { connect } from "../client/connect.js";
 import { ControlClient, workerInfos } from "../client/control.js";
 import { exportPlan } from "../client/exporters.js";
-import { buildInputs, entitlements } from "../client/frontend-attrs.js";
+import { buildInputs, solveFlags } from "../client/frontend-attrs.js";
 import { BuildCancelled, solveBuild } from "../client/solve.js";
 import { FlagError } from "../cli/build-flags.js";
 import type { StatusResponse } from "../gen/control/control_pb.js";
@@ -71,11 +71,8 @@ export async function runJob(node: NodeConfig, spec: JobSpec, onStatus: (s: Stat
         session,
         attrs,
         exporters: plan.exporters,
-        cacheImports: o.cacheFrom,
-        cacheExports: o.cacheTo,
-        entitlements: entitlements(o),
+        ...solveFlags(o),
         workers: workerInfos(workers),
-        frontendImage: o.frontendImage,
         onStatus,
         signal,
         log,
