@@ -133,7 +133,11 @@ function inside(dest: string, wirePath: string): string {
   return target;
 }
 
-/** Nanoseconds since the epoch as the fractional seconds utimes takes. */
+/**
+ * Nanoseconds since the epoch as the fractional seconds utimes takes. libuv
+ * keeps whole microseconds and truncates, so aim at the middle of the
+ * microsecond: a double's rounding error then cannot drop it to the one before.
+ */
 function seconds(ns: bigint): number {
-  return Number(ns / 1_000_000n) / 1000 + Number(ns % 1_000_000n) / 1e9;
+  return (Number(ns / 1000n) + 0.5) / 1e6;
 }
