@@ -5,7 +5,7 @@ import { contextTar } from "../builds-client/context-tar.js";
 import { follow } from "../builds-client/follow.js";
 import { ServerError, parseServerUrl, readToken } from "../builds-client/server-address.js";
 import { makePrinter } from "../client/progress/index.js";
-import { PatternError } from "../session/fsutil/pattern-matcher.js";
+import { PatternError } from "../patterns/pattern-matcher.js";
 import { RpcError } from "../gateway/rpc.js";
 import { BUILD_USAGE, type BuildIo } from "./build.js";
 import { FlagError, checkPaths, parseBuildFlags } from "./build-flags.js";

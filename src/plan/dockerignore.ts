@@ -1,10 +1,10 @@
 /**
  * .dockerignore: its lines as BuildKit's local source takes them, and whether
- * they leave out a given path, judged as BuildKit's matcher judges it: the
- * last pattern that matches the path or one of its parent directories wins,
- * and a "!" pattern brings the path back.
+ * they leave out a given path, judged by the same matcher the session's
+ * context walk uses.
  */
 import { posix } from "node:path";
+import { PatternError, PatternMatcher } from "../patterns/pattern-matcher.js";
 
 /** Lines without comments and blanks; "!" exceptions kept (BuildKit understands them). */
 export function parseDockerignore(data: Uint8Array | undefined): string[] {
@@ -23,52 +23,18 @@ export function parseDockerignore(data: Uint8Array | undefined): string[] {
   return patterns;
 }
 
-/** True when `path` (slash-separated, relative to the context) is left out of the context by `patterns`. */
+/**
+ * True when `path` (slash-separated, relative to the context) is left out of
+ * the context by `patterns`. A malformed pattern excludes nothing here:
+ * BuildKit refuses it, naming it, when the context is read.
+ */
 export function isExcluded(path: string, patterns: readonly string[]): boolean {
   const file = posix.normalize(path);
   if (file === ".") return false;
-  const parents = file.split("/").slice(0, -1);
-  const candidates = [file, ...parents.map((_, i) => parents.slice(0, i + 1).join("/"))];
-  let excluded = false;
-  for (const raw of patterns) {
-    const negated = raw.startsWith("!");
-    // An inclusion cannot change an excluded path, nor an exception an included one.
-    if (negated !== excluded) continue;
-    const matches = patternMatcher(posix.normalize(negated ? raw.slice(1) : raw));
-    if (candidates.some(matches)) excluded = !negated;
-  }
-  return excluded;
-}
-
-/**
- * One pattern as a test on a path: "*" and "?" stay within a path segment,
- * "**" spans any number of them (a leading "**\/" also matches no directory
- * at all), "[...]" is a character class, and "\" escapes the next character.
- */
-function patternMatcher(pattern: string): (path: string) => boolean {
-  // A leading "**" with no other wildcard after it is a plain suffix test ("**.go" matches "a/b.go").
-  const suffix = pattern.slice(2);
-  if (pattern.startsWith("**") && !/[*?[\]\\]/.test(suffix)) {
-    return (path) => path.endsWith(suffix) || (suffix.startsWith("/") && path === suffix.slice(1));
-  }
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === "*" && pattern[i + 1] === "*") {
-      i++;
-      if (pattern[i + 1] === "/") i++;
-      re += i + 1 >= pattern.length ? ".*" : "(.*/)?";
-    } else if (ch === "*") re += "[^/]*";
-    else if (ch === "?") re += "[^/]";
-    else if (ch === "\\" && i + 1 < pattern.length) re += `\\${pattern[++i]}`;
-    else if (ch === "[" || ch === "]") re += ch;
-    else re += ch.replace(/[.+()|{}$^\\]/g, "\\$&");
-  }
-  let compiled: RegExp;
   try {
-    compiled = new RegExp(`^${re}$`);
-  } catch {
-    return () => false; // BuildKit refuses such a pattern before any path is judged
+    return new PatternMatcher(patterns).matchesOrParentMatches(file);
+  } catch (e) {
+    if (e instanceof PatternError) return false;
+    throw e;
   }
-  return (path) => compiled.test(path);
 }

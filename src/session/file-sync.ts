@@ -9,7 +9,7 @@ import { status } from "@grpc/grpc-js";
 import { FileSync } from "../gen/session/filesync_pb.js";
 import { packetCall } from "./call-stream.js";
 import { followPaths } from "./fsutil/follow-paths.js";
-import { PatternError } from "./fsutil/pattern-matcher.js";
+import { PatternError } from "../patterns/pattern-matcher.js";
 import { sendTree } from "./fsutil/send.js";
 import { walkTree } from "./fsutil/walk.js";
 import { type ServedMethod, StatusError, rawBidi } from "./grpc-service.js";

@@ -8,7 +8,7 @@
  */
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { PatternMatcher } from "./pattern-matcher.js";
+import { PatternMatcher } from "../../patterns/pattern-matcher.js";
 
 /** Links followed per path at most: a cycle ends with an error instead of a hang. */
 const MAX_LINKS = 255;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { type Stat, StatSchema } from "../../gen/fsutil/stat_pb.js";
 import { MODE_SOCKET, goFileMode, isDirMode, isSymlinkMode } from "./file-mode.js";
-import { type MatchInfo, PatternMatcher } from "./pattern-matcher.js";
+import { type MatchInfo, PatternMatcher } from "../../patterns/pattern-matcher.js";
 
 export interface WalkOptions {
   readonly includes?: readonly string[];

@@ -1,7 +1,7 @@
 /** BuildKit's pattern rules (moby/patternmatcher), case by case. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PatternError, PatternMatcher } from "../../../src/session/fsutil/pattern-matcher.js";
+import { PatternError, PatternMatcher } from "../../src/patterns/pattern-matcher.js";
 
 const excluded = (patterns: string[], path: string) => new PatternMatcher(patterns).matchesOrParentMatches(path);
 
