@@ -107,7 +107,7 @@ export function statusText(st: VertexStatus): string {
   const current = Number(st.current);
   const total = Number(st.total);
   const amount = total > 0 ? `${bytes(current)} / ${bytes(total)}` : current > 0 ? bytes(current) : "";
-  return [st.name || st.ID, amount, st.completed !== undefined ? "done" : ""].filter((x) => x !== "").join(" ");
+  return [st.ID || st.name, amount, st.completed !== undefined ? "done" : ""].filter((x) => x !== "").join(" ");
 }
 
 /** A warning as one line, with the spec line when BuildKit has it. */
