@@ -17,7 +17,7 @@ const RECORDED = [
   status({ vertexes: [{ digest: "d1", name: "[internal] load build definition from slimgo.yaml", started: ts(0) }] }),
   status({
     vertexes: [{ digest: "d1", name: "[internal] load build definition from slimgo.yaml", started: ts(0), completed: ts(40) }],
-    statuses: [{ ID: "transferring dockerfile:", vertex: "d1", current: 98n, started: ts(0), completed: ts(30) }],
+    statuses: [{ ID: "transferring dockerfile:", name: "transferring", vertex: "d1", current: 98n, started: ts(0), completed: ts(30) }],
   }),
   status({ vertexes: [{ digest: "d2", name: "[builder] go mod download", cached: true, started: ts(50), completed: ts(50) }] }),
   status({ vertexes: [{ digest: "d3", name: "[hello] go build .", started: ts(100) }] }),
