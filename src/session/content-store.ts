@@ -56,6 +56,7 @@ export interface Ingest {
 export class LocalContentStore {
   readonly dir: string;
   private staging: string | undefined;
+  private making: Promise<string> | undefined;
   private readonly ingests = new Map<string, Ingest>();
   private readonly staged = new Set<string>();
 
@@ -195,18 +196,22 @@ export class LocalContentStore {
     for (const ingest of this.ingests.values()) await ingest.handle?.close().catch(() => {});
     this.ingests.clear();
     this.staged.clear();
+    await this.making?.catch(() => {});
     if (this.staging !== undefined) await rm(this.staging, { recursive: true, force: true });
     this.staging = undefined;
+    this.making = undefined;
   }
 
-  private async stagingDir(): Promise<string> {
-    if (this.staging === undefined) {
+  /** Made once, on the first write; BuildKit writes layers in parallel, so the making is shared. */
+  private stagingDir(): Promise<string> {
+    this.making ??= (async () => {
       await mkdir(dirname(this.dir), { recursive: true });
       const dir = join(dirname(this.dir), `.${basename(this.dir)}.slimgo-cache-${randomBytes(4).toString("hex")}`);
       await mkdir(join(dir, "ingest"), { recursive: true, mode: 0o755 });
       this.staging = dir;
-    }
-    return this.staging;
+      return dir;
+    })();
+    return this.making;
   }
 
   /** The staging directory, if a write made one. */

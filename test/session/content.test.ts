@@ -250,3 +250,34 @@ test("a failed build leaves the directory as it was", async () => {
   assert.equal(existsSync(dir), false);
   assert.deepEqual(readdirSync(root).filter((n) => n.includes("slimgo-cache")), []);
 });
+
+test("parallel first writes share one staging directory, and every blob moves in", async () => {
+  const dir = join(root, "parallel");
+  const fresh = new LocalCaches([{ id: `local:${dir}`, dir, exportTag: "latest" }]);
+  const s = await LocalServer.start(fresh.methods());
+  const c = new Client(`unix:${s.socket}`, credentials.createInsecure());
+  const blobs = [0, 1, 2, 3, 4, 5].map((i) => Buffer.from(`layer ${i} `.repeat(100 + i)));
+  try {
+    await Promise.all(
+      blobs.map(async (b, i) => {
+        const call = c.makeBidiStreamRequest(`${SERVICE}/Write`, (x: Buffer) => x, (x: Buffer) => x, md(dir));
+        const got = new Promise<Buffer>((r, j) => {
+          call.once("data", r);
+          call.once("error", j);
+        });
+        call.write(Buffer.from(toBinary(WriteContentRequestSchema, create(WriteContentRequestSchema, { action: WriteAction.COMMIT, ref: `layer-${i}`, data: b, total: BigInt(b.length), expected: digestOf(b) }))));
+        assert.equal(fromBinary(WriteContentResponseSchema, await got).digest, digestOf(b));
+        call.end();
+      }),
+    );
+    assert.equal(readdirSync(root).filter((n) => n.startsWith(".parallel.slimgo-cache-")).length, 1);
+    await fresh.commit({});
+  } finally {
+    c.close();
+    s.close();
+    await fresh.discard();
+  }
+  assert.deepEqual(readdirSync(join(dir, "blobs", "sha256")).sort(), blobs.map((b) => digestOf(b).slice(7)).sort());
+  assert.equal(existsSync(join(dir, "index.json")), false, "no manifest in the response: index.json is not written");
+  assert.deepEqual(readdirSync(root).filter((n) => n.includes("slimgo-cache")), []);
+});
