@@ -3,7 +3,9 @@
  * buildkitd writes DIR as an OCI layout holding the cache manifest; a fresh
  * node (empty state dir) given `--cache-from type=local,src=DIR` builds the
  * same commit without fetching a module and takes the compile from the cache.
- * A build that fails after the local export leaves DIR as it was.
+ * A build that fails after the local export leaves DIR as it was. BuildKit's
+ * own client (buildctl) reads the layout slimgo wrote, and slimgo reads one
+ * buildctl wrote.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -18,7 +20,8 @@ import { type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
 import { slimgoBuild } from "./support/slimgo-build.js";
 import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
 
-const PORTS = [Number(process.env["SLIMGO_LOCAL_CACHE_NODE_PORT"] ?? 5213), Number(process.env["SLIMGO_LOCAL_CACHE_FRESH_PORT"] ?? 5214)] as const;
+/** The seeding node, then three fresh ones. */
+const PORTS = [5213, 5214, 5215, 5216].map((p, i) => Number(process.env[`SLIMGO_LOCAL_CACHE_PORT_${i}`] ?? p)) as [number, number, number, number];
 const GO_BUILD = "go build ./cmd/plain";
 
 let suite: RemoteSuite;
@@ -149,4 +152,46 @@ test("a build that fails after its local cache was sent leaves the directory as 
   assert.deepEqual(readFileSync(join(cache, "index.json")), before.index);
   assert.deepEqual(readdirSync(join(cache, "blobs", "sha256")).sort(), before.blobs);
   assert.deepEqual(readdirSync(dirname(cache)).filter((n) => n.includes("slimgo-cache")), [], "a staging directory was left behind");
+});
+
+/** buildctl with the slimgo frontend from the suite's registry, as BuildKit's Go client runs a build. */
+function buildctl(n: BuildkitNode, project: string, args: readonly string[]) {
+  return n.buildctl([
+    "build", "--progress=plain",
+    "--frontend", "gateway.v0",
+    "--opt", `source=${suite.frontendRef}`,
+    "--opt", "filename=slimgo.yaml",
+    "--local", `context=${project}`,
+    "--local", `dockerfile=${project}`,
+    "--opt", "force-network-mode=host",
+    "--allow", "network.host",
+    ...Object.entries(suite.goArgs).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]),
+    ...args,
+  ]);
+}
+
+test("BuildKit's own client reads the layout slimgo wrote, and slimgo reads the one it writes", async (t) => {
+  // The same frontend on every side (the image, as buildctl runs it), so only the cache layout is under test.
+  const image = ["--frontend-image", suite.frontendRef];
+  const mine = join(suite.dir, "cache-image-frontend");
+  const seed = nodes[0] ?? (await node("local-cache-seed", PORTS[0]));
+  const res0 = await slimgoBuild(suite, seed, dir, [...image, "--cache-to", `type=local,dest=${mine},mode=max`]);
+  assert.equal(res0.code, 0, fail("slimgo with --frontend-image exporting a local cache", seed, res0.stderr));
+
+  const viaGo = await node("local-cache-buildctl", PORTS[2]);
+  const theirs = join(suite.dir, "cache-buildctl");
+  suite.proxy.reset();
+  const res = await buildctl(viaGo, dir, ["--import-cache", `type=local,src=${mine}`, "--export-cache", `type=local,dest=${theirs},mode=max`]);
+  assert.equal(res.code, 0, fail("buildctl with slimgo's local cache", viaGo, res.stderr));
+  assert.match(res.stderr, /importing cache manifest from local:/, `buildctl did not import slimgo's cache:\n${res.stderr.slice(-6000)}`);
+  assert.deepEqual(suite.proxy.zips(), [], `buildctl's fresh node fetched modules from slimgo's cache:\n${stepLog(res.stderr, "go mod download")}`);
+  assert.equal(stepReport(res.stderr, GO_BUILD).state, "cached", `buildctl did not take the compile from slimgo's cache:\n${stepLog(res.stderr, GO_BUILD)}`);
+
+  const fresh = await node("local-cache-fresh2", PORTS[3]);
+  suite.proxy.reset();
+  const back = await slimgoBuild(suite, fresh, dir, [...image, "--cache-from", `type=local,src=${theirs}`]);
+  assert.equal(back.code, 0, fail("slimgo with buildctl's local cache", fresh, back.stderr));
+  assert.deepEqual(suite.proxy.zips(), [], `slimgo's fresh node fetched modules from buildctl's cache:\n${stepLog(back.stderr, "go mod download")}`);
+  assert.equal(stepReport(back.stderr, GO_BUILD).state, "cached", `slimgo did not take the compile from buildctl's cache:\n${stepLog(back.stderr, GO_BUILD)}`);
+  t.diagnostic("buildctl imported slimgo's local cache and slimgo imported buildctl's: 0 modules fetched, go build cached both ways");
 });
