@@ -17,7 +17,7 @@ import { basename, dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { describeStep, stepLog, stepReport } from "../support/progress.js";
 import { type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
-import { slimgoBuild } from "./support/slimgo-build.js";
+import { buildctlBuild, slimgoBuild } from "./support/slimgo-build.js";
 import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
 
 /** The seeding node, then three fresh ones. */
@@ -154,22 +154,6 @@ test("a build that fails after its local cache was sent leaves the directory as 
   assert.deepEqual(readdirSync(dirname(cache)).filter((n) => n.includes("slimgo-cache")), [], "a staging directory was left behind");
 });
 
-/** buildctl with the slimgo frontend from the suite's registry, as BuildKit's Go client runs a build. */
-function buildctl(n: BuildkitNode, project: string, args: readonly string[]) {
-  return n.buildctl([
-    "build", "--progress=plain",
-    "--frontend", "gateway.v0",
-    "--opt", `source=${suite.frontendRef}`,
-    "--opt", "filename=slimgo.yaml",
-    "--local", `context=${project}`,
-    "--local", `dockerfile=${project}`,
-    "--opt", "force-network-mode=host",
-    "--allow", "network.host",
-    ...Object.entries(suite.goArgs).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]),
-    ...args,
-  ]);
-}
-
 test("BuildKit's own client reads the layout slimgo wrote, and slimgo reads the one it writes", async (t) => {
   // The same frontend on every side (the image, as buildctl runs it), so only the cache layout is under test.
   const image = ["--frontend-image", suite.frontendRef];
@@ -181,7 +165,7 @@ test("BuildKit's own client reads the layout slimgo wrote, and slimgo reads the 
   const viaGo = await node("local-cache-buildctl", PORTS[2]);
   const theirs = join(suite.dir, "cache-buildctl");
   suite.proxy.reset();
-  const res = await buildctl(viaGo, dir, ["--import-cache", `type=local,src=${mine}`, "--export-cache", `type=local,dest=${theirs},mode=max`]);
+  const res = await buildctlBuild(suite, viaGo, dir, ["--import-cache", `type=local,src=${mine}`, "--export-cache", `type=local,dest=${theirs},mode=max`]);
   assert.equal(res.code, 0, fail("buildctl with slimgo's local cache", viaGo, res.stderr));
   assert.match(res.stderr, /importing cache manifest from local:/, `buildctl did not import slimgo's cache:\n${res.stderr.slice(-6000)}`);
   assert.deepEqual(suite.proxy.zips(), [], `buildctl's fresh node fetched modules from slimgo's cache:\n${stepLog(res.stderr, "go mod download")}`);
