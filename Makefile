@@ -63,7 +63,8 @@ test-e2e:
 	npm run test:e2e
 
 # slimgo on standalone buildkitd nodes over mTLS, a buildx farm sharing a registry
-# cache, a fresh node built from that cache, and the arm64 binary under qemu-user.
+# cache, a fresh node built from that cache, a local cache (slimgo build --cache-to/
+# --cache-from type=local, and buildctl reading it), and the arm64 binary under qemu-user.
 # Installs what it needs (apt, buildkitd); see docs/remote.md.
 test-remote: deps image buildkit
 	SLIMGO_IMAGE=$(IMAGE) npm run test:remote

@@ -175,8 +175,11 @@ export function parseCache(flag: string, raw: string): CacheEntry {
   const { type, ...attrs } = attrsOf(flag, raw);
   if (type === undefined) fail(`${flag} ${raw}: name a type: type=registry,ref=REF or type=local,${flag === "--cache-to" ? "dest" : "src"}=DIR`);
   if (type === "registry" && !attrs["ref"]) fail(`${flag} ${raw}: type=registry needs ref=REGISTRY/NAME`);
-  // BuildKit reads and writes a local cache through the client's content store, a session service slimgo does not serve.
-  if (type === "local") fail(`${flag} ${raw}: a local cache is not supported yet: use type=registry,ref=REGISTRY/NAME (a registry on 127.0.0.1 works)`);
+  if (type === "local") {
+    const key = flag === "--cache-to" ? "dest" : "src";
+    if (!attrs[key]) fail(`${flag} ${raw}: type=local needs ${key}=DIR`);
+    if (attrs["mode"] !== undefined && attrs["mode"] !== "min" && attrs["mode"] !== "max") fail(`${flag} ${raw}: mode must be min or max`);
+  }
   return { type, attrs };
 }
 

@@ -11,6 +11,7 @@ import { connect } from "../client/connect.js";
 import { ControlClient, isEngineBuilder, workerInfos } from "../client/control.js";
 import { ExportError, exportPlan } from "../client/exporters.js";
 import { buildInputs, solveFlags } from "../client/frontend-attrs.js";
+import { localCaches } from "../client/local-cache.js";
 import { metadataJson } from "../client/metadata-file.js";
 import { makePrinter } from "../client/progress/index.js";
 import { type SessionFactory, defaultSessionFactory } from "../client/session-port.js";
@@ -38,8 +39,8 @@ options (as docker buildx build):
   --push                     push the image (-o type=registry)
   --load                     load the image into the Docker engine
   -o, --output SPEC          type=local,dest=DIR | tar,dest=FILE | oci,dest=FILE | docker,dest=FILE | image,name=N[,push=true] | registry
-  --cache-from SPEC          type=registry,ref=REF (or just REF)
-  --cache-to SPEC            type=registry,ref=REF[,mode=max]
+  --cache-from SPEC          type=registry,ref=REF (or just REF) | type=local,src=DIR[,tag=T|digest=D]
+  --cache-to SPEC            type=registry,ref=REF[,mode=max] | type=local,dest=DIR[,mode=max][,tag=T]
   --secret id=ID[,src=FILE|env=VAR]
   --ssh default|ID=PATH
   --build-context NAME=DIR   a named context (a directory, or docker-image://REF)
@@ -65,7 +66,7 @@ on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a 
   --server-ca FILE           CA of the service's certificate (tls://)
   --server-cert, --server-key FILE   a client certificate (mTLS)
   -d, --detach               print the build id and return; follow it with \`slimgo builds watch ID\`
-  (--load, local outputs, --secret, --ssh, local --build-context and --metadata-file are refused)
+  (--load, local outputs, local caches, --secret, --ssh, local --build-context and --metadata-file are refused)
 `;
 
 export interface BuildIo {
@@ -102,13 +103,16 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
       const plan = exportPlan(o, engine, () => join((tmp = mkdtempSync(join(tmpdir(), "slimgo-load-"))), "image.tar"));
       for (const note of plan.notes) io.err(`slimgo: ${note}\n`);
       if (o.call !== "build" && o.frontendImage !== undefined) throw new FlagError("slimgo build: --call answers come from the frontend in this process: drop --frontend-image");
-      const inputs = buildInputs(o, io.cwd);
+      const local = await localCaches(o, io.cwd);
+      for (const w of local.warnings) io.err(`slimgo: ${w}\n`);
+      const inputs = buildInputs(local.options, io.cwd);
       const sessions = io.sessions ?? defaultSessionFactory;
       const session = sessions({
         dirs: inputs.dirs,
         outputs: plan.outputs,
         secrets: o.secrets,
         ssh: o.ssh,
+        caches: local.caches,
         dockerConfigDir: io.env["DOCKER_CONFIG"] ?? join(homedir(), ".docker"),
       });
       const printer = makePrinter(o.progress, io.progress);
@@ -119,7 +123,7 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
           session,
           attrs: inputs.attrs,
           exporters: plan.exporters,
-          ...solveFlags(o),
+          ...solveFlags(local.options),
           workers: workerInfos(workers),
           onStatus: (s) => printer.update(s),
           signal: abort.signal,

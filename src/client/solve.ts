@@ -97,6 +97,7 @@ export async function solveBuild(a: SolveArgs): Promise<SolveOutcome> {
   }
 
   let ok = false;
+  let response: Readonly<Record<string, string>> = {};
   try {
     const sessionDied = a.session.done.then(
       () => new Promise<never>(() => {}),
@@ -106,6 +107,7 @@ export async function solveBuild(a: SolveArgs): Promise<SolveOutcome> {
     );
     const res = await Promise.race([solve, sessionDied]);
     ok = true;
+    response = res.ExporterResponse;
     return { ref, exporterResponse: res.ExporterResponse, ...(returned !== undefined ? { returned } : {}) };
   } catch (err) {
     if (a.signal.aborted) throw new BuildCancelled("build cancelled");
@@ -119,7 +121,7 @@ export async function solveBuild(a: SolveArgs): Promise<SolveOutcome> {
     const grace = setTimeout(() => statusAbort.abort(), ok ? STATUS_GRACE_MS : 500);
     await progress;
     clearTimeout(grace);
-    await a.session.finish(ok).catch((err: unknown) => {
+    await a.session.finish(ok, response).catch((err: unknown) => {
       // The build passed but its outputs could not be written: that fails the build.
       if (ok) throw new BuildFailed(err instanceof Error ? err.message : String(err));
     });

@@ -25,6 +25,9 @@ export function remoteOptions(args: readonly string[], contextDir: string): Buil
   for (const out of o.outputs) {
     if (out.type !== "image" && out.type !== "registry") refuse(`-o type=${out.type}`, "files would be written on the service; use --push (or -o type=registry)");
   }
+  for (const [flag, caches] of [["--cache-from", o.cacheFrom], ["--cache-to", o.cacheTo]] as const) {
+    if (caches.some((c) => c.type === "local")) refuse(`${flag} type=local`, "the directory would be on the service; use type=registry,ref=REGISTRY/NAME");
+  }
   if (o.secrets.size > 0) refuse("--secret", "the service does not read files or variables of its own for a build; build locally");
   if (o.ssh.size > 0) refuse("--ssh", "the service has no agent of yours; build locally");
   if (o.metadataFile !== undefined) refuse("--metadata-file", "the digests come back in the build's record (slimgo builds show --json)");

@@ -4,7 +4,8 @@
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import type { DescMethod } from "@bufbuild/protobuf";
-import { type Metadata, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData, status } from "@grpc/grpc-js";
+import type { Writable } from "node:stream";
+import { type Metadata, type ServerDuplexStream, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, status } from "@grpc/grpc-js";
 import type { MethodDefinition, UntypedHandleCall } from "@grpc/grpc-js";
 
 /** An error BuildKit should see with this gRPC code. */
@@ -34,28 +35,55 @@ const codec = <D extends DescMessage>(desc: D) => ({
   deserialize: (buf: Buffer) => fromBinary(desc, buf),
 });
 
+/** A method with one request message, replying with one message or a stream of them. */
+function requestDefinition<I extends DescMessage>(
+  method: Method<I, DescMessage>,
+  responseStream: boolean,
+  output: { serialize(m: never): Buffer; deserialize(b: Buffer): unknown },
+): MethodDefinition<unknown, unknown> {
+  const input = codec(method.input);
+  return {
+    path: pathOf(method),
+    requestStream: false,
+    responseStream,
+    requestSerialize: input.serialize as (v: unknown) => Buffer,
+    requestDeserialize: input.deserialize,
+    responseSerialize: output.serialize as (v: unknown) => Buffer,
+    responseDeserialize: output.deserialize,
+  };
+}
+
 /** A unary method: the handler's result is the response, a thrown StatusError its status. */
 export function unary<I extends DescMessage, O extends DescMessage>(
   method: Method<I, O>,
   handle: (req: MessageShape<I>, metadata: Metadata) => Promise<MessageInitShape<O>>,
 ): ServedMethod {
-  const input = codec(method.input);
-  const output = codec(method.output);
   return {
     path: pathOf(method),
-    definition: {
-      path: pathOf(method),
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: input.serialize as (v: unknown) => Buffer,
-      requestDeserialize: input.deserialize,
-      responseSerialize: output.serialize as (v: unknown) => Buffer,
-      responseDeserialize: output.deserialize,
-    },
+    definition: requestDefinition(method, false, codec(method.output)),
     handler: ((call: ServerUnaryCall<MessageShape<I>, MessageShape<O>>, callback: sendUnaryData<MessageShape<O>>) => {
       handle(call.request, call.metadata).then(
         (res) => callback(null, create(method.output, res)),
         (err: unknown) => callback(toStatus(err)),
+      );
+    }) as UntypedHandleCall,
+  };
+}
+
+/** A server-streaming method: the handler sends its replies (waiting on backpressure), then the call ends. */
+export function serverStream<I extends DescMessage, O extends DescMessage>(
+  method: Method<I, O>,
+  handle: (req: MessageShape<I>, metadata: Metadata, send: (m: MessageInitShape<O>) => Promise<void>) => Promise<void>,
+): ServedMethod {
+  const same = (b: Buffer) => b;
+  return {
+    path: pathOf(method),
+    definition: requestDefinition(method, true, { serialize: same, deserialize: same }),
+    handler: ((call: ServerWritableStream<MessageShape<I>, Buffer>) => {
+      const send = (m: MessageInitShape<O>) => write(call, Buffer.from(toBinary(method.output, create(method.output, m))));
+      handle(call.request, call.metadata, send).then(
+        () => call.end(),
+        (err: unknown) => call.emit("error", toStatus(err)),
       );
     }) as UntypedHandleCall,
   };
@@ -101,7 +129,7 @@ export function bidi<I extends DescMessage, O extends DescMessage>(
 }
 
 /** Send a buffer on a server stream, waiting when the stream's buffer is full. */
-export async function write(call: ServerDuplexStream<Buffer, Buffer>, data: Buffer): Promise<void> {
+export async function write(call: Writable, data: Buffer): Promise<void> {
   if (call.destroyed || call.writableEnded) throw new Error("the stream is closed");
   if (!call.write(data)) {
     await new Promise<void>((resolve, reject) => {

@@ -1,13 +1,15 @@
 /**
  * The client's side of a BuildKit session: the services BuildKit calls back
  * during a solve (local directories, exporter outputs, registry credentials,
- * secrets, SSH agents, health), served over Control.Session.
+ * secrets, SSH agents, local cache directories, health), served over
+ * Control.Session.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { Client } from "@grpc/grpc-js";
 import { authService } from "./auth.js";
+import { LocalCaches, type LocalCacheSpec } from "./local-caches.js";
 import { fileSend } from "./file-send.js";
 import { fileSync } from "./file-sync.js";
 import type { ServedMethod } from "./grpc-service.js";
@@ -18,6 +20,7 @@ import { sshServices } from "./ssh.js";
 import { type Bridge, LocalServer, bridgeSession } from "./transport.js";
 
 export type { OutputSpec } from "./outputs.js";
+export type { LocalCacheSpec } from "./local-caches.js";
 
 export interface SessionOptions {
   /** Local directories by name: "context", "dockerfile", named contexts. */
@@ -30,6 +33,8 @@ export interface SessionOptions {
   ssh?: ReadonlyMap<string, readonly string[]>;
   /** Registry credentials for Auth (default $DOCKER_CONFIG, else ~/.docker). */
   dockerConfigDir?: string;
+  /** `--cache-from/--cache-to type=local` directories, served as content stores. */
+  caches?: readonly LocalCacheSpec[];
 }
 
 export class Session {
@@ -37,6 +42,7 @@ export class Session {
   readonly done: Promise<void>;
   private readonly methods: ServedMethod[];
   private readonly outputs: AtomicOutput[];
+  private readonly caches: LocalCaches;
   private readonly sharedKey: string;
   private server: LocalServer | undefined;
   private bridge: Bridge | undefined;
@@ -56,6 +62,8 @@ export class Session {
     if (this.outputs.length > 0) this.methods.push(fileSend(byExporter));
     if (opts.secrets && opts.secrets.size > 0) this.methods.push(secretsService(opts.secrets));
     if (opts.ssh && opts.ssh.size > 0) this.methods.push(...sshServices(opts.ssh));
+    this.caches = new LocalCaches(opts.caches ?? []);
+    this.methods.push(...this.caches.methods());
   }
 
   /** Opens Control.Session on this grpc-js client's channel and serves until finish(); resolves when BuildKit has it. */
@@ -75,17 +83,23 @@ export class Session {
     }
   }
 
-  /** After the solve: commit (ok) or discard (!ok) outputs, then close. */
-  async finish(ok: boolean): Promise<void> {
+  /**
+   * After the solve: commit (ok) or discard (!ok) outputs and cache
+   * directories, then close. `response` is the Solve's exporter response,
+   * which names the cache manifest to record in index.json.
+   */
+  async finish(ok: boolean, response: Readonly<Record<string, string>> = {}): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     let failure: unknown;
     try {
       if (ok) for (const o of this.outputs) await o.commit();
+      if (ok) await this.caches.commit(response);
     } catch (err) {
       failure = err;
     }
     for (const o of this.outputs) await o.discard();
+    await this.caches.discard();
     this.close();
     this.settleDone.resolve();
     if (failure !== undefined) throw failure;
@@ -97,6 +111,7 @@ export class Session {
     this.finished = true;
     this.close();
     for (const o of this.outputs) await o.discard().catch(() => {});
+    await this.caches.discard().catch(() => {});
     this.settleDone.reject(err);
   }
 

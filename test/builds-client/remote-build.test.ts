@@ -123,6 +123,8 @@ test("build --server refuses flags that name this machine, in one line, before c
     [["--load", "."], /^slimgo build --server: --load does not apply to a build on the service: .*--push/],
     [["-o", "type=local,dest=out", "."], /-o type=local/],
     [["--secret", "id=npm,src=go.mod", "."], /--secret/],
+    [["--cache-to", "type=local,dest=cache", "."], /^slimgo build --server: --cache-to type=local does not apply to a build on the service: .*type=registry,ref=/],
+    [["--cache-from", "type=local,src=cache", "."], /--cache-from type=local does not apply/],
     [["--metadata-file", "m.json", "."], /slimgo builds show --json/],
     [["--call", "check", "."], /--call check does not apply/],
     [["--addr", "tcp://127.0.0.1:1234", "."], /--addr, --builder and --tls\*/],

@@ -52,10 +52,14 @@ test("outputs: shorthand dir, CSV with quotes, registry means image with push", 
   assert.throws(() => parseOutput("-"), /stdout is not supported/);
 });
 
-test("caches: a bare ref is a registry; a local cache is refused with the alternative", () => {
+test("caches: a bare ref is a registry; a local cache names its directory", () => {
   assert.deepEqual(parseCache("--cache-from", "reg/app:cache"), { type: "registry", attrs: { ref: "reg/app:cache" } });
   assert.deepEqual(parseCache("--cache-to", "type=registry,ref=r/c,mode=max"), { type: "registry", attrs: { ref: "r/c", mode: "max" } });
-  assert.throws(() => parseCache("--cache-to", "type=local,dest=c"), /--cache-to type=local,dest=c: a local cache is not supported yet: use type=registry/);
+  assert.deepEqual(parseCache("--cache-to", "type=local,dest=c,mode=max,compression=zstd"), { type: "local", attrs: { dest: "c", mode: "max", compression: "zstd" } });
+  assert.deepEqual(parseCache("--cache-from", "type=local,src=c,tag=v1"), { type: "local", attrs: { src: "c", tag: "v1" } });
+  assert.throws(() => parseCache("--cache-to", "type=local,src=c"), /--cache-to type=local,src=c: type=local needs dest=DIR/);
+  assert.throws(() => parseCache("--cache-from", "type=local,dest=c"), /--cache-from type=local,dest=c: type=local needs src=DIR/);
+  assert.throws(() => parseCache("--cache-to", "type=local,dest=c,mode=all"), /mode must be min or max/);
   assert.throws(() => parseCache("--cache-from", "type=registry"), /needs ref=/);
 });
 

@@ -122,7 +122,18 @@ async function fakeNode(o: { caps?: typeof ALL_CAPS; solveWaits?: boolean } = {}
 }
 
 function session(done: Promise<void> = new Promise(() => {})) {
-  const s = { id: "session-1", attached: 0, finished: [] as boolean[], done, attach: async () => void s.attached++, finish: async (ok: boolean) => void s.finished.push(ok) };
+  const s = {
+    id: "session-1",
+    attached: 0,
+    finished: [] as boolean[],
+    responses: [] as Array<Readonly<Record<string, string>> | undefined>,
+    done,
+    attach: async () => void s.attached++,
+    finish: async (ok: boolean, response?: Readonly<Record<string, string>>) => {
+      s.finished.push(ok);
+      s.responses.push(response);
+    },
+  };
   return s;
 }
 
@@ -163,6 +174,8 @@ test("the frontend runs in this process: an empty Solve, and every gateway call 
   assert.match(new TextDecoder().decode(outcome.returned?.metadata?.["result.txt"]), /frontend\.lint/);
   assert.equal(a.statuses[0]?.vertexes[0]?.name, `build ${solve.Ref}`);
   assert.deepEqual((a.session as ReturnType<typeof session>).finished, [true]);
+  // The session is told the exporter response: a local cache's manifest is recorded from it.
+  assert.deepEqual((a.session as ReturnType<typeof session>).responses, [{ "containerimage.digest": "sha256:abc" }]);
 });
 
 test("--frontend-image sends gateway.v0 with the image as source and runs nothing here", async () => {

@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { run, stepState } from "../support/docker.js";
 import { BUILDCTL, type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
 import { type RemoteBuilder, createRemoteBuilder } from "./support/buildx.js";
+import { buildctlBuild } from "./support/slimgo-build.js";
 import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
 
 let suite: RemoteSuite;
@@ -47,18 +48,7 @@ test("buildctl builds with the gateway frontend from the registry over mTLS", as
   const dir = suite.project();
   const out = join(suite.dir, "buildctl-out");
   suite.proxy.reset();
-  const res = await node.buildctl([
-    "build", "--progress=plain",
-    "--frontend", "gateway.v0",
-    "--opt", `source=${suite.frontendRef}`,
-    "--opt", "filename=slimgo.yaml",
-    "--local", `context=${dir}`,
-    "--local", `dockerfile=${dir}`,
-    "--opt", "force-network-mode=host",
-    "--allow", "network.host",
-    ...Object.entries(suite.goArgs).flatMap(([k, v]) => ["--opt", `build-arg:${k}=${v}`]),
-    "--output", `type=local,dest=${out}`,
-  ]);
+  const res = await buildctlBuild(suite, node, dir, ["--output", `type=local,dest=${out}`]);
   assert.equal(res.code, 0, `buildctl build failed:\n${res.stderr.slice(-4000)}\nbuildkitd:\n${node.daemon.tail()}`);
   assert.match(res.stderr, /verified plain linux\/amd64: static amd64 ELF/);
   assert.ok(suite.proxy.zips().some((z) => z.startsWith("/github.com/google/uuid/@v/")), `the node did not fetch uuid from the loopback GOPROXY: ${suite.proxy.fetched.join(", ")}`);

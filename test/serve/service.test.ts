@@ -137,6 +137,7 @@ test("flags that make no sense remotely are refused before the upload", async ()
         [["--load"], /--load does not apply to a build on the service/],
         [["-o", "type=local,dest=/tmp/x"], /-o type=local does not apply/],
         [["--secret", "id=x,src=/etc/shadow"], /--secret does not apply/],
+        [["--cache-to", "type=local,dest=/tmp/c"], /--cache-to type=local does not apply/],
         [["--addr", "tcp://10.0.0.1:1234"], /--addr does not apply/],
         [["-f", "../slimgo.yaml"], /-f \.\.\/slimgo\.yaml: the spec must be a path inside the uploaded context/],
         [["--bogus"], /Unknown option '--bogus'/],

@@ -6,13 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { connect as h2connect } from "node:http2";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Duplex } from "node:stream";
 import { after, test } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client, credentials, Metadata, Server, ServerCredentials, type ServerDuplexStream, status } from "@grpc/grpc-js";
+import { InfoRequestSchema, InfoResponseSchema } from "../../src/gen/containerd/content_pb.js";
 import { BytesMessageSchema } from "../../src/gen/control/control_pb.js";
 import { GetSecretRequestSchema, GetSecretResponseSchema } from "../../src/gen/session/secrets_pb.js";
 import { HealthCheckResponseSchema } from "../../src/gen/session/health_pb.js";
@@ -54,10 +56,21 @@ function callAsSocket(call: Call): Duplex {
   return d;
 }
 
+/** A stand-in BuildKit that keeps the session's headers and speaks HTTP/2 over its stream. */
+async function peer(): Promise<{ bk: Awaited<ReturnType<typeof fakeBuildkit>>; seen: { headers?: Metadata; h2?: ReturnType<typeof h2connect> } }> {
+  const seen: { headers?: Metadata; h2?: ReturnType<typeof h2connect> } = {};
+  const bk = await fakeBuildkit((call) => {
+    seen.headers = call.metadata;
+    const socket = callAsSocket(call);
+    seen.h2 = h2connect("http://localhost", { createConnection: () => socket });
+  });
+  return { bk, seen };
+}
+
 /** One unary gRPC call over an HTTP/2 session: framed request, framed response, grpc-status from the trailers. */
-function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Array): Promise<{ status: number; message: string; data: Buffer }> {
+function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; message: string; data: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = h2.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+    const req = h2.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...headers });
     const chunks: Buffer[] = [];
     let code = -1;
     let message = "";
@@ -83,36 +96,56 @@ function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Arr
 }
 
 test("BuildKit gets the session headers, and its calls over the stream are answered", async () => {
-  let headers: Metadata | undefined;
-  let h2: ReturnType<typeof h2connect> | undefined;
-  const bk = await fakeBuildkit((call) => {
-    headers = call.metadata;
-    const socket = callAsSocket(call);
-    h2 = h2connect("http://localhost", { createConnection: () => socket });
-  });
+  const { bk, seen } = await peer();
   const session = new Session({ secrets: new Map([["tok", { env: "SLIMGO_TEST_SECRET" }]]) });
   process.env["SLIMGO_TEST_SECRET"] = "v4lue";
   try {
     await session.attach(bk.client);
-    assert.equal(headers!.get("x-docker-expose-session-uuid")[0], session.id);
-    assert.equal(headers!.get("x-docker-expose-session-name")[0], "slimgo");
-    assert.match(String(headers!.get("x-docker-expose-session-sharedkey")[0]), /^[0-9a-f]{32}$/);
-    const methods = headers!.get("x-docker-expose-session-grpc-method").flatMap((v) => String(v).split(", "));
+    assert.equal(seen.headers!.get("x-docker-expose-session-uuid")[0], session.id);
+    assert.equal(seen.headers!.get("x-docker-expose-session-name")[0], "slimgo");
+    assert.match(String(seen.headers!.get("x-docker-expose-session-sharedkey")[0]), /^[0-9a-f]{32}$/);
+    const methods = seen.headers!.get("x-docker-expose-session-grpc-method").flatMap((v) => String(v).split(", "));
     assert.deepEqual(methods.sort(), ["/grpc.health.v1.Health/Check", "/moby.buildkit.secrets.v1.Secrets/GetSecret", "/moby.filesync.v1.Auth/Credentials"]);
 
-    const health = await grpcCall(h2!, "/grpc.health.v1.Health/Check", new Uint8Array());
+    const health = await grpcCall(seen.h2!, "/grpc.health.v1.Health/Check", new Uint8Array());
     assert.equal(health.status, 0, health.message);
     assert.equal(fromBinary(HealthCheckResponseSchema, health.data).status, 1); // SERVING
-    const secret = await grpcCall(h2!, "/moby.buildkit.secrets.v1.Secrets/GetSecret", toBinary(GetSecretRequestSchema, create(GetSecretRequestSchema, { ID: "tok" })));
+    const secret = await grpcCall(seen.h2!, "/moby.buildkit.secrets.v1.Secrets/GetSecret", toBinary(GetSecretRequestSchema, create(GetSecretRequestSchema, { ID: "tok" })));
     assert.equal(Buffer.from(fromBinary(GetSecretResponseSchema, secret.data).data).toString(), "v4lue");
-    const missing = await grpcCall(h2!, "/moby.buildkit.secrets.v1.Secrets/GetSecret", toBinary(GetSecretRequestSchema, create(GetSecretRequestSchema, { ID: "nope" })));
+    const missing = await grpcCall(seen.h2!, "/moby.buildkit.secrets.v1.Secrets/GetSecret", toBinary(GetSecretRequestSchema, create(GetSecretRequestSchema, { ID: "nope" })));
     assert.equal(missing.status, status.NOT_FOUND);
     assert.match(missing.message, /secret nope not found/);
-    h2!.close();
+    seen.h2!.close();
     await session.finish(true);
     await session.done;
   } finally {
     delete process.env["SLIMGO_TEST_SECRET"];
+    bk.close();
+  }
+});
+
+test("local cache directories are served as containerd's content store, chosen by the store id header", async () => {
+  const { bk, seen } = await peer();
+  const cache = join(dir, "cache");
+  const blob = Buffer.from("a cache blob");
+  const digest = `sha256:${createHash("sha256").update(blob).digest("hex")}`;
+  mkdirSync(join(cache, "blobs", "sha256"), { recursive: true });
+  writeFileSync(join(cache, "blobs", "sha256", digest.slice(7)), blob);
+  const session = new Session({ caches: [{ id: `local:${cache}`, dir: cache }] });
+  try {
+    await session.attach(bk.client);
+    const methods = seen.headers!.get("x-docker-expose-session-grpc-method").flatMap((v) => String(v).split(", "));
+    assert.ok(methods.includes("/containerd.services.content.v1.Content/Write") && methods.includes("/containerd.services.content.v1.Content/Read"), methods.join(" "));
+    const info = await grpcCall(seen.h2!, "/containerd.services.content.v1.Content/Info", toBinary(InfoRequestSchema, create(InfoRequestSchema, { digest })), { "buildkit-attachable-store-id": `local:${cache}` });
+    assert.equal(info.status, 0, info.message);
+    assert.equal(fromBinary(InfoResponseSchema, info.data).info?.size, BigInt(blob.length));
+    const other = await grpcCall(seen.h2!, "/containerd.services.content.v1.Content/Info", toBinary(InfoRequestSchema, create(InfoRequestSchema, { digest })), { "buildkit-attachable-store-id": "local:/elsewhere" });
+    assert.equal(other.status, status.NOT_FOUND);
+    assert.match(other.message, /unknown store local:\/elsewhere/);
+    seen.h2!.close();
+    await session.finish(true, {});
+    await session.done;
+  } finally {
     bk.close();
   }
 });
