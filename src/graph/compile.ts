@@ -5,7 +5,8 @@ import { expandPlatformVars } from "../plan/ldflags.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, sourceMounts } from "./go-step.js";
 import { LIST_REPORT } from "./list-packages.js";
-import { DEPENDENCY_CACHE_DIR, DEPENDENCY_CACHE_STAMP, OUT_DIR, PACKAGES_DIR, SRC_DIR } from "./paths.js";
+import { type CompiledLayers, seedEnv, seedMounts, withSeeding } from "./compile-deps.js";
+import { OUT_DIR, PACKAGES_DIR, SRC_DIR } from "./paths.js";
 import { specLocation } from "./source-location.js";
 import { stepPrefix } from "./step-name.js";
 import { ignoresCache } from "../plan/no-cache.js";
@@ -28,8 +29,8 @@ const GIT_SAFE_DIRECTORY: Array<[string, string]> = [
 export interface BuildInputs extends GoStepInputs {
   /** The go list step's output (report and dependency list). */
   readonly packages: State;
-  /** The dependency step's go-build cache entries; undefined when building from vendor/. */
-  readonly dependencies: State | undefined;
+  /** The compiled-package layers, copied into the cache mount first. */
+  readonly dependencies: CompiledLayers;
 }
 
 /** A state whose root holds the binary at /<name>. */
@@ -37,20 +38,18 @@ export function compile(builder: State, plan: Plan, bin: BinaryPlan, target: Pla
   const env = goStepEnv(plan, bin, target, [
     ["SLIMGO_REPORT", `${OUT_DIR}/${GO_LIST_REPORT}`],
     ["SLIMGO_LIST_REPORT", `${PACKAGES_DIR}/${LIST_REPORT}`],
-    ["SLIMGO_DEPS_DIR", DEPENDENCY_CACHE_DIR],
-    ["SLIMGO_STAMP", DEPENDENCY_CACHE_STAMP],
+    ...seedEnv(inputs.dependencies),
     ...(plan.vcs ? GIT_SAFE_DIRECTORY : []),
   ]);
   const source = specLocation(inputs.specFile, bin.locations.build);
   const step = builder.run({
-    args: ["/bin/sh", "-c", COMPILE_SH, "go-build", ...goBuildArgs(plan, bin, target)],
+    args: ["/bin/sh", "-c", withSeeding(COMPILE_SH), "go-build", ...goBuildArgs(plan, bin, target)],
     env,
     dir: SRC_DIR,
     mounts: [
       ...sourceMounts(plan, inputs),
       { dest: PACKAGES_DIR, source: inputs.packages, readonly: true },
-      // Keyed on the dependency step, not on the layer's content: hashing 100+ MB of cache entries buys no hit.
-      ...(inputs.dependencies ? [{ dest: DEPENDENCY_CACHE_DIR, source: inputs.dependencies, readonly: true, contentCache: "off" as const }] : []),
+      ...seedMounts(inputs.dependencies),
       goBuildCacheMount(plan, bin, target),
       { dest: OUT_DIR },
     ],

@@ -93,7 +93,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
       const label = binaryLabel(bin);
       const packages = listPackages(builder, plan, bin, platform, label, goInputs);
       // Vendored dependencies are source: the build step compiles them.
-      const dependencies = downloaded ? compileDependencies(builder, plan, bin, platform, label, { ...goInputs, packages }) : undefined;
+      const dependencies = compileDependencies(builder, plan, bin, platform, label, { ...goInputs, packages }, downloaded !== undefined);
       const build = compile(builder, plan, bin, platform, label, { ...goInputs, packages, dependencies });
       const packed = upx && bin.compress === "upx" ? upxPack(upx, build, bin, platform, multiPlatform) : undefined;
       return { bin, build, ...(packed ? { packed } : {}) };

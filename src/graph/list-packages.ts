@@ -4,10 +4,11 @@
  *  - the report the frontend checks before trusting the build: which
  *    packages of the main module use cgo (`import "C"`), which dependencies
  *    do, and whether `net`, `os/user` or `crypto/x509` are linked;
- *  - the packages the binary needs from outside the main module (standard
- *    library included), which the dependency step compiles.
- * The dependency step mounts only the second file, and BuildKit keys it on
- * that file's content: a .go edit that imports nothing new leaves it cached.
+ *  - the packages the binary needs from outside the main module, as two
+ *    lists: the standard library's and the downloaded modules'.
+ * Each compiled-package step mounts only its list, and BuildKit keys it on
+ * that file's content: a .go edit that imports nothing new leaves both
+ * cached, and a go.mod change leaves the standard library's cached.
  */
 import { LIST_PACKAGES_SH } from "../gen/shell.js";
 import type { State } from "../llb/index.js";
@@ -19,8 +20,10 @@ import { ignoresCache } from "../plan/no-cache.js";
 
 /** The report, at the root of the step's output. */
 export const LIST_REPORT = "go-list.txt";
-/** The dependency packages, one import path per line. */
+/** The packages of downloaded modules the binary needs, one import path per line. */
 export const DEPENDENCY_LIST = "deps.txt";
+/** The standard library packages it needs. */
+export const STD_LIST = "std.txt";
 
 export const REPORT_TEMPLATE = [
   "{{if .CgoFiles}}{{if .Standard}}{{else if and .Module .Module.Main}}cgo {{.ImportPath}}{{else}}cgo-dep {{.ImportPath}}{{end}}{{end}}",
@@ -31,8 +34,8 @@ export const REPORT_TEMPLATE = [
 // local directory is source, not a download, so the build step compiles it.
 // Nested ifs: `and` does not short-circuit before Go 1.18.
 const DEPENDENCY_TEMPLATE = [
-  "{{if not .Error}}{{if .Standard}}{{.ImportPath}}",
-  "{{else if .Module}}{{if not .Module.Main}}{{if .Module.Replace}}{{if .Module.Replace.Version}}{{.ImportPath}}{{end}}{{else}}{{.ImportPath}}{{end}}{{end}}{{end}}{{end}}",
+  "{{if not .Error}}{{if .Standard}}std {{.ImportPath}}",
+  "{{else if .Module}}{{if not .Module.Main}}{{if .Module.Replace}}{{if .Module.Replace.Version}}mod {{.ImportPath}}{{end}}{{else}}mod {{.ImportPath}}{{end}}{{end}}{{end}}{{end}}",
 ].join("");
 
 /** A state whose root holds the report and the dependency list. */
@@ -46,6 +49,7 @@ export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target
       ["SLIMGO_REPORT_FILE", `${OUT_DIR}/${LIST_REPORT}`],
       ["SLIMGO_DEPS_TEMPLATE", DEPENDENCY_TEMPLATE],
       ["SLIMGO_DEPS_FILE", `${OUT_DIR}/${DEPENDENCY_LIST}`],
+      ["SLIMGO_STD_FILE", `${OUT_DIR}/${STD_LIST}`],
     ]),
     dir: SRC_DIR,
     // The go-build cache also holds go's index of module and standard packages: without it, listing takes seconds.

@@ -10,9 +10,10 @@ export const GOCACHE_DIR = "/root/.cache/go-build";
 export const OUT_DIR = "/out";
 /** Where the build step sees the go list step's output. */
 export const PACKAGES_DIR = "/slimgo-packages";
-/** Where the build step sees the dependency step's go-build cache entries. */
+/** Where later Go steps see the compiled-package layers (go-build cache entries). */
+export const STD_CACHE_DIR = "/slimgo-std";
 export const DEPENDENCY_CACHE_DIR = "/slimgo-dependencies";
-/** Names the entry set of a dependency layer; a copy in the cache mount says it was copied there. */
+/** Names the entry set of a compiled-package layer; a copy in the cache mount says it was copied there. */
 export const DEPENDENCY_CACHE_STAMP = "slimgo-dependencies";
 export const BIN_DIR = "/usr/local/bin";
 

@@ -102,6 +102,17 @@ test("a one-line source change rebuilds only main, without go mod download or th
   assert.ok((await runImage(TAG)).startsWith(`${greeting} id=`));
 });
 
+test("a go.mod change reruns the modules' compiled-package step but leaves the standard library's cached", async () => {
+  const goMod = join(dir, "go.mod");
+  // A new comment is a new go.mod to BuildKit, and imports nothing new.
+  writeFileSync(goMod, `${readFileSync(goMod, "utf8")}// changed ${Date.now()}\n`);
+  const res = await build();
+  assert.equal(res.code, 0, `rebuild failed:\n${res.stderr.slice(-4000)}`);
+  assert.equal(stepState(res.stderr, "go mod download"), "ran");
+  assert.equal(stepState(res.stderr, "compile the dependencies of ./cmd/plain"), "ran");
+  assert.equal(stepState(res.stderr, "compile the standard library packages of ./cmd/plain"), "cached", "the standard library was compiled again after a go.mod change");
+});
+
 test("a misspelt field fails on its spec line with a hint", async () => {
   const bad = copyFixture("plain", "mian: ./cmd/plain\n");
   try {

@@ -1,6 +1,8 @@
 #!/bin/sh
-# The dependency step: compile the packages in SLIMGO_LIST_FILE and keep
-# exactly their go-build cache entries in SLIMGO_OUT.
+# A compiled-package step (the standard library's, or the downloaded
+# modules'): compile the packages in SLIMGO_LIST_FILE and keep exactly their
+# go-build cache entries in SLIMGO_OUT. seed-cache.sh runs first, so the
+# module step finds the standard library compiled.
 # Go keeps each compiled package as an output file (<output id>-d) and an
 # action file (<action id>-a) naming it. `go list -export` gives the output
 # files; the action files are found by the output ids they hold. The cache
@@ -25,4 +27,4 @@ cat "$work/outputs" "$work/actions" | sort > "$work/files"
 tar -cf - -T "$work/files" | tar -xf - -C "$SLIMGO_OUT"
 sha256sum "$work/files" | cut -c1-16 > "$SLIMGO_OUT/$SLIMGO_STAMP"
 touch "$GOCACHE/$SLIMGO_STAMP-$(cat "$SLIMGO_OUT/$SLIMGO_STAMP")"
-echo "slimgo: $(wc -l < "$work/outputs") of $n dependency packages compiled into the layer, $(du -sh "$SLIMGO_OUT" | cut -f1)"
+echo "slimgo: $(wc -l < "$work/outputs") of $n $SLIMGO_LAYER packages compiled into the layer, $(du -sh "$SLIMGO_OUT" | cut -f1)"

@@ -4,22 +4,14 @@
 #    off and cgo code in the module, stop without building: the frontend
 #    turns the report into a one-line error on the spec, where go build would
 #    drop those files or fail obscurely.
-# 2. Copy the dependency layer (SLIMGO_DEPS_DIR) into the cache mount, once
-#    per layer: on a fresh builder this spares compiling the dependencies again.
+# 2. (seed-cache.sh, run first) the compiled-package layers are copied into
+#    the cache mount.
 # 3. Build, and say how many packages were compiled rather than taken from
 #    the cache.
 set -eu
 mkdir -p "$(dirname "$SLIMGO_REPORT")"
 cp "$SLIMGO_LIST_REPORT" "$SLIMGO_REPORT"
 if [ "$CGO_ENABLED" = 0 ] && grep -q '^cgo ' "$SLIMGO_REPORT"; then exit 0; fi
-if [ -f "$SLIMGO_DEPS_DIR/$SLIMGO_STAMP" ]; then
-  seeded="$GOCACHE/$SLIMGO_STAMP-$(cat "$SLIMGO_DEPS_DIR/$SLIMGO_STAMP")"
-  if [ ! -e "$seeded" ]; then
-    cp -R "$SLIMGO_DEPS_DIR/." "$GOCACHE/"
-    touch "$seeded"
-    echo "slimgo: go-build cache filled from the dependency layer"
-  fi
-fi
 # -v names each package go build compiles, and none it takes from the cache.
 set +e
 "$@" 2> /tmp/slimgo-go-build.log
