@@ -4,8 +4,21 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export function gitRepo(): { dir: string; git: (...args: string[]) => string; commit: (message: string, time: number) => string } {
-  const dir = mkdtempSync(join(tmpdir(), "slimgo-git-"));
+export interface GitRepo {
+  readonly dir: string;
+  /** Runs git in the repository and returns its output, trimmed. */
+  readonly git: (...args: string[]) => string;
+  /** Commits a change to file.txt at `time` (seconds), committer and author alike; returns the hash. */
+  readonly commit: (message: string, time: number) => string;
+}
+
+/** A new repository in a temporary directory. */
+export function gitRepo(): GitRepo {
+  return gitRepoIn(mkdtempSync(join(tmpdir(), "slimgo-git-")));
+}
+
+/** A new repository in `dir`. */
+export function gitRepoIn(dir: string): GitRepo {
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "gc.auto=0", ...args], {
       cwd: dir,

@@ -1,0 +1,56 @@
+/**
+ * SOURCE_DATE_EPOCH from the commit time, through the real engine: a context
+ * with .git (its commit packed by git gc) builds twice with --no-cache to the
+ * same image digest, dated by the commit; a SOURCE_DATE_EPOCH build arg wins.
+ * --provenance=false: buildx's default provenance records when the build ran.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { buildx, run } from "../support/docker.js";
+import { plainProject } from "../support/fixture.js";
+
+const TAG = `slimgo-e2e-epoch:${process.pid}`;
+const COMMIT_TIME = 1712345678;
+const metaDir = mkdtempSync(join(tmpdir(), "slimgo-e2e-epoch-"));
+
+const project = plainProject("main: ./cmd/plain\n", async (dir) => {
+  const date = `${COMMIT_TIME} +0200`;
+  const env = { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date, GIT_CONFIG_GLOBAL: "/dev/null" };
+  const git = (...args: string[]) => run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { env });
+  for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"], ["gc", "-q", "--prune=now"]]) {
+    const r = await git(...args);
+    assert.equal(r.code, 0, `git ${args.join(" ")}: ${r.stderr}`);
+  }
+});
+
+after(async () => {
+  rmSync(metaDir, { recursive: true, force: true });
+  await run("docker", ["image", "rm", "-f", `${TAG}-1`, `${TAG}-2`, `${TAG}-arg`]);
+});
+
+/** A clean build (--no-cache), loaded; its manifest digest and the image config's `created`. */
+async function cleanBuild(tag: string, buildArgs: Record<string, string> = {}): Promise<{ digest: string; created: string }> {
+  const meta = join(metaDir, `${tag.replace(/\W/g, "_")}.json`);
+  const res = await buildx({ dir: project.dir, tag, buildArgs: { ...project.buildArgs, ...buildArgs }, extra: ["--network=host", "--no-cache", "--provenance=false", "--metadata-file", meta] });
+  assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+  const digest = JSON.parse(readFileSync(meta, "utf8"))["containerimage.digest"];
+  const inspect = await run("docker", ["image", "inspect", "--format", "{{.Created}}", tag]);
+  assert.equal(inspect.code, 0, inspect.stderr);
+  return { digest, created: inspect.stdout.trim() };
+}
+
+test("two clean builds of a commit give one image digest, created at the commit's time", async () => {
+  const first = await cleanBuild(`${TAG}-1`);
+  const second = await cleanBuild(`${TAG}-2`);
+  assert.equal(new Date(first.created).getTime(), COMMIT_TIME * 1000, first.created);
+  assert.match(first.digest, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(second.digest, first.digest);
+});
+
+test("--build-arg SOURCE_DATE_EPOCH overrides the commit time", async () => {
+  const built = await cleanBuild(`${TAG}-arg`, { SOURCE_DATE_EPOCH: "1700000000" });
+  assert.equal(new Date(built.created).getTime(), 1700000000 * 1000, built.created);
+});
