@@ -10,6 +10,7 @@ import { applyDelta } from "../../src/vcs/git-delta.js";
 import { parseEntryHead } from "../../src/vcs/pack-entry.js";
 import { parseIndexHead } from "../../src/vcs/pack-index.js";
 import { gitRepo, onlyPack, packEntries } from "./git-repo.js";
+import { packIndex } from "../../fuzz/gen/git-gen.js";
 import { cpuNow } from "../support/bounded.js";
 
 const dirs: string[] = [];
@@ -83,16 +84,6 @@ test("a loose object that is garbage, a zlib bomb, or no commit gives no time", 
   assert.equal(await timeOf(r.dir, hash), undefined, "a directory where the object should be");
 });
 
-/** A pack index v2 naming `entries` (sorted by name) at their offsets. */
-function indexFor(entries: Array<{ name: Buffer; offset: number }>): Buffer {
-  const sorted = [...entries].sort((a, b) => Buffer.compare(a.name, b.name));
-  const fanout = Buffer.alloc(1024);
-  for (let b = 0; b < 256; b++) fanout.writeUInt32BE(sorted.filter((e) => (e.name[0] as number) <= b).length, b * 4);
-  const offsets = Buffer.alloc(sorted.length * 4);
-  sorted.forEach((e, i) => offsets.writeUInt32BE(e.offset, i * 4));
-  return Buffer.concat([Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]), fanout, ...sorted.map((e) => e.name), Buffer.alloc(sorted.length * 4), offsets, Buffer.alloc(40)]);
-}
-
 test("a delta whose base is itself stops at the depth bound; one whose base lies after it is refused", async () => {
   const r = gitRepo();
   dirs.push(r.dir);
@@ -105,7 +96,7 @@ test("a delta whose base is itself stops at the depth bound; one whose base lies
   mkdirSync(join(r.dir, ".git/objects/pack"), { recursive: true });
   writeFileSync(join(r.dir, ".git/objects/pack/pack-x.pack"), Buffer.concat([Buffer.from("PACK\0\0\0\x02\0\0\0\x02"), refDelta, ofsDelta]));
   const other = Buffer.from("cd".repeat(20), "hex");
-  writeFileSync(join(r.dir, ".git/objects/pack/pack-x.idx"), indexFor([{ name, offset: 12 }, { name: other, offset: ofsAt }]));
+  writeFileSync(join(r.dir, ".git/objects/pack/pack-x.idx"), packIndex([{ name, offset: 12 }, { name: other, offset: ofsAt }]));
   const start = cpuNow();
   const files = diskSource(r.dir, "slimgo.yaml");
   await assert.rejects(commitTime(files, name.toString("hex")), /a chain of more than 260 deltas/);
