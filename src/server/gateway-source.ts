@@ -27,7 +27,10 @@ export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): Proje
   const rangedRef = (path: string) => {
     let ref = rangedRefs.get(path);
     if (ref === undefined) {
-      ref = loadFiles({ name: LOCAL_CONTEXT, paths: [path], sharedKeyHint: "slimgo-context-ranged", customName: `[internal] load ${path}`, keep: true }).then((r) => r.ref);
+      // A hint per directory: a sync under one hint drops the files it does not send, so a loose object's
+      // lookup would otherwise evict the pack the builder keeps for the next build.
+      const hint = `slimgo-context-ranged:${path.slice(0, Math.max(0, path.lastIndexOf("/")))}`;
+      ref = loadFiles({ name: LOCAL_CONTEXT, paths: [path], sharedKeyHint: hint, customName: `[internal] load ${path}`, keep: true }).then((r) => r.ref);
       rangedRefs.set(path, ref);
     }
     return ref;
