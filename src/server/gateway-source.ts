@@ -6,8 +6,10 @@ import { type ContextInput, MAX_INPUT_BYTES, MissingFileError, type ProjectSourc
 
 export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): ProjectSource {
   /**
-   * Transfer a few named files of a local source and solve them, so they can
-   * be read. Always re-sent: size and mtime say nothing about an edited file.
+   * Transfer a few named files (or, with `patterns`, the files matching
+   * include patterns) of a local source and solve them, so they can be read.
+   * Re-sent every time unless `keep`: size and mtime say nothing about an
+   * edited file.
    */
   const loadFiles = async (o: { name: string; paths: readonly string[]; sharedKeyHint: string; customName: string; patterns?: boolean; keep?: boolean }) => {
     const state = local(o.name, {
@@ -141,6 +143,7 @@ export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): Proje
   };
 }
 
+/** A ranged read's piece: well below any daemon's gRPC message limit. */
 const RANGE_PIECE = 1 << 20;
 /** Go's os.ModeType bits (directory, symlink, device, pipe, socket, char device, irregular): none is set on a regular file. */
 const GO_MODE_TYPE = 0x8f280000;

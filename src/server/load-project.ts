@@ -8,6 +8,7 @@ import { SOURCE_DATE_EPOCH, contextFacts, moduleForMain, parseDockerignore, pars
 import type { FrontendOptions } from "../plan/index.js";
 import type { Plan } from "../plan/types.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
+import { FileTooLargeError } from "../gateway/reply-errors.js";
 import type { ErrorSources } from "./errors.js";
 import { type ContextInput, type ProjectSource, type SpecInput, readCommit, readCommitTime, readWorkspace } from "./project-source.js";
 
@@ -60,7 +61,8 @@ export async function loadProject(source: ProjectSource, opts: LoadOptions, sour
   // of that name is given; the commit's time unless a SOURCE_DATE_EPOCH build arg is given.
   const wantCommit = input.hasGit && !Object.hasOwn(options.buildArgs, "COMMIT") && specUsesVar(parsed, "COMMIT");
   const wantTime = input.hasGit && !Object.hasOwn(options.buildArgs, SOURCE_DATE_EPOCH);
-  const commit = wantCommit || wantTime ? await readCommit(source) : undefined;
+  // A HEAD or packed-refs past its size limit fails ${COMMIT}, which needs it; the date can do without.
+  const commit = wantCommit ? await readCommit(source) : wantTime ? await readCommit(source).catch(unlessTooLarge) : undefined;
   const vcsTime = wantTime && commit !== undefined ? await readCommitTime(source, commit) : undefined;
   const planOptions: FrontendOptions = {
     ...options,
@@ -70,4 +72,9 @@ export async function loadProject(source: ProjectSource, opts: LoadOptions, sour
     ...(vcsTime !== undefined ? { vcsTime } : {}),
   };
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: planOptions }) };
+}
+
+function unlessTooLarge(err: unknown): undefined {
+  if (err instanceof FileTooLargeError) return undefined;
+  throw err;
 }

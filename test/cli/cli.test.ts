@@ -89,6 +89,8 @@ test("plan dates the build by HEAD's committer time, as the frontend does; a SOU
     assert.equal(overridden.sourceDateEpoch, 1700000000);
     assert.equal(overridden.ldflags, "-s -w -X main.date=2023-11-14T22:13:20Z");
     assert.equal((await plan("--build-arg", "SOURCE_DATE_EPOCH=")).sourceDateEpoch, undefined, "an empty build arg turns the commit time off");
+    writeFileSync(join(dir, ".git/HEAD"), "x".repeat((1 << 20) + 1));
+    assert.equal((await plan()).sourceDateEpoch, undefined, "a HEAD past its size limit: no date, and no failure");
   });
 });
 
