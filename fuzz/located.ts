@@ -12,10 +12,11 @@ import { PlatformError } from "../src/plan/index.js";
 import { MissingFileError } from "../src/server/project-source.js";
 import { UserError } from "../src/server/errors.js";
 import { SpecErrors, formatSpecError } from "../src/spec/index.js";
+import { GitObjectError } from "../src/vcs/index.js";
 import { type Judgement, oneLineProblem, positionProblem } from "./oracle.js";
 
 /** The classes a target accepts, by name. */
-export type ErrorClass = "SpecErrors" | "GoModError" | "ElfError" | "ImageError" | "LaunchError" | "PlatformError" | "LlbError" | "UserError" | "MissingFileError";
+export type ErrorClass = "SpecErrors" | "GoModError" | "ElfError" | "ImageError" | "LaunchError" | "PlatformError" | "LlbError" | "UserError" | "MissingFileError" | "GitObjectError";
 
 const CLASSES: Readonly<Record<ErrorClass, abstract new (...args: never[]) => Error>> = {
   SpecErrors,
@@ -27,6 +28,7 @@ const CLASSES: Readonly<Record<ErrorClass, abstract new (...args: never[]) => Er
   LlbError,
   UserError,
   MissingFileError,
+  GitObjectError,
 };
 
 const LOCATED: Judgement = { verdict: "located" };

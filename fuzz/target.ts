@@ -45,5 +45,6 @@ export const TARGETS: readonly { readonly name: string; readonly module: string 
   { name: "gowork", module: "./targets/gowork.ts" },
   { name: "elf", module: "./targets/elf.ts" },
   { name: "image", module: "./targets/image.ts" },
+  { name: "git", module: "./targets/git.ts" },
   { name: "gateway", module: "./targets/gateway.ts" },
 ];

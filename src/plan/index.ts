@@ -16,3 +16,4 @@ export { CACHE_NAMESPACE_BUILD_ARG, CACHE_NAMESPACE_OPTION, type CacheNamespace,
 export { isExcluded, parseDockerignore } from "./dockerignore.js";
 export { NO_CACHE_STEPS, type NoCacheStep, ignoresCache, noCacheFilterProblem, parseNoCache } from "./no-cache.js";
 export { isCommitHash, packedRef, parseGitHead } from "./git-head.js";
+export { SOURCE_DATE_EPOCH, buildEpoch, sourceDateEpoch } from "./source-date-epoch.js";

@@ -5,7 +5,7 @@
  */
 import type { Problem } from "../spec/checks.js";
 import type { ParsedSpec } from "../spec/types.js";
-import { sourceDateEpoch } from "./source-date-epoch.js";
+import { SOURCE_DATE_EPOCH, buildEpoch } from "./source-date-epoch.js";
 import type { Platform } from "./types.js";
 
 /** Filled in per target platform by expandPlatformVars. */
@@ -14,9 +14,9 @@ export const PLATFORM_VARS = ["TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGET
 /** Names with a value even when no build arg sets them. */
 export const LDFLAGS_DEFAULTS: Readonly<Record<string, string>> = { VERSION: "dev", SOURCE_DATE_EPOCH: "0", DATE: "1970-01-01T00:00:00Z" };
 
-/** The SOURCE_DATE_EPOCH build arg's time; the Unix epoch when it is unset (a bad value is the plan's error to report). */
-export function sourceDate(buildArgs: Readonly<Record<string, string>>): Date {
-  const epoch = sourceDateEpoch(buildArgs);
+/** The build's SOURCE_DATE_EPOCH (build arg, else commit time); the Unix epoch when there is none (a bad value is the plan's error to report). */
+export function sourceDate(buildArgs: Readonly<Record<string, string>>, commitTime?: number): Date {
+  const epoch = buildEpoch(buildArgs, commitTime);
   return new Date((typeof epoch === "number" ? epoch : 0) * 1000);
 }
 
@@ -24,16 +24,19 @@ export function sourceDate(buildArgs: Readonly<Record<string, string>>): Date {
 export interface LdflagsFacts {
   /** The commit .git/HEAD names, when the context has .git. */
   readonly commit?: string;
+  /** That commit's committer time, SOURCE_DATE_EPOCH when no build arg sets it. */
+  readonly commitTime?: number;
 }
 
 /**
  * The names slimgo fills in beside the build args: ${DATE} is SOURCE_DATE_EPOCH
  * as RFC 3339 UTC (so it never makes two builds differ), ${COMMIT} the
- * context's commit. Build args win over both.
+ * context's commit, ${SOURCE_DATE_EPOCH} its commit time. Build args win over all.
  */
 export function ldflagsValues(buildArgs: Readonly<Record<string, string>>, facts: LdflagsFacts = {}): Record<string, string> {
-  const derived: Record<string, string> = { DATE: sourceDate(buildArgs).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  const derived: Record<string, string> = { DATE: sourceDate(buildArgs, facts.commitTime).toISOString().replace(/\.\d{3}Z$/, "Z") };
   if (facts.commit !== undefined) derived["COMMIT"] = facts.commit;
+  if (facts.commitTime !== undefined) derived[SOURCE_DATE_EPOCH] = String(facts.commitTime);
   return { ...derived, ...buildArgs };
 }
 

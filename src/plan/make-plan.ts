@@ -10,7 +10,7 @@ import { type WorkspaceInput, workspaceModuleFiles } from "./workspace.js";
 import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { CACHE_NAMESPACE_BUILD_ARG, cacheKey } from "./cache-namespace.js";
 import { goEnv } from "./go-env.js";
-import { sourceDateEpoch } from "./source-date-epoch.js";
+import { buildEpoch } from "./source-date-epoch.js";
 import { privateHosts, privatePatterns, privateRequires } from "./private-modules.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
@@ -54,7 +54,11 @@ export function makePlan(input: PlanInput): Plan {
   const goVersion = choice.version;
 
   const targetPlatforms = options.platforms.length > 0 ? [...options.platforms] : [options.buildPlatform];
-  const values = ldflagsValues(options.buildArgs, options.vcsCommit !== undefined && hasGit ? { commit: options.vcsCommit } : {});
+  const commitTime = hasGit ? options.vcsTime : undefined;
+  const values = ldflagsValues(options.buildArgs, {
+    ...(options.vcsCommit !== undefined && hasGit ? { commit: options.vcsCommit } : {}),
+    ...(commitTime !== undefined ? { commitTime } : {}),
+  });
   const { locations: binaryLocations, ...binary } = binaryPlan(parsed, goMod, values);
   if (parsed.targets.length === 0 && options.target !== undefined && options.target !== "" && options.target !== binary.binaryName) {
     throw errorAt(parsed, undefined, {
@@ -93,7 +97,7 @@ export function makePlan(input: PlanInput): Plan {
   const goprivate = privatePatterns(env.find(([k]) => k === "GOPRIVATE")?.[1]);
   const privateModules = workspace ? [] : privateRequires(goMod, goprivate).map((r) => ({ path: r.path, line: r.line }));
   const sshHosts = privateHosts(goprivate);
-  const epoch = sourceDateEpoch(options.buildArgs);
+  const epoch = buildEpoch(options.buildArgs, commitTime);
   if (typeof epoch === "object") throw errorAt(parsed, undefined, epoch);
   return {
     ...binary,

@@ -19,6 +19,8 @@ export interface FrontendOptions {
   readonly namedContexts?: readonly string[];
   /** The commit the context's .git/HEAD names, for ${COMMIT} in ldflags; read only when ldflags use it. */
   readonly vcsCommit?: string;
+  /** The committer time of that commit, read from .git's objects: SOURCE_DATE_EPOCH when no build arg sets it. */
+  readonly vcsTime?: number;
   /** The `cache-namespace` frontend option, set by a service that runs builds for others. */
   readonly cacheNamespace?: string;
 }

@@ -2,8 +2,9 @@
  * SOURCE_DATE_EPOCH, the reproducible-builds convention: buildx passes the
  * client's variable as a build arg. With it, every file slimgo puts into the
  * image gets that time and BuildKit's exporter dates the image config and
- * history with it, so two clean builds give the same digest. (The commit
- * time of a .git in the context is not read: that needs git's objects.)
+ * history with it, so two clean builds give the same digest. Without the
+ * build arg, the committer time of the commit .git/HEAD names (read by the
+ * frontend from the context's .git) takes its place.
  */
 import type { Problem } from "../spec/checks.js";
 
@@ -18,4 +19,12 @@ export function sourceDateEpoch(buildArgs: Readonly<Record<string, string>>): nu
     return { message: `--build-arg SOURCE_DATE_EPOCH=${JSON.stringify(v).slice(1, -1).slice(0, 40)} is not whole seconds since 1970`, hint: "pass the commit time: SOURCE_DATE_EPOCH=$(git log -1 --pretty=%ct)" };
   }
   return Number(v);
+}
+
+/**
+ * The build's time: the build arg when one is given (empty turns the commit
+ * time off), else the commit time read from the context's .git, if any.
+ */
+export function buildEpoch(buildArgs: Readonly<Record<string, string>>, commitTime: number | undefined): number | undefined | Problem {
+  return Object.hasOwn(buildArgs, SOURCE_DATE_EPOCH) ? sourceDateEpoch(buildArgs) : commitTime;
 }

@@ -1,5 +1,5 @@
 /** The build's inputs read from a directory on disk, for `slimgo check|plan`: the same files the frontend reads through BuildKit. */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import { FileTooLargeError } from "../gateway/reply-errors.js";
 import { type ContextInput, MAX_INPUT_BYTES, MissingFileError, type ProjectSource, type SpecInput } from "./project-source.js";
@@ -40,7 +40,45 @@ export function diskSource(dir: string, specPath: string): ProjectSource {
     async readFiles(paths: readonly string[], maxBytes?: number): Promise<Array<Uint8Array | undefined>> {
       return paths.map((p) => inContext(p, maxBytes));
     },
+    async readRange(path: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+      return readRange(join(dir, path), offset, length);
+    },
+    async listFiles(sub: string, suffix: string): Promise<string[]> {
+      try {
+        return readdirSync(join(dir, sub), { withFileTypes: true })
+          .filter((e) => e.isFile() && e.name.endsWith(suffix))
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return [];
+      }
+    },
   };
+}
+
+/** Up to `length` bytes from `offset`; undefined when `path` is not a file. */
+function readRange(path: string, offset: number, length: number): Uint8Array | undefined {
+  let fd: number;
+  try {
+    // Non-blocking, so a FIFO planted in .git cannot stall the open.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const out = Buffer.alloc(Math.max(0, Math.min(length, stat.size - offset)));
+    let at = 0;
+    while (at < out.length) {
+      const n = readSync(fd, out, at, out.length - at, offset + at);
+      if (n === 0) break;
+      at += n;
+    }
+    return out.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The spec's name as BuildKit sees it: the file name, without its directory. */

@@ -6,19 +6,36 @@ import { type ContextInput, MAX_INPUT_BYTES, MissingFileError, type ProjectSourc
 
 export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): ProjectSource {
   /**
-   * Transfer a few named files of a local source and solve them, so they can
-   * be read. Always re-sent: size and mtime say nothing about an edited file.
+   * Transfer a few named files (or, with `patterns`, the files matching
+   * include patterns) of a local source and solve them, so they can be read.
+   * Re-sent every time unless `keep`: size and mtime say nothing about an
+   * edited file.
    */
-  const loadFiles = async (o: { name: string; paths: readonly string[]; sharedKeyHint: string; customName: string }) => {
+  const loadFiles = async (o: { name: string; paths: readonly string[]; sharedKeyHint: string; customName: string; patterns?: boolean; keep?: boolean }) => {
     const state = local(o.name, {
       sessionId,
-      followPaths: [...o.paths],
+      ...(o.patterns ? { includePatterns: [...o.paths] } : { followPaths: [...o.paths] }),
       sharedKeyHint: o.sharedKeyHint,
-      ...(caps.llb.has("source.local.differ") ? { differ: "none" as const } : {}),
+      // git's objects never change in place: the builder may keep what it has when size and mtime agree.
+      ...(caps.llb.has("source.local.differ") && !o.keep ? { differ: "none" as const } : {}),
       customName: o.customName,
     });
     const def = marshal(state, { caps: caps.llb });
     return { ref: await gw.solve(def), vertex: headDigest(def) };
+  };
+
+  /** The ref holding each file read by range, transferred once per build. */
+  const rangedRefs = new Map<string, Promise<string>>();
+  const rangedRef = (path: string) => {
+    let ref = rangedRefs.get(path);
+    if (ref === undefined) {
+      // A hint per directory: a sync under one hint drops the files it does not send, so a loose object's
+      // lookup would otherwise evict the pack the builder keeps for the next build.
+      const hint = `slimgo-context-ranged:${path.slice(0, Math.max(0, path.lastIndexOf("/")))}`;
+      ref = loadFiles({ name: LOCAL_CONTEXT, paths: [path], sharedKeyHint: hint, customName: `[internal] load ${path}`, keep: true }).then((r) => r.ref);
+      rangedRefs.set(path, ref);
+    }
+    return ref;
   };
 
   return {
@@ -81,5 +98,52 @@ export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): Proje
       }
       return out;
     },
+
+    async readRange(path: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+      const ref = await rangedRef(path);
+      const pieces: Uint8Array[] = [];
+      let got = 0;
+      // Pieces below every daemon's message limit; a short one is the file's end.
+      while (got < length) {
+        const want = Math.min(RANGE_PIECE, length - got);
+        let data: Uint8Array;
+        try {
+          data = await gw.readFile(ref, path, { offset: offset + got, length: want });
+        } catch (err) {
+          if (!isFileAnswer(err)) throw err;
+          return undefined;
+        }
+        pieces.push(data);
+        got += data.length;
+        if (data.length < want) break;
+      }
+      return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    },
+
+    async listFiles(dir: string, suffix: string): Promise<string[]> {
+      const { ref } = await loadFiles({
+        name: LOCAL_CONTEXT,
+        paths: [`${dir}/*${suffix}`],
+        patterns: true,
+        sharedKeyHint: "slimgo-context-list",
+        customName: `[internal] load ${dir}/*${suffix}`,
+        keep: true,
+      });
+      let names: string[];
+      try {
+        names = (await gw.readDirStats(ref, dir)).filter((e) => (e.mode & GO_MODE_TYPE) === 0 && e.path.endsWith(suffix)).map((e) => e.path);
+      } catch (err) {
+        if (!isFileAnswer(err)) throw err;
+        return [];
+      }
+      // The listing transferred them: ranged reads use the same ref.
+      for (const name of names) rangedRefs.set(`${dir}/${name}`, Promise.resolve(ref));
+      return names.sort();
+    },
   };
 }
+
+/** A ranged read's piece: well below any daemon's gRPC message limit. */
+const RANGE_PIECE = 1 << 20;
+/** Go's os.ModeType bits (directory, symlink, device, pipe, socket, char device, irregular): none is set on a regular file. */
+const GO_MODE_TYPE = 0x8f280000;

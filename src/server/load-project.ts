@@ -4,12 +4,13 @@
  * the ProjectSource they pass and where their options come from.
  */
 import { parseGoMod } from "../gomod/index.js";
-import { contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets, specUsesVar } from "../plan/index.js";
+import { SOURCE_DATE_EPOCH, contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets, specUsesVar } from "../plan/index.js";
 import type { FrontendOptions } from "../plan/index.js";
 import type { Plan } from "../plan/types.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
+import { FileTooLargeError } from "../gateway/reply-errors.js";
 import type { ErrorSources } from "./errors.js";
-import { type ContextInput, type ProjectSource, type SpecInput, readCommit, readWorkspace } from "./project-source.js";
+import { type ContextInput, type ProjectSource, type SpecInput, readCommit, readCommitTime, readWorkspace } from "./project-source.js";
 
 /** The plan's options as the caller has them, `--platform` still as written. */
 export interface LoadOptions extends Omit<FrontendOptions, "platforms" | "target"> {
@@ -56,13 +57,24 @@ export async function loadProject(source: ProjectSource, opts: LoadOptions, sour
     }),
     ...(workspace ? { workspace } : {}),
   };
-  // ${COMMIT} is read from .git only when some ldflags use it and no build arg of that name is given.
-  const vcsCommit = input.hasGit && !Object.hasOwn(options.buildArgs, "COMMIT") && specUsesVar(parsed, "COMMIT") ? await readCommit(source) : undefined;
+  // .git is read only when it is in the context: ${COMMIT} when some ldflags use it and no build arg
+  // of that name is given; the commit's time unless a SOURCE_DATE_EPOCH build arg is given.
+  const wantCommit = input.hasGit && !Object.hasOwn(options.buildArgs, "COMMIT") && specUsesVar(parsed, "COMMIT");
+  const wantTime = input.hasGit && !Object.hasOwn(options.buildArgs, SOURCE_DATE_EPOCH);
+  // A HEAD or packed-refs past its size limit fails ${COMMIT}, which needs it; the date can do without.
+  const commit = wantCommit ? await readCommit(source) : wantTime ? await readCommit(source).catch(unlessTooLarge) : undefined;
+  const vcsTime = wantTime && commit !== undefined ? await readCommitTime(source, commit) : undefined;
   const planOptions: FrontendOptions = {
     ...options,
     platforms: platforms === "" ? [] : parsePlatforms(platforms),
     ...(target !== undefined ? { target } : {}),
-    ...(vcsCommit !== undefined ? { vcsCommit } : {}),
+    ...(wantCommit && commit !== undefined ? { vcsCommit: commit } : {}),
+    ...(vcsTime !== undefined ? { vcsTime } : {}),
   };
   return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: planOptions }) };
+}
+
+function unlessTooLarge(err: unknown): undefined {
+  if (err instanceof FileTooLargeError) return undefined;
+  throw err;
 }

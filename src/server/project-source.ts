@@ -6,6 +6,7 @@
  */
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { type WorkspaceInput, isCommitHash, missingUseError, packedRef, parseGitHead, useDir } from "../plan/index.js";
+import { type GitFiles, GitObjectError, commitTime } from "../vcs/index.js";
 
 export interface SpecInput {
   readonly filename: string;
@@ -27,7 +28,8 @@ export interface ContextInput {
   readonly gitHead: boolean;
 }
 
-export interface ProjectSource {
+/** readRange and listFiles serve git's objects, which are only ever added, never edited in place. */
+export interface ProjectSource extends GitFiles {
   /** The spec file and the `<name>.dockerignore` beside it; MissingFileError when there is no spec. */
   readSpec(filename: string): Promise<SpecInput>;
   /** go.mod, go.work and .dockerignore at the context root, and which of go.sum, vendor/modules.txt and .git are there. */
@@ -89,4 +91,17 @@ export async function readCommit(source: ProjectSource): Promise<string | undefi
   if (loose !== undefined && isCommitHash(loose)) return loose;
   const packed = text(packedData);
   return packed === undefined ? undefined : packedRef(packed, head.ref);
+}
+
+/**
+ * The committer time of `commit`, from the context's .git objects; undefined
+ * when the repository does not hold it or holds something git would not write.
+ */
+export async function readCommitTime(source: ProjectSource, commit: string): Promise<number | undefined> {
+  try {
+    return await commitTime(source, commit);
+  } catch (err) {
+    if (err instanceof GitObjectError) return undefined;
+    throw err;
+  }
 }

@@ -129,7 +129,7 @@ export const SPEC_FIELDS: readonly AnyFieldDef[] = [
     default: "",
     defaultText: `""`,
     description:
-      'Extra linker flags, added after "-s -w". ${NAME} takes the build arg NAME; ${VERSION} (default "dev"), ${SOURCE_DATE_EPOCH} (default "0"), ${DATE} (SOURCE_DATE_EPOCH as RFC 3339 UTC) and the target platform\'s ${TARGETOS}, ${TARGETARCH}, ${TARGETVARIANT}, ${TARGETPLATFORM} are always set; ${COMMIT} is the commit .git/HEAD names when .git is in the context. A build arg of the same name wins. Like "-X main.version=${VERSION}".',
+      'Extra linker flags, added after "-s -w". ${NAME} takes the build arg NAME; ${VERSION} (default "dev"), ${SOURCE_DATE_EPOCH} (the commit time when .git is in the context, else "0"), ${DATE} (SOURCE_DATE_EPOCH as RFC 3339 UTC) and the target platform\'s ${TARGETOS}, ${TARGETARCH}, ${TARGETVARIANT}, ${TARGETPLATFORM} are always set; ${COMMIT} is the commit .git/HEAD names when .git is in the context. A build arg of the same name wins. Like "-X main.version=${VERSION}".',
   },
   {
     name: "buildEnv",

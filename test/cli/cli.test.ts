@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { FIELD_NAMES } from "../../src/spec/index.js";
 import { fixturePath } from "../support/fixture.js";
 import { cli } from "../support/cli.js";
+import { gitRepoIn } from "../vcs/git-repo.js";
 
 
 async function withSpec(spec: string, fn: (dir: string) => Promise<void>) {
@@ -67,6 +68,29 @@ test("verify on something that is not ELF says so and exits 1", async () => {
     const r = await cli("verify", join(dir, "go.mod"));
     assert.equal(r.code, 1);
     assert.equal(r.stderr, "not an ELF file: first bytes are 6d 6f 64 75\n");
+  });
+});
+
+test("plan dates the build by HEAD's committer time, as the frontend does; a SOURCE_DATE_EPOCH build arg wins", async () => {
+  await withSpec("ldflags: -X main.date=${DATE}\n", async (dir) => {
+    const plan = async (...args: string[]) => {
+      const r = await cli("plan", ...args, dir);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    assert.equal((await plan()).sourceDateEpoch, undefined, "no .git, no date");
+    const { git, commit } = gitRepoIn(dir);
+    commit("first", 1712345678);
+    git("gc", "-q", "--prune=now");
+    const packed = await plan();
+    assert.equal(packed.sourceDateEpoch, 1712345678);
+    assert.equal(packed.ldflags, "-s -w -X main.date=2024-04-05T19:34:38Z");
+    const overridden = await plan("--build-arg", "SOURCE_DATE_EPOCH=1700000000");
+    assert.equal(overridden.sourceDateEpoch, 1700000000);
+    assert.equal(overridden.ldflags, "-s -w -X main.date=2023-11-14T22:13:20Z");
+    assert.equal((await plan("--build-arg", "SOURCE_DATE_EPOCH=")).sourceDateEpoch, undefined, "an empty build arg turns the commit time off");
+    writeFileSync(join(dir, ".git/HEAD"), "x".repeat((1 << 20) + 1));
+    assert.equal((await plan()).sourceDateEpoch, undefined, "a HEAD past its size limit: no date, and no failure");
   });
 });
 

@@ -26,6 +26,7 @@ const SPEC = [
 ].join("\n");
 
 let commit = "";
+let commitDate = "";
 // A repository, so ${COMMIT} has a commit to read from the context's .git.
 const project = plainProject(SPEC, async (dir) => {
   // The program prints what ldflags stamped into it.
@@ -33,6 +34,8 @@ const project = plainProject(SPEC, async (dir) => {
   const git = (...args: string[]) => run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args]);
   for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]]) assert.equal((await git(...args)).code, 0);
   commit = (await git("rev-parse", "HEAD")).stdout.trim();
+  const seconds = Number((await git("log", "-1", "--format=%ct")).stdout.trim());
+  commitDate = new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 });
 let registry: Registry | undefined;
 let registryDir: string | undefined;
@@ -52,9 +55,9 @@ test("healthcheck, stopSignal, labels and --label land in the image config as Do
   assert.deepEqual(config.Healthcheck, { Test: ["CMD", "/usr/local/bin/plain", "-health"], Interval: 30e9, Timeout: 5e9, StartPeriod: 2e9, Retries: 3 });
   assert.equal(config.StopSignal, "SIGINT");
   assert.deepEqual(config.Labels, { build: "42", team: "core", tier: "cli" });
-  // ${COMMIT} from the context's .git; ${DATE} is SOURCE_DATE_EPOCH, 0 when unset.
+  // ${COMMIT} from the context's .git; ${DATE} is SOURCE_DATE_EPOCH, without the build arg the commit's time.
   const out = await runImage(TAG);
-  assert.match(out, new RegExp(`^stamp ${commit} 1970-01-01T00:00:00Z$`, "m"));
+  assert.match(out, new RegExp(`^stamp ${commit} ${commitDate}$`, "m"));
   assert.match(out, /^hello from plain/m);
 });
 

@@ -76,6 +76,23 @@ test("examples/hello builds through docker-buildx:// into the engine and runs, w
   assert.match(out.stdout, /^hello from a slimgo image: linux\/amd64, uid 65532/);
 });
 
+test("with .git in the context, slimgo build dates the image by the commit, read through its own file session", async () => {
+  const repo = join(dir, "hello-git");
+  cpSync(EXAMPLE, repo, { recursive: true });
+  const date = "1712345678 +0000";
+  const env = { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date, GIT_CONFIG_GLOBAL: "/dev/null" };
+  for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "hello"], ["gc", "-q", "--prune=now"]]) {
+    const r = await run("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { env });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const res = await slimgo(["--progress=plain", "-t", `${TAG}-git`, ...goArgs], repo);
+  assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}`);
+  assert.match(res.stderr, /\[internal\] load \.git\/objects\/pack\/pack-[0-9a-f]{40}\.pack/);
+  const created = await run("docker", ["image", "inspect", "--format", "{{.Created}}", `${TAG}-git`]);
+  await run("docker", ["image", "rm", "-f", `${TAG}-git`]);
+  assert.equal(new Date(created.stdout.trim()).getTime(), 1712345678 * 1000, created.stdout);
+});
+
 // The same frontend image on both sides: what differs is only who receives the files (slimgo's session or buildx's).
 test("--output type=local writes the files docker buildx build writes", async () => {
   const ours = join(dir, "out-slimgo");

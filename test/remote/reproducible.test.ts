@@ -3,6 +3,7 @@
  * fresh standalone buildkitd nodes (empty state each) gives the same image
  * manifest digest for linux/amd64 and for linux/arm64. Without it the
  * digests differ (the image's creation time), which shows the check can fail.
+ * Without the build arg, a context with .git is dated by its commit's time.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -14,10 +15,12 @@ import { type RemoteSuite, setUpSuite } from "./support/suite.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64"];
 const EPOCH = "1700000000";
+const COMMIT_TIME = 1712345678;
 
 let suite: RemoteSuite;
 let dir: string;
 let scratchDir: string;
+let gitDir: string;
 const nodes: BuildkitNode[] = [];
 
 before(async () => {
@@ -26,6 +29,12 @@ before(async () => {
   scratchDir = suite.project();
   const spec = join(scratchDir, "slimgo.yaml");
   writeFileSync(spec, `${readFileSync(spec, "utf8")}base: scratch\n`);
+  gitDir = suite.project();
+  const date = `${COMMIT_TIME} +0000`;
+  const env = { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date, GIT_CONFIG_GLOBAL: "/dev/null" };
+  for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"], ["gc", "-q", "--prune=now"]]) {
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: gitDir, env });
+  }
   for (const name of ["repro1", "repro2"]) nodes.push(await startNode({ name, dir: suite.dir, registry: suite.registry.host }));
 });
 
@@ -64,6 +73,12 @@ function describe(layout: string, digest: string): string {
   return `layers ${manifest.layers.map((l) => l.digest.slice(7, 19)).join(" ")} last layer:\n${listing} content ${sum}`;
 }
 
+/** The `created` of the image config a manifest names. */
+function created(layout: string, digest: string): string {
+  const read = (d: string) => JSON.parse(readFileSync(join(layout, "blobs", ...d.split(":")), "utf8"));
+  return read(read(digest).config.digest).created;
+}
+
 /** index.json → the image index → platform → manifest digest. */
 function platformDigests(layout: string): Record<string, string> {
   const blob = (digest: string) => JSON.parse(readFileSync(join(layout, "blobs", ...digest.split(":")), "utf8")) as Index;
@@ -99,6 +114,16 @@ test("SOURCE_DATE_EPOCH, base: static, rewrite-timestamp=true: two fresh builder
     t.diagnostic(describe(join(suite.dir, `${b.name}-epoch`), second["linux/amd64"] ?? ""));
   }
   assert.deepEqual(second, first);
+});
+
+test("no build arg, .git in the context (packed): two fresh builders give the same digest for linux/amd64 and linux/arm64, created at the commit's time", async (t) => {
+  const [a, b] = nodes as [BuildkitNode, BuildkitNode];
+  const first = await build(a, "git", {}, gitDir, ",rewrite-timestamp=true");
+  const second = await build(b, "git", {}, gitDir, ",rewrite-timestamp=true");
+  t.diagnostic(`from the commit time: ${JSON.stringify(first)} / ${JSON.stringify(second)}`);
+  assert.deepEqual(Object.keys(first).sort(), PLATFORMS);
+  assert.deepEqual(second, first);
+  for (const p of PLATFORMS) assert.equal(new Date(created(join(suite.dir, `${a.name}-git`), first[p] ?? "")).getTime(), COMMIT_TIME * 1000, p);
 });
 
 test("without SOURCE_DATE_EPOCH the same builds differ, so the comparison can fail", async (t) => {

@@ -10,7 +10,7 @@ import { before, test } from "node:test";
 import { fromBinary } from "@bufbuild/protobuf";
 import { OpSchema } from "../../src/gen/pb/ops_pb.js";
 import { FakeStatus } from "../support/fake-gateway.js";
-import { type Outcome, type Overrides, binaries, binaryFor, buildTestBinaries, enc, runFrontend } from "../support/frontend-process.js";
+import { type Outcome, type Overrides, recordLdflags, binaries, binaryFor, buildTestBinaries, enc, runFrontend } from "../support/frontend-process.js";
 
 const FIXTURE = resolve("test/fixtures/projects/plain");
 
@@ -319,15 +319,7 @@ test("${COMMIT} is read from the context's .git through BuildKit (HEAD, then pac
       if (req.FilePath.startsWith(".git/")) throw new FakeStatus(2, `open ${req.FilePath}: no such file or directory`);
       return next(req);
     },
-    solve: (req, next) => {
-      for (const bytes of req.Definition?.def ?? []) {
-        const op = fromBinary(OpSchema, bytes);
-        const args = op.op.case === "exec" ? (op.op.value.meta?.args ?? []) : [];
-        const i = args.indexOf("-ldflags");
-        if (i >= 0) ldflags.push(args[i + 1] ?? "");
-      }
-      return next(req);
-    },
+    solve: recordLdflags(ldflags),
   };
   const spec = "# syntax=slimgo:dev\nmain: ./cmd/plain\nldflags: -X main.commit=${COMMIT} -X main.date=${DATE}\n";
   const out = await runFrontend({ spec, goMod: readFileSync(`${FIXTURE}/go.mod`, "utf8"), opts: { "build-arg:SOURCE_DATE_EPOCH": "1700000000" } }, { overrides });

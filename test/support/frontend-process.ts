@@ -68,6 +68,19 @@ export type Overrides = {
   [K in keyof Methods]?: (req: Parameters<Methods[K]>[0], next: Methods[K], kind: (ref: string) => RefKind | undefined) => ReturnType<Methods[K]>;
 };
 
+/** A solve override that records the -ldflags value of every go build step solved. */
+export function recordLdflags(into: string[]): NonNullable<Overrides["solve"]> {
+  return (req, next) => {
+    for (const bytes of req.Definition?.def ?? []) {
+      const op = fromBinary(OpSchema, bytes);
+      const args = op.op.case === "exec" ? (op.op.value.meta?.args ?? []) : [];
+      const i = args.indexOf("-ldflags");
+      if (i >= 0) into.push(args[i + 1] ?? "");
+    }
+    return next(req);
+  };
+}
+
 /** A frontend that has not exited by then hangs: the test fails instead of waiting. */
 const EXIT_DEADLINE_MS = 30_000;
 
