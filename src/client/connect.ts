@@ -1,11 +1,12 @@
 /** A grpc-js channel to a BuildKit node, whatever its address kind. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Client } from "@grpc/grpc-js";
 import { credentials } from "@grpc/grpc-js";
 import { grpcClient } from "../gateway/rpc.js";
 import { privateSocket } from "../gateway/stdio-transport.js";
 import { type Address, ConnectError, type TlsFiles } from "./address.js";
+import { engineSocketFor, pipeToEngine } from "./engine-socket.js";
 
 /** Keep at most this much of a dial-stdio process's stderr, for error messages. */
 const STDERR_KEEP = 4096;
@@ -25,9 +26,27 @@ export function connect(address: Address): Promise<Connection> {
       return Promise.resolve(direct(address, `unix:${address.path}`));
     case "tcp":
       return Promise.resolve(direct(address, `${address.host}:${address.port}`, address.tls));
-    case "docker-buildx":
-      return dialStdio(address);
+    case "docker-buildx": {
+      const engine = engineSocketFor(address.builder);
+      return engine !== undefined && existsSync(engine) ? viaEngine(address, engine) : dialStdio(address);
+    }
   }
+}
+
+/** The engine's own BuildKit over its API socket (engine-socket.ts): no dial-stdio process. */
+async function viaEngine(address: Address, engineSocket: string): Promise<Connection> {
+  let why = "";
+  const socket = await privateSocket((sock) => pipeToEngine(sock, engineSocket, (w) => (why = w)));
+  const client = grpcClient(socket.target);
+  return {
+    address,
+    client,
+    transportError: () => why,
+    close() {
+      client.close();
+      socket.close();
+    },
+  };
 }
 
 function direct(address: Address, target: string, tls?: TlsFiles): Connection {

@@ -75,6 +75,7 @@ export function unreachable(err: unknown, address: Address, transport: string): 
     if (/no builder .* found/i.test(why)) {
       return new ConnectError(`builder ${address.builder ?? "(current)"} does not exist (${why}): list builders with \`docker buildx ls\`, or pass --addr`);
     }
+    if (/Docker engine/.test(why)) return new ConnectError(`${why}: is the Docker engine running (docker info)?`);
     if (/not installed|ENOENT/.test(why)) return new ConnectError(`cannot run docker buildx dial-stdio: ${why}: install Docker with buildx, or pass --addr unix://… or tcp://…`);
     return new ConnectError(`cannot reach BuildKit through docker buildx dial-stdio${address.builder ? ` --builder ${address.builder}` : ""}: ${why}: is the Docker engine running (docker info)?`);
   }
