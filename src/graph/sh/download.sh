@@ -16,10 +16,12 @@ if [ -s "$SLIMGO_CA_SECRET" ]; then
 fi
 
 # --secret id=goauth: headers for GOPROXY and go-import requests, already in
-# the output format of a GOAUTH command, so the command just prints the file
-# (the URL go appends on a retry lands in $0 and is ignored). netrc stays on.
+# the output format of a GOAUTH command, so the command just prints it (the
+# URL go appends on a retry lands in $0 and is ignored). netrc stays on. Go
+# 1.24 matches a URL line with a trailing slash against nothing: drop it.
 if [ -s "$SLIMGO_GOAUTH_SECRET" ]; then
-  export GOAUTH="${GOAUTH:-netrc};sh -c cat<$SLIMGO_GOAUTH_SECRET"
+  sed 's#^\(https://[^ ]*\)/$#\1#' "$SLIMGO_GOAUTH_SECRET" > "$tmp/goauth"
+  export GOAUTH="${GOAUTH:-netrc};sh -c cat<$tmp/goauth"
 fi
 
 # --ssh default: git fetches the GOPRIVATE hosts over SSH (GIT_CONFIG_* from the
