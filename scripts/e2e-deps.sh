@@ -13,4 +13,5 @@ if [ ! -e "$policy" ]; then
 fi
 # Other users of this machine may hold the dpkg lock for a while.
 apt-get -o DPkg::Lock::Timeout=600 update -qq
-apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
+# debconf's "delaying package configuration" note is noise on a machine without apt-utils.
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends openssh-server openssh-client 2>&1 >/dev/null | { grep -v '^debconf: ' || true; } >&2
