@@ -2,8 +2,8 @@
  * What the client's session lends the module download step, and only it:
  * BuildKit secrets and an SSH agent, each mounted optional, so a build
  * without them runs as before. Secret and SSH mounts are never part of a
- * layer or a cache key; the CA bundle made from the ca-certs secret is
- * written to a tmpfs for the same reason.
+ * layer or a cache key; what the script makes from a secret (the CA
+ * bundle, the goauth copy) is written to a tmpfs for the same reason.
  */
 import type { MountOptions } from "../llb/index.js";
 import type { GitSshHost } from "../plan/git-ssh.js";
