@@ -3,7 +3,7 @@ SHELL := /bin/bash
 IMAGE ?= slimgo:dev
 NODE_IMAGE ?= node:24-slim
 
-.PHONY: all deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve release buildkit dockerfile-frontend compat golden-llb bench bench-client bench-serve fuzz fuzz-ci clean
+.PHONY: all deps e2e-deps gen check-gen lint-sh docs check-docs graph typecheck bundle image engine demo test test-unit test-e2e test-remote test-serve release buildkit dockerfile-frontend compat golden-llb bench bench-client bench-serve fuzz fuzz-ci clean
 
 all: typecheck test-unit
 
@@ -11,6 +11,10 @@ all: typecheck test-unit
 # no prebuilt binary can be fetched here.
 deps:
 	npm_config_nodedir=/usr npm ci --no-audit --no-fund
+
+# What the end-to-end tests run beside the engine: sshd for the git-over-SSH test (idempotent).
+e2e-deps:
+	bash scripts/e2e-deps.sh
 
 gen:
 	npm run gen
@@ -59,7 +63,7 @@ test: deps typecheck test-unit image test-e2e
 test-unit:
 	npm run test:unit
 
-test-e2e:
+test-e2e: e2e-deps
 	npm run test:e2e
 
 # slimgo on standalone buildkitd nodes over mTLS, a buildx farm sharing a registry

@@ -59,15 +59,18 @@ export interface GoProxyOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Answer 401 to any request without these basic-auth credentials. */
   readonly auth?: { readonly user: string; readonly password: string };
+  /** Answer 401 to any request without `Authorization: Bearer <token>` (instead of basic auth). */
+  readonly bearer?: string;
 }
 
 /** Serve a module download tree on 127.0.0.1 (port 0 = any free port). */
 export async function startGoProxy(root: string, port = 0, opts: GoProxyOptions = {}): Promise<GoProxy> {
   const fetched: string[] = [];
-  const expected = opts.auth ? `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString("base64")}` : undefined;
+  const expected =
+    opts.bearer !== undefined ? `Bearer ${opts.bearer}` : opts.auth ? `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString("base64")}` : undefined;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (expected !== undefined && req.headers.authorization !== expected) {
-      res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Basic realm="goproxy"' }).end("unauthorized\n");
+      res.writeHead(401, { "content-type": "text/plain", "www-authenticate": opts.bearer !== undefined ? 'Bearer realm="goproxy"' : 'Basic realm="goproxy"' }).end("unauthorized\n");
       return;
     }
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);

@@ -55,7 +55,7 @@ function specText(p: SpecParts): string {
   const lines = [`# syntax=${p.syntax}`];
   if (p.schema !== undefined) lines.push(`# yaml-language-server: $schema=${p.schema}`);
   lines.push("# Build: docker buildx build -f slimgo.yaml -t app .   Check offline: slimgo check");
-  lines.push("# Private modules: add --build-arg GOPRIVATE=git.corp.example --secret id=netrc,src=$HOME/.netrc (or --ssh default)");
+  lines.push("# Private modules: add --build-arg GOPRIVATE=git.corp.example --secret id=netrc,src=$HOME/.netrc (or --ssh default, or --secret id=goauth,src=FILE for a bearer token)");
   if (p.go !== undefined) lines.push(`# Go ${p.go} comes from go.mod; set go: "1.x" to pin another.`);
   if (p.cgo) {
     lines.push("# This module has C code (import \"C\"): the image ships the loader and libraries it needs.", "cgo: true");

@@ -11,6 +11,7 @@ import { externalReplaces, localReplaceDirs } from "./local-replaces.js";
 import { CACHE_NAMESPACE_BUILD_ARG, cacheKey } from "./cache-namespace.js";
 import { goEnv } from "./go-env.js";
 import { buildEpoch } from "./source-date-epoch.js";
+import { GIT_SSH_BUILD_ARG, gitSshHosts } from "./git-ssh.js";
 import { privateHosts, privatePatterns, privateRequires } from "./private-modules.js";
 import { chooseGoVersion, goLineBefore } from "./go-version.js";
 import { basePlan, imageConfigPlan } from "./image-plan.js";
@@ -96,7 +97,8 @@ export function makePlan(input: PlanInput): Plan {
   const env = goEnv(spec.buildEnv, options.buildArgs);
   const goprivate = privatePatterns(env.find(([k]) => k === "GOPRIVATE")?.[1]);
   const privateModules = workspace ? [] : privateRequires(goMod, goprivate).map((r) => ({ path: r.path, line: r.line }));
-  const sshHosts = privateHosts(goprivate);
+  const sshHosts = gitSshHosts(privateHosts(goprivate), options.buildArgs[GIT_SSH_BUILD_ARG]);
+  if (!Array.isArray(sshHosts)) throw errorAt(parsed, undefined, sshHosts);
   const epoch = buildEpoch(options.buildArgs, commitTime);
   if (typeof epoch === "object") throw errorAt(parsed, undefined, epoch);
   return {

@@ -2,6 +2,7 @@
 import type { FileCopy, Healthcheck, SizePolicy } from "../spec/types.js";
 
 import type { NetworkMode, Platform, SpecRange } from "../types.js";
+import type { GitSshHost } from "./git-ssh.js";
 
 
 export type { Platform, SpecRange } from "../types.js";
@@ -105,8 +106,8 @@ export interface Plan extends BinaryPlan {
   readonly missingGoSum?: boolean;
   /** go.mod's requirements that GOPRIVATE names, for a failed download to point at; absent when none. */
   readonly privateModules?: ReadonlyArray<{ readonly path: string; readonly line: number }>;
-  /** Hosts of GOPRIVATE whose https:// URLs git fetches over SSH when the client forwards an agent. */
-  readonly sshHosts?: readonly string[];
+  /** Hosts of GOPRIVATE whose https:// URLs git fetches over SSH (see git-ssh.ts). */
+  readonly sshHosts?: readonly GitSshHost[];
   /** Spec locations of the fields that shape each step, for LLB source maps. */
   readonly locations: {
     readonly download?: SpecRange;

@@ -3,12 +3,12 @@
  * with basic auth and a CA of its own: it builds with --secret id=netrc and
  * --secret id=ca-certs, fails naming the module and the flag without either,
  * and the secrets' bytes are in no layer, no image config or history, and no
- * blob of a mode=max registry cache export.
+ * blob of a mode=max registry cache export. A second proxy takes only a bearer
+ * token, which --secret id=goauth hands to go as a GOAUTH command's output.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -16,11 +16,13 @@ import { type Registry, startRegistry } from "../support/buildkit/registry.js";
 import { buildx, requireEngine, run } from "../support/docker.js";
 import { FRONTEND, copyFixture, runImage } from "../support/fixture.js";
 import { type PrivateProxy, PRIVATE_MODULE, startPrivateProxy } from "../support/private-proxy.js";
-import { scanSavedImage, scanTree } from "../support/secret-scan.js";
+import { assertImageClean, scanTree } from "../support/secret-scan.js";
+import { freePort } from "../support/serve/ports.js";
 
 const TAG = `slimgo-e2e-private:${process.pid}`;
 const work = mkdtempSync(join(tmpdir(), "slimgo-private-"));
 let pp: PrivateProxy;
+let bearer: PrivateProxy;
 let registry: Registry;
 let project: ReturnType<typeof copyFixture>;
 let args: Record<string, string>;
@@ -28,6 +30,7 @@ let args: Record<string, string>;
 before(async () => {
   await requireEngine(FRONTEND);
   pp = await startPrivateProxy(join(work, "proxy"), `slimgo-secret-${randomBytes(16).toString("hex")}`);
+  bearer = await startPrivateProxy(join(work, "bearer"), `slimgo-token-${randomBytes(16).toString("hex")}`, { bearer: true });
   mkdirSync(join(work, "registry"));
   registry = await startRegistry(join(work, "registry"), await freePort());
   project = copyFixture("private", "main: .\n");
@@ -45,6 +48,7 @@ before(async () => {
 after(async () => {
   project?.remove();
   await pp?.proxy.close();
+  await bearer?.proxy.close();
   await registry?.stop();
   await run("docker", ["image", "rm", "-f", TAG]);
   rmSync(work, { recursive: true, force: true });
@@ -81,9 +85,7 @@ test("with both secrets it builds and runs, and neither secret is in a layer, th
   const needles = secretNeedles();
   // The scanner finds the secrets where they are: in the proxy's own files.
   assert.ok(scanTree(join(work, "proxy"), needles).hits.length >= 3, "the scan cannot see the secrets");
-  const image = await scanSavedImage(TAG, needles);
-  assert.ok(image.searched >= 4, `docker save gave ${image.searched} blobs`);
-  assert.deepEqual(image.hits, [], "secret bytes in the image");
+  await assertImageClean(TAG, needles, "secret");
   const blobs = scanTree(join(work, "registry", "data"), needles);
   assert.ok(blobs.searched >= 5, `the cache export left ${blobs.searched} files`);
   assert.deepEqual(blobs.hits, [], "secret bytes in the registry cache");
@@ -91,20 +93,25 @@ test("with both secrets it builds and runs, and neither secret is in a layer, th
   assert.ok(!history.stdout.includes(pp.password));
 });
 
+test("with --secret id=goauth a proxy that takes only a bearer token serves the module, and the token is in no layer", async () => {
+  const res = await buildx({
+    dir: project.dir,
+    tag: TAG,
+    // A fetch cache of its own: the basic-auth builds above hold the same module.
+    buildArgs: { ...args, GOPROXY: bearer.proxy.url, SLIMGO_CACHE_NAMESPACE: `goauth-${process.pid}-${Date.now()}` },
+    extra: ["--network=host", "--secret", `id=goauth,src=${bearer.goauthFile}`, "--secret", `id=ca-certs,src=${bearer.caFile}`],
+  });
+  assert.equal(res.code, 0, `build failed:\n${res.stderr.slice(-4000)}`);
+  assert.deepEqual(bearer.proxy.zips(), [`/${PRIVATE_MODULE}/@v/v0.1.0.zip`], "the module did not come from the bearer proxy");
+  assert.equal((await runImage(TAG)).trim(), "hello from a private module");
+  const needles = [Buffer.from(bearer.password), readFileSync(bearer.goauthFile)];
+  assert.ok(scanTree(join(work, "bearer"), needles).hits.length >= 1, "the scan cannot see the token");
+  await assertImageClean(TAG, needles, "token");
+});
+
 /** The password, the netrc file and the CA certificate's body (a line from its middle, as it would sit in a bundle). */
 function secretNeedles(): Buffer[] {
   const caLines = readFileSync(pp.caFile, "utf8").split("\n").filter((l) => l.length >= 60);
   assert.ok(caLines.length > 0);
   return [Buffer.from(pp.password), readFileSync(pp.netrcFile), Buffer.from(caLines[Math.floor(caLines.length / 2)] ?? "")];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === "object" && addr ? ok(addr.port) : fail(new Error("no port"))));
-    });
-  });
 }

@@ -37,11 +37,23 @@ test("without GOPRIVATE the advice points at the download's spec line and says t
   assert.match(err?.message ?? "", /a module server asked for credentials .*--build-arg GOPRIVATE=/);
 });
 
+test("an SSH server that refused every key names --ssh default; an unknown host key names the known_hosts secret", () => {
+  const refused = downloadFailure(plan({ GOPRIVATE: "git.corp.example/team" }), DOWNLOAD_EXIT.sshKeyRefused);
+  assert.deepEqual(refused?.where, { file: "goMod", line: 7, col: 1 });
+  assert.match(refused?.message ?? "", /git\.corp\.example\/team\/lib \(and 1 more private module\) is private .* refused SSH login .*: pass --ssh default with an ssh-agent/);
+  const hostKey = downloadFailure(plan({ GOPRIVATE: "git.corp.example/team" }), DOWNLOAD_EXIT.sshHostKey);
+  assert.match(hostKey?.message ?? "", /SSH host key is not in the known_hosts secret: pass --secret id=known_hosts,src=/);
+  for (const err of [refused, hostKey]) assert.ok(!err?.message.includes("\n"));
+});
+
+test("credentials name the goauth secret for header-based servers", () => {
+  assert.match(downloadFailure(plan({ GOPRIVATE: "git.corp.example" }), DOWNLOAD_EXIT.credentials)?.message ?? "", /--secret id=goauth,src=FILE \(HTTP headers/);
+});
+
 test("any other exit code keeps the generic download error", () => {
   assert.equal(downloadFailure(plan({ GOPRIVATE: "git.corp.example" }), 1), undefined);
 });
 
 test("the download script exits with the codes the frontend reads", () => {
-  assert.match(DOWNLOAD_SH, new RegExp(`exit ${DOWNLOAD_EXIT.credentials};`));
-  assert.match(DOWNLOAD_SH, new RegExp(`exit ${DOWNLOAD_EXIT.unknownAuthority};`));
+  for (const code of Object.values(DOWNLOAD_EXIT)) assert.match(DOWNLOAD_SH, new RegExp(`exit ${code};`));
 });

@@ -34,6 +34,8 @@ export interface BuildOptions {
   readonly specFile?: string;
   readonly buildArgs?: Record<string, string>;
   readonly extra?: readonly string[];
+  /** The client's environment (e.g. SSH_AUTH_SOCK for --ssh default); this process's when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** `docker buildx build` with plain progress, so step states can be read from stderr. */
@@ -43,7 +45,7 @@ export function buildx(o: BuildOptions): Promise<Run> {
   const args = ["buildx", "build", "--progress=plain", "-f", `${o.dir}/${o.specFile ?? "slimgo.yaml"}`, "-t", o.tag, ...output];
   for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
   args.push(...(o.extra ?? []), o.dir);
-  return run("docker", args);
+  return run("docker", args, o.env ? { env: o.env } : {});
 }
 
 /** Whether the step named `name` (e.g. "go mod download") was CACHED in a plain-progress log. */

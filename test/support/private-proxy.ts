@@ -1,7 +1,8 @@
 /**
  * A private Go module proxy on loopback, as a company runs one: HTTPS with a
- * certificate from a CA of its own, basic auth, and a module nobody else
- * serves (test/fixtures/modules/private-greet as slimgo.test/private/greet).
+ * certificate from a CA of its own, basic auth (or a bearer token), and a
+ * module nobody else serves (test/fixtures/modules/private-greet as
+ * slimgo.test/private/greet).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -22,22 +23,29 @@ export interface PrivateProxy {
   readonly caFile: string;
   /** A netrc with the proxy's credentials. */
   readonly netrcFile: string;
+  /** The password as a bearer token, in the output format of a GOAUTH command. */
+  readonly goauthFile: string;
   /** The password: bytes that must never appear in an image or a cache. */
   readonly password: string;
 }
 
-/** Start the proxy with its files in `dir`; `password` should be unique to the run. */
-export async function startPrivateProxy(dir: string, password: string): Promise<PrivateProxy> {
+/**
+ * Start the proxy with its files in `dir`; `password` should be unique to the
+ * run. With `bearer` the proxy accepts only `Authorization: Bearer <password>`.
+ */
+export async function startPrivateProxy(dir: string, password: string, opts: { bearer?: boolean } = {}): Promise<PrivateProxy> {
   mkdirSync(dir, { recursive: true });
   const { caFile, key, cert } = makeCertificates(dir);
   const root = join(dir, "proxy");
   writeModule(root);
   const user = "slimgo-ci";
-  const proxy = await startGoProxy(root, 0, { tls: { key, cert }, auth: { user, password } });
+  const proxy = await startGoProxy(root, 0, { tls: { key, cert }, ...(opts.bearer ? { bearer: password } : { auth: { user, password } }) });
   const host = new URL(proxy.url).host;
   const netrcFile = join(dir, "netrc");
   writeFileSync(netrcFile, `machine ${host}\nlogin ${user}\npassword ${password}\n`, { mode: 0o600 });
-  return { proxy, host, caFile, netrcFile, password };
+  const goauthFile = join(dir, "goauth");
+  writeFileSync(goauthFile, `${proxy.url}/\n\nAuthorization: Bearer ${password}\n\n`, { mode: 0o600 });
+  return { proxy, host, caFile, netrcFile, goauthFile, password };
 }
 
 /** A CA and a certificate for 127.0.0.1 signed by it. */

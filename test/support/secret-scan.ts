@@ -4,6 +4,7 @@
  * file of a registry's storage (a cache export), each searched as stored and,
  * when gzip, decompressed.
  */
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,13 @@ export interface ScanResult {
   readonly searched: number;
   /** Where a needle was found: "blob name: needle index". */
   readonly hits: string[];
+}
+
+/** Fails unless `docker save IMAGE` gave its blobs (at least a manifest, config and layers) and none holds a needle. */
+export async function assertImageClean(image: string, needles: readonly Buffer[], what: string): Promise<void> {
+  const scan = await scanSavedImage(image, needles);
+  assert.ok(scan.searched >= 4, `docker save gave ${scan.searched} blobs`);
+  assert.deepEqual(scan.hits, [], `${what} bytes in the image`);
 }
 
 /** Each blob of `docker save IMAGE`, searched for the needles. */
@@ -48,8 +56,10 @@ export function scanTree(dir: string, needles: readonly Buffer[]): ScanResult {
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else {
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      // Sockets and pipes (an ssh-agent's, say) hold no bytes at rest.
+      else if (st.isFile()) {
         searched++;
         hits.push(...search(p, readFileSync(p), needles));
       }

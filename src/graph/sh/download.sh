@@ -15,27 +15,59 @@ if [ -s "$SLIMGO_CA_SECRET" ]; then
   export SSL_CERT_FILE="$tmp/ca-certificates.crt" GIT_SSL_CAINFO="$tmp/ca-certificates.crt"
 fi
 
+# --secret id=goauth: headers for GOPROXY and go-import requests, already in
+# the output format of a GOAUTH command, so the command just prints it (the
+# URL go appends on a retry lands in $0 and is ignored). netrc stays on. Go
+# 1.24 matches a URL line with a trailing slash against nothing: drop it.
+if [ -s "$SLIMGO_GOAUTH_SECRET" ]; then
+  sed 's#^\(https://[^ ]*\)/$#\1#' "$SLIMGO_GOAUTH_SECRET" > "$tmp/goauth"
+  export GOAUTH="${GOAUTH:-netrc};sh -c cat<$tmp/goauth"
+fi
+
 # --ssh default: git fetches the GOPRIVATE hosts over SSH (GIT_CONFIG_* from the
-# frontend). Without an agent the rewrite is dropped, so https with .netrc works.
-if [ -S "$SSH_AUTH_SOCK" ]; then
+# frontend). Without an agent only the first SLIMGO_SSH_PINNED rewrites stay
+# (hosts --build-arg SLIMGO_GIT_SSH names), so https with .netrc works for the rest.
+if [ ! -S "$SSH_AUTH_SOCK" ]; then
+  unset SSH_AUTH_SOCK
+  export GIT_CONFIG_COUNT="${SLIMGO_SSH_PINNED:-0}"
+fi
+if [ "${GIT_CONFIG_COUNT:-0}" -gt 0 ]; then
+  # The golang images have git but no ssh client; add one to this step's throwaway root.
+  if ! command -v ssh > /dev/null 2>&1; then
+    echo "slimgo: the builder image has no ssh client: installing openssh-client for git over SSH" >&2
+    if command -v apt-get > /dev/null 2>&1; then
+      install_ssh() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-client; }
+    else
+      install_ssh() { apk add --no-cache openssh-client; }
+    fi
+    if ! install_ssh > "$tmp/install-ssh" 2>&1; then cat "$tmp/install-ssh" >&2; exit 45; fi
+  fi
   if [ -s "$SLIMGO_KNOWN_HOSTS" ]; then
-    export GIT_SSH_COMMAND="ssh -o UserKnownHostsFile=$SLIMGO_KNOWN_HOSTS -o StrictHostKeyChecking=yes"
+    export GIT_SSH_COMMAND="ssh -o BatchMode=yes -o UserKnownHostsFile=$SLIMGO_KNOWN_HOSTS -o StrictHostKeyChecking=yes"
   else
     echo "slimgo: no --secret id=known_hosts: trusting the SSH host keys seen now" >&2
-    export GIT_SSH_COMMAND="ssh -o UserKnownHostsFile=$tmp/known_hosts -o StrictHostKeyChecking=accept-new"
+    export GIT_SSH_COMMAND="ssh -o BatchMode=yes -o UserKnownHostsFile=$tmp/known_hosts -o StrictHostKeyChecking=accept-new"
   fi
-else
-  unset SSH_AUTH_SOCK
-  export GIT_CONFIG_COUNT=0
 fi
 
 # Run go, keeping its messages; a failure that credentials or a CA would fix
 # exits with a code the frontend turns into advice (41: a server asked for
-# credentials, 42: a certificate from an unknown authority).
+# credentials, 42: a certificate from an unknown authority, 43: an SSH server
+# refused every key, 44: an SSH host key not in known_hosts, 45: no ssh client).
 go_fetch() {
   if "$@" 2> "$tmp/go-errors"; then cat "$tmp/go-errors" >&2; return 0; fi
   cat "$tmp/go-errors" >&2
-  if grep -qE '40[13] (Unauthorized|Forbidden)|terminal prompts disabled|could not read (Username|Password)|Permission denied \(publickey' "$tmp/go-errors"; then exit 41; fi
+  # go hides why git's probes of a repository failed ("no secure protocol
+  # found"): ask git once more, so ssh's own message is shown and read.
+  repo=$(sed -n 's/^go: \([^@ ]*\)@[^ ]*: no secure protocol found.*/\1/p' "$tmp/go-errors" | head -n 1)
+  if [ -n "$repo" ] && [ "${GIT_CONFIG_COUNT:-0}" -gt 0 ]; then
+    GIT_TERMINAL_PROMPT=0 git ls-remote "https://$repo" > /dev/null 2> "$tmp/git-errors" || true
+    cat "$tmp/git-errors" >&2
+    cat "$tmp/git-errors" >> "$tmp/go-errors"
+  fi
+  if grep -qE 'Permission denied \(publickey' "$tmp/go-errors"; then exit 43; fi
+  if grep -qE 'Host key verification failed' "$tmp/go-errors"; then exit 44; fi
+  if grep -qE '40[13] (Unauthorized|Forbidden)|terminal prompts disabled|could not read (Username|Password)' "$tmp/go-errors"; then exit 41; fi
   if grep -qE 'certificate signed by unknown authority|certificate verify failed|unable to get local issuer certificate' "$tmp/go-errors"; then exit 42; fi
   exit 1
 }
