@@ -1,4 +1,5 @@
 /** The module info text the go command embeds (`path`, `mod`, `dep`, `=>`, `build` lines), as runtime/debug parses it. */
+import { unquoteGo } from "../gostring/unquote.js";
 
 /** A module as `go version -m` lists it. */
 export interface GoModule {
@@ -102,45 +103,10 @@ function quotedPrefixLength(s: string): number | undefined {
   return undefined;
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'" };
-
-/** strconv.Unquote for the forms strconv.Quote writes; undefined when `s` is not one whole quoted string. */
+/** strconv.Unquote (src/gostring) for the forms strconv.Quote writes; undefined when `s` is not one whole quoted string. */
 export function goUnquote(s: string): string | undefined {
   if (s.length < 2) return undefined;
   if (s[0] === "`") return s.endsWith("`") && !s.slice(1, -1).includes("`") ? s.slice(1, -1) : undefined;
-  if (s[0] !== '"' || !s.endsWith('"')) return undefined;
-  const body = s.slice(1, -1);
-  // \x and octal escapes are bytes, so collect bytes and decode UTF-8 once at the end.
-  const out: number[] = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (c === '"') return undefined;
-    if (c !== "\\") {
-      const cp = body.codePointAt(i) as number;
-      if (cp > 0xffff) i++;
-      out.push(...enc.encode(String.fromCodePoint(cp)));
-      continue;
-    }
-    const e = body[++i];
-    if (e === undefined) return undefined;
-    const simple = SIMPLE_ESCAPES[e];
-    if (simple !== undefined) out.push(simple.charCodeAt(0));
-    else if (e === "x" || e === "u" || e === "U") {
-      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + n);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== n) return undefined;
-      const v = parseInt(hex, 16);
-      if (e === "x") out.push(v);
-      else if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) return undefined;
-      else out.push(...enc.encode(String.fromCodePoint(v)));
-      i += n;
-    } else if (e >= "0" && e <= "7") {
-      const oct = body.slice(i, i + 3);
-      if (!/^[0-7]{3}$/.test(oct) || parseInt(oct, 8) > 255) return undefined;
-      out.push(parseInt(oct, 8));
-      i += 2;
-    } else return undefined;
-  }
-  return new TextDecoder().decode(Uint8Array.from(out));
+  const u = unquoteGo(s);
+  return u.ok ? new TextDecoder().decode(u.bytes) : undefined;
 }

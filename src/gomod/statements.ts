@@ -3,6 +3,7 @@
  * lines of tokens, `verb (` … `)` blocks, `//` comments, "quoted" and
  * `raw` strings that end on their line.
  */
+import { unquoteGo } from "../gostring/unquote.js";
 import { GoModError } from "./go-mod-error.js";
 
 /** One token with its 1-based position. */
@@ -142,54 +143,13 @@ function isIdent(c: string): boolean {
   return !/[\s\p{C}]/u.test(c);
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"' };
-
-const utf8 = new TextEncoder();
-
-/**
- * Go's strconv.Unquote for double-quoted strings. As in Go, \x and octal
- * escapes are bytes and \u, \U are code points; every problem is a GoModError.
- */
+/** Go's strconv.Unquote (src/gostring); every problem, invalid UTF-8 included, is a GoModError on the escape. */
 function unquote(raw: string, file: string, line: number, col: number): string {
   if (!raw.includes("\\")) return raw.slice(1, -1);
-  const bytes: number[] = [];
-  let literal = 1;
-  const flush = (end: number) => {
-    for (const b of utf8.encode(raw.slice(literal, end))) bytes.push(b);
-  };
-  for (let i = 1; i < raw.length - 1; i++) {
-    if (raw[i] !== "\\") continue;
-    flush(i);
-    const at = col + i;
-    const e = raw[i + 1] ?? "";
-    const simple = SIMPLE_ESCAPES[e];
-    if (simple !== undefined) {
-      bytes.push(simple.charCodeAt(0));
-      i += 1;
-    } else if (e === "x" || e === "u" || e === "U") {
-      const width = e === "x" ? 2 : e === "u" ? 4 : 8;
-      const digits = raw.slice(i + 2, Math.min(i + 2 + width, raw.length - 1));
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(digits)) throw new GoModError(file, line, at, `invalid escape "\\${e}${digits}" in quoted string: \\${e} takes ${width} hex digits`);
-      const value = Number.parseInt(digits, 16);
-      if (e === "x") bytes.push(value);
-      else if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) throw new GoModError(file, line, at, `escape "\\${e}${digits}" is not a Unicode character`);
-      else for (const b of utf8.encode(String.fromCodePoint(value))) bytes.push(b);
-      i += 1 + digits.length;
-    } else if (/[0-7]/.test(e)) {
-      const digits = raw.slice(i + 1, Math.min(i + 4, raw.length - 1));
-      if (!/^[0-7]{3}$/.test(digits)) throw new GoModError(file, line, at, `invalid escape "\\${digits}" in quoted string: octal escapes have three digits`);
-      const value = Number.parseInt(digits, 8);
-      if (value > 0xff) throw new GoModError(file, line, at, `escape "\\${digits}" is above \\377, the largest byte`);
-      bytes.push(value);
-      i += 3;
-    } else {
-      throw new GoModError(file, line, at, `invalid escape "\\${e}" in quoted string`);
-    }
-    literal = i + 1;
-  }
-  flush(raw.length - 1);
+  const u = unquoteGo(raw);
+  if (!u.ok) throw new GoModError(file, line, col + u.offset, u.message);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bytes));
+    return new TextDecoder("utf-8", { fatal: true }).decode(u.bytes);
   } catch {
     throw new GoModError(file, line, col, `quoted string ${raw} is not valid UTF-8 once its escapes are read`);
   }
