@@ -58,3 +58,11 @@ export type ResolveMode = "default" | "pull" | "local";
 
 /** A step's network: BuildKit's sandbox, the host's, or none. */
 export type NetworkMode = "sandbox" | "host" | "none";
+
+/**
+ * The headers (everything through the imports) of the context's Go files,
+ * what the go list step reads instead of the source; sorted by path.
+ */
+export interface GoHeaders {
+  readonly files: ReadonlyArray<{ readonly path: string; readonly header: Uint8Array }>;
+}

@@ -16,10 +16,11 @@ const GOLANG_IMAGE_CONFIG = {
 const CAPS = new Set(["exec.meta.setsdefaultpath", "file.base", "source.local.differ"]);
 
 /** One definition per target platform, as the frontend would solve them. */
-export function planDefinitions({ plan, specFile, contextExcludes }: Project): Definition[] {
+export function planDefinitions({ plan, specFile, contextExcludes, goHeaders }: Project): Definition[] {
   const images = goRecipe(plan, {
     sessionId: "slimgo-plan",
     contextExcludes,
+    goHeaders,
     builderConfig: GOLANG_IMAGE_CONFIG,
     baseConfigs: new Map(),
     resolveMode: "default",

@@ -1,5 +1,5 @@
 /** A Go project on disk, read and planned by the frontend's own code (server/load-project.ts), from files instead of BuildKit. */
-import { parseDockerignore } from "../plan/index.js";
+import type { GoHeaders } from "../types.js";
 import type { Plan, Platform } from "../plan/types.js";
 import type { ParsedSpec } from "../spec/index.js";
 import { diskSource, specFilename } from "../server/disk-source.js";
@@ -21,6 +21,8 @@ export interface Project {
   readonly specFile: { readonly filename: string; readonly data: Uint8Array };
   /** The build context's exclude patterns: `<spec>.dockerignore`, else `.dockerignore`, as the frontend picks them. */
   readonly contextExcludes: readonly string[];
+  /** The Go files' headers, as the frontend reads them for the go list step. */
+  readonly goHeaders: GoHeaders | undefined;
   /** The spec narrowed to the target. */
   readonly parsed: ParsedSpec;
   readonly plan: Plan;
@@ -46,10 +48,11 @@ export async function loadProject(opts: ProjectOptions): Promise<Project> {
     },
     {},
   );
-  const { specInput, context, parsed, plan, targetPlans } = loaded;
+  const { specInput, parsed, plan, targetPlans, contextExcludes, goHeaders } = loaded;
   return {
     specFile: { filename, data: specInput.data },
-    contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
+    contextExcludes,
+    goHeaders,
     parsed,
     plan,
     targetPlans,

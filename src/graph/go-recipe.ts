@@ -8,11 +8,13 @@
  *            └─ static base ───────────────────────────────────────┘
  */
 import { type FileActionChain, type OciStore, copy, local, mkdir, scratch, type SourceFile, type State, type Timestamped } from "../llb/index.js";
-import type { ImageConfigJson, ResolveMode } from "../types.js";
+import type { GoHeaders, ImageConfigJson, ResolveMode } from "../types.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { compile } from "./compile.js";
 import { compileDependencies } from "./compile-deps.js";
 import { listPackages } from "./list-packages.js";
+import { headerTree } from "./header-tree.js";
+import { headersStandForSource } from "../plan/go-header.js";
 import { binaryLabel, stepPrefix } from "./step-name.js";
 import type { FileCopy } from "../spec/types.js";
 import { downloadModules } from "./download.js";
@@ -43,6 +45,8 @@ export interface RecipeInputs {
   readonly ociStores?: ReadonlyMap<string, OciStore>;
   /** For cgo with link: dynamic, the loader and libraries to copy from the builder, per platform id. */
   readonly runtimeFiles?: ReadonlyMap<string, readonly string[]>;
+  /** The Go files' headers: the go list step reads these instead of the source when given. */
+  readonly goHeaders?: GoHeaders | undefined;
 }
 
 /** One binary of an image, as built for one platform. */
@@ -62,18 +66,19 @@ export interface PlatformImage {
   readonly binaries: readonly BuiltBinary[];
 }
 
+/** The build context as the Go steps see it; the frontend reads the Go headers from this same op, so it is sent once. */
+export function buildContext(sessionId: string, excludes: readonly string[]): State {
+  return local("context", { sessionId, excludePatterns: [...excludes], sharedKeyHint: "context", customName: "[context] load build context" });
+}
+
 export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
   let builder = pinnedImage(plan.builderImage, inputs.builderDigest, { platform: plan.buildPlatform, resolveMode: inputs.resolveMode, ociStores: inputs.ociStores });
   for (const [k, v] of parseEnvList(inputs.builderConfig.config?.Env)) builder = builder.addEnv(k, v);
   builder = builder.dir(inputs.builderConfig.config?.WorkingDir || "/");
 
   const downloaded = plan.vendored ? undefined : downloadModules(builder, plan, { sessionId: inputs.sessionId, specFile: inputs.specFile });
-  const context = local("context", {
-    sessionId: inputs.sessionId,
-    excludePatterns: [...inputs.contextExcludes],
-    sharedKeyHint: "context",
-    customName: "[context] load build context",
-  });
+  const context = buildContext(inputs.sessionId, inputs.contextExcludes);
+  const headers = inputs.goHeaders && headersStandForSource(plan) ? headerTree(inputs.sessionId, inputs.contextExcludes, inputs.goHeaders) : undefined;
   const essentials = plan.base.kind === "static" ? staticBase(builder, plan.caCerts, inputs.sessionId) : undefined;
   const multiPlatform = plan.targetPlatforms.length > 1;
   const upx = [plan, ...(plan.include ?? [])].some((b) => b.compress === "upx") ? upxTool(builder, plan) : undefined;
@@ -91,7 +96,7 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
         multiPlatform,
       };
       const label = binaryLabel(bin);
-      const packages = listPackages(builder, plan, bin, platform, label, goInputs);
+      const packages = listPackages(builder, plan, bin, platform, label, goInputs, headers);
       // Vendored dependencies are source: the build step compiles them.
       const dependencies = compileDependencies(builder, plan, bin, platform, label, { ...goInputs, packages }, downloaded !== undefined);
       const build = compile(builder, plan, bin, platform, label, { ...goInputs, packages, dependencies });

@@ -14,7 +14,7 @@ import { LIST_PACKAGES_SH } from "../gen/shell.js";
 import type { State } from "../llb/index.js";
 import type { BinaryPlan, Plan, Platform } from "../plan/types.js";
 import { stepPrefix } from "./step-name.js";
-import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, sourceMounts } from "./go-step.js";
+import { type GoStepInputs, compileFlags, goBuildCacheMount, goStepEnv, moduleMounts, sourceMounts } from "./go-step.js";
 import { OUT_DIR, SRC_DIR } from "./paths.js";
 import { ignoresCache } from "../plan/no-cache.js";
 
@@ -38,8 +38,11 @@ const DEPENDENCY_TEMPLATE = [
   "{{else if .Module}}{{if not .Module.Main}}{{if .Module.Replace}}{{if .Module.Replace.Version}}mod {{.ImportPath}}{{end}}{{else}}mod {{.ImportPath}}{{end}}{{end}}{{end}}{{end}}",
 ].join("");
 
-/** A state whose root holds the report and the dependency list. */
-export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, label: string | undefined, inputs: GoStepInputs): State {
+/**
+ * A state whose root holds the report and the dependency lists. `headers`
+ * (header-tree.ts) stands in for the source when the frontend read it.
+ */
+export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target: Platform, label: string | undefined, inputs: GoStepInputs, headers?: State): State {
   const step = builder.run({
     args: ["/bin/sh", "-c", LIST_PACKAGES_SH],
     env: goStepEnv(plan, bin, target, [
@@ -53,7 +56,11 @@ export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target
     ]),
     dir: SRC_DIR,
     // The go-build cache also holds go's index of module and standard packages: without it, listing takes seconds.
-    mounts: [...sourceMounts(plan, inputs), goBuildCacheMount(plan, bin, target), { dest: OUT_DIR }],
+    mounts: [
+      ...(headers ? [{ dest: SRC_DIR, source: headers, readonly: true }, ...moduleMounts(inputs)] : sourceMounts(plan, inputs)),
+      goBuildCacheMount(plan, bin, target),
+      { dest: OUT_DIR },
+    ],
     network: "none",
     customName: `${stepPrefix(label, target, inputs.multiPlatform)}go list -deps ${bin.main}`,
     ...(ignoresCache(plan, "build", bin) ? { ignoreCache: true } : {}),

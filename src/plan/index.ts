@@ -14,6 +14,7 @@ export { type WorkspaceInput, contextDir, missingUseError, moduleForMain, useDir
 export { type ContextFiles, contextFacts } from "./context-facts.js";
 export { CACHE_NAMESPACE_BUILD_ARG, CACHE_NAMESPACE_OPTION, type CacheNamespace, cacheKey } from "./cache-namespace.js";
 export { isExcluded, parseDockerignore } from "./dockerignore.js";
+export { goHeaderLength, headersStandForSource } from "./go-header.js";
 export { NO_CACHE_STEPS, type NoCacheStep, ignoresCache, noCacheFilterProblem, parseNoCache } from "./no-cache.js";
 export { isCommitHash, packedRef, parseGitHead } from "./git-head.js";
 export { SOURCE_DATE_EPOCH, buildEpoch, sourceDateEpoch } from "./source-date-epoch.js";

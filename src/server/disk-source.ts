@@ -2,6 +2,8 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join } from "node:path";
 import { FileTooLargeError } from "../gateway/reply-errors.js";
+import { PatternError, PatternMatcher } from "../patterns/pattern-matcher.js";
+import type { ContextTree } from "./go-headers.js";
 import { type ContextInput, MAX_INPUT_BYTES, MissingFileError, type ProjectSource, type SpecInput } from "./project-source.js";
 
 /** `dir` is the build context; `specPath` the spec, relative to `dir` or absolute (its directory is the build definition's). */
@@ -43,6 +45,20 @@ export function diskSource(dir: string, specPath: string): ProjectSource {
     async readRange(path: string, offset: number, length: number): Promise<Uint8Array | undefined> {
       return readRange(join(dir, path), offset, length);
     },
+    async contextTree(excludes: readonly string[]): Promise<ContextTree> {
+      const matcher = patternsOrNone(excludes);
+      return {
+        list: async (sub) =>
+          readdirSync(join(dir, sub), { withFileTypes: true }).map((e) => ({
+            name: e.name,
+            kind: e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "dir" : e.isFile() ? "file" : "other",
+          })),
+        read: async (path, length) => readRange(join(dir, path), 0, length) ?? new Uint8Array(),
+        // As BuildKit's walk: a directory an exception may reach into is entered, its files judged one by one.
+        excluded: (path, kind) => matcher !== undefined && matcher.matchesOrParentMatches(path) && !(kind === "dir" && matcher.exclusions),
+      };
+    },
+
     async listFiles(sub: string, suffix: string): Promise<string[]> {
       try {
         return readdirSync(join(dir, sub), { withFileTypes: true })
@@ -84,4 +100,14 @@ function readRange(path: string, offset: number, length: number): Uint8Array | u
 /** The spec's name as BuildKit sees it: the file name, without its directory. */
 export function specFilename(specPath: string): string {
   return basename(specPath);
+}
+
+/** The matcher for `.dockerignore`; none for a malformed one, which BuildKit refuses when the build reads the context. */
+function patternsOrNone(excludes: readonly string[]): PatternMatcher | undefined {
+  try {
+    return excludes.length > 0 ? new PatternMatcher(excludes) : undefined;
+  } catch (e) {
+    if (e instanceof PatternError) return undefined;
+    throw e;
+  }
 }

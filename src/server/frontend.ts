@@ -8,7 +8,7 @@ import type { Gateway, ImageConfigJson, ResolvedImage, ResultInit } from "../gat
 import { type LaunchEnv, LaunchError, OPT, buildArgs, cacheImports, localNamedContexts, namedContexts, networkMode, optionLabels, sbomRequest } from "../gateway/options.js";
 import { platformId } from "../graph/go-env.js";
 import { type RecipeInputs, goRecipe } from "../graph/go-recipe.js";
-import { CACHE_NAMESPACE_OPTION, parseDockerignore, parseNoCache } from "../plan/index.js";
+import { CACHE_NAMESPACE_OPTION, parseNoCache } from "../plan/index.js";
 import type { Plan, Platform } from "../plan/types.js";
 import { RpcError } from "../gateway/rpc.js";
 import type { ParsedSpec } from "../spec/index.js";
@@ -57,7 +57,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   if (requestId !== undefined && requestId !== "" && !sizeRequest) return answerSubrequest(requestId, load, sources);
 
   const loaded = await load();
-  const { filename, specInput, context, parsed } = loaded;
+  const { filename, specInput, parsed } = loaded;
   const { plan, ociStores } = withImageContexts(loaded.plan, namedContexts(env.opts), parsed, env.sessionId);
   t.mark("read+plan");
   log.info({ plan: planForLog(plan) }, "plan");
@@ -78,7 +78,8 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
 
   const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
-    contextExcludes: parseDockerignore(specInput.dockerignore ?? context.dockerignore),
+    contextExcludes: loaded.contextExcludes,
+    goHeaders: loaded.goHeaders,
     builderConfig: builder.config,
     baseConfigs: new Map([...bases].map(([id, b]) => [id, b.config])),
     // The graph names the digests just resolved: the image is the one whose config this build read.

@@ -2,6 +2,8 @@
 import { headDigest, local, marshal } from "../llb/index.js";
 import { type Caps, type Gateway, isFileAnswer } from "../gateway/llb-bridge.js";
 import { LOCAL_CONTEXT, LOCAL_SPEC } from "../gateway/options.js";
+import { buildContext } from "../graph/go-recipe.js";
+import type { ContextTree, EntryKind } from "./go-headers.js";
 import { type ContextInput, MAX_INPUT_BYTES, MissingFileError, type ProjectSource, type SpecInput } from "./project-source.js";
 
 export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): ProjectSource {
@@ -120,6 +122,17 @@ export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): Proje
       return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
     },
 
+    async contextTree(excludes: readonly string[]): Promise<ContextTree> {
+      // The very op the Go steps mount: BuildKit sends the context once for both.
+      const ref = await gw.solve(marshal(buildContext(sessionId, excludes), { caps: caps.llb }));
+      return {
+        list: async (dir) => (await gw.readDirStats(ref, dir === "" ? "/" : dir)).map((e) => ({ name: e.path, kind: entryKind(e.mode) })),
+        read: (path, length) => gw.readFile(ref, path, { offset: 0, length }),
+        // BuildKit sent only what .dockerignore lets in.
+        excluded: () => false,
+      };
+    },
+
     async listFiles(dir: string, suffix: string): Promise<string[]> {
       const { ref } = await loadFiles({
         name: LOCAL_CONTEXT,
@@ -147,3 +160,11 @@ export function gatewaySource(gw: Gateway, caps: Caps, sessionId: string): Proje
 const RANGE_PIECE = 1 << 20;
 /** Go's os.ModeType bits (directory, symlink, device, pipe, socket, char device, irregular): none is set on a regular file. */
 const GO_MODE_TYPE = 0x8f280000;
+const GO_MODE_DIR = 0x80000000;
+const GO_MODE_SYMLINK = 0x08000000;
+
+function entryKind(mode: number): EntryKind {
+  if ((mode & GO_MODE_DIR) !== 0) return "dir";
+  if ((mode & GO_MODE_SYMLINK) !== 0) return "symlink";
+  return (mode & GO_MODE_TYPE) === 0 ? "file" : "other";
+}

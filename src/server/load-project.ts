@@ -4,9 +4,11 @@
  * the ProjectSource they pass and where their options come from.
  */
 import { parseGoMod } from "../gomod/index.js";
-import { SOURCE_DATE_EPOCH, contextFacts, moduleForMain, parseDockerignore, parsePlatforms, planTargets, specUsesVar } from "../plan/index.js";
+import { SOURCE_DATE_EPOCH, contextFacts, headersStandForSource, moduleForMain, parseDockerignore, parsePlatforms, planTargets, specUsesVar } from "../plan/index.js";
 import type { FrontendOptions } from "../plan/index.js";
 import type { Plan } from "../plan/types.js";
+import type { GoHeaders } from "../types.js";
+import { readGoHeaders } from "./go-headers.js";
 import { type ParsedSpec, parseSpec, selectTarget } from "../spec/index.js";
 import { FileTooLargeError } from "../gateway/reply-errors.js";
 import type { ErrorSources } from "./errors.js";
@@ -32,6 +34,10 @@ export interface Loaded {
   readonly plan: Plan;
   /** Every target's plan, in the order written (just this plan when the spec has no targets:). */
   readonly targetPlans: () => Plan[];
+  /** .dockerignore's patterns for the build context: `<spec>.dockerignore`, else the context's. */
+  readonly contextExcludes: readonly string[];
+  /** The Go files' headers for the go list step; undefined where it reads the source. */
+  readonly goHeaders: GoHeaders | undefined;
 }
 
 /** The files errors may point into, filled in as they are read. */
@@ -71,7 +77,10 @@ export async function loadProject(source: ProjectSource, opts: LoadOptions, sour
     ...(wantCommit && commit !== undefined ? { vcsCommit: commit } : {}),
     ...(vcsTime !== undefined ? { vcsTime } : {}),
   };
-  return { filename, specInput, context, parsed, ...planTargets({ ...input, spec: parsed, options: planOptions }) };
+  const planned = planTargets({ ...input, spec: parsed, options: planOptions });
+  const contextExcludes = parseDockerignore(specInput.dockerignore ?? context.dockerignore);
+  const goHeaders = headersStandForSource(planned.plan) ? await readGoHeaders(await source.contextTree(contextExcludes)) : undefined;
+  return { filename, specInput, context, parsed, ...planned, contextExcludes, goHeaders };
 }
 
 function unlessTooLarge(err: unknown): undefined {

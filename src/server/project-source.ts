@@ -7,6 +7,7 @@
 import { parseGoMod, parseGoWork } from "../gomod/index.js";
 import { type WorkspaceInput, isCommitHash, missingUseError, packedRef, parseGitHead, useDir } from "../plan/index.js";
 import { type GitFiles, GitObjectError, commitTime } from "../vcs/index.js";
+import type { ContextTree } from "./go-headers.js";
 
 export interface SpecInput {
   readonly filename: string;
@@ -36,6 +37,8 @@ export interface ProjectSource extends GitFiles {
   readContext(): Promise<ContextInput>;
   /** The files at these context paths, in order; undefined for one that is not there. At most `maxBytes` each (default MAX_INPUT_BYTES). */
   readFiles(paths: readonly string[], maxBytes?: number): Promise<Array<Uint8Array | undefined>>;
+  /** The context with `excludes` (.dockerignore) applied, for go-headers.ts. */
+  contextTree(excludes: readonly string[]): Promise<ContextTree>;
 }
 
 /**

@@ -97,9 +97,22 @@ test("a one-line source change rebuilds only main, without go mod download or th
   assert.equal(stepState(res.stderr, "go build ./cmd/plain"), "ran");
   // The import set did not change, so neither did the dependency layer; only main is compiled.
   assert.equal(stepState(res.stderr, "compile the dependencies of ./cmd/plain"), "cached", "the dependency step ran again after an edit that imports nothing new");
+  // go list reads only the files' imports, so an edit below them leaves it cached too.
+  assert.equal(stepState(res.stderr, "go list -deps ./cmd/plain"), "cached", "go list ran again after an edit below the imports");
   assert.match(res.stderr, /slimgo: compiled 1 package; the others came from the go-build cache/);
   assert.deepEqual(proxy.fetched, [], "the rebuild fetched modules");
   assert.ok((await runImage(TAG)).startsWith(`${greeting} id=`));
+});
+
+test("a new import reruns go list, without go mod download", async () => {
+  const main = join(dir, "cmd/plain/main.go");
+  const src = readFileSync(main, "utf8");
+  assert.match(src, /^import \(/m, "the fixture's main.go should have an import block");
+  writeFileSync(main, src.replace(/^import \(/m, 'import (\n\t_ "net/url"'));
+  const res = await build();
+  assert.equal(res.code, 0, `rebuild failed:\n${res.stderr.slice(-4000)}`);
+  assert.equal(stepState(res.stderr, "go list -deps ./cmd/plain"), "ran");
+  assert.equal(stepState(res.stderr, "go mod download"), "cached");
 });
 
 test("a go.mod change reruns the modules' compiled-package step but leaves the standard library's cached", async () => {

@@ -30,9 +30,9 @@ test("a two-line spec comes back as one image with its config, and stdout carrie
   assert.deepEqual(config.config.Entrypoint, ["/usr/local/bin/plain"]);
   assert.equal(config.config.User, "65532:65532");
   assert.equal(config.architecture, "amd64");
-  // spec read, context read, then the image graph
-  assert.deepEqual(out.solved.map((s) => s.ops).slice(0, 2), [2, 2]);
-  assert.ok((out.solved[2]?.ops ?? 0) > 5, "the image graph is too small to hold download, build and base");
+  // spec read, context read, the context for the Go headers, then the image graph
+  assert.deepEqual(out.solved.map((s) => s.ops).slice(0, 3), [2, 2, 2]);
+  assert.ok((out.solved[3]?.ops ?? 0) > 5, "the image graph is too small to hold download, build and base");
 });
 
 test("a misspelt field returns InvalidArgument framed on the spec line", async () => {

@@ -1,0 +1,80 @@
+/**
+ * Reads the header of every Go file go list could load from the context
+ * (plan/go-header.ts), through BuildKit or from the disk alike, so the list
+ * step can be keyed on imports instead of on every byte of source. Gives up
+ * (undefined: the list step reads the source, as before) on a symlink, which
+ * go would follow and a header tree would not hold, and past the limits
+ * below, where holding the headers in the LLB would cost more than listing.
+ */
+import { goHeaderLength } from "../plan/index.js";
+import type { GoHeaders } from "../types.js";
+
+export type EntryKind = "file" | "dir" | "symlink" | "other";
+
+/** The context as the walk sees it; paths are relative, "" is the root. */
+export interface ContextTree {
+  list(dir: string): Promise<Array<{ readonly name: string; readonly kind: EntryKind }>>;
+  /** The first `length` bytes of a file, fewer at its end. */
+  read(path: string, length: number): Promise<Uint8Array>;
+  /** Whether .dockerignore leaves the path out (the tree may already have left it out). */
+  excluded(path: string, kind: EntryKind): boolean;
+}
+
+export interface HeaderLimits {
+  readonly files: number;
+  /** All headers together: they travel inside the LLB definition. */
+  readonly bytes: number;
+  /** One file read whole because its imports end past the first read. */
+  readonly fileBytes: number;
+}
+
+/** Past these the list step reads the source instead. */
+export const HEADER_LIMITS: HeaderLimits = { files: 4000, bytes: 4 << 20, fileBytes: 1 << 20 };
+/** Enough for the imports of nearly every file in one read. */
+const FIRST_READ = 8 << 10;
+const PARALLEL_READS = 16;
+
+export async function readGoHeaders(tree: ContextTree, limits: HeaderLimits = HEADER_LIMITS): Promise<GoHeaders | undefined> {
+  const paths: string[] = [];
+  const dirs = [""];
+  while (dirs.length > 0) {
+    const dir = dirs.pop() as string;
+    for (const e of await tree.list(dir)) {
+      const path = dir === "" ? e.name : `${dir}/${e.name}`;
+      if (tree.excluded(path, e.kind)) continue;
+      if (e.kind === "symlink") return undefined;
+      // What go itself never looks at: dot and underscore names, testdata, tests; vendor/ outside vendoring.
+      if (e.name.startsWith(".") || e.name.startsWith("_")) continue;
+      if (e.kind === "dir" && e.name !== "testdata" && e.name !== "vendor") dirs.push(path);
+      else if (e.kind === "file" && e.name.endsWith(".go") && !e.name.endsWith("_test.go")) paths.push(path);
+    }
+    if (paths.length > limits.files) return undefined;
+  }
+  paths.sort();
+  const headers: Uint8Array[] = new Array(paths.length);
+  let total = 0;
+  let next = 0;
+  let tooLarge = false;
+  const worker = async () => {
+    while (next < paths.length && !tooLarge) {
+      const i = next++;
+      const header = await headerOf(tree, paths[i] as string, limits.fileBytes);
+      if (header === undefined || (total += header.length) > limits.bytes) tooLarge = true;
+      else headers[i] = header;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, paths.length) }, worker));
+  if (tooLarge) return undefined;
+  return { files: paths.map((path, i) => ({ path, header: headers[i] as Uint8Array })) };
+}
+
+/** The header, read in one go for most files; undefined when it runs past `max`. */
+async function headerOf(tree: ContextTree, path: string, max: number): Promise<Uint8Array | undefined> {
+  const first = await tree.read(path, FIRST_READ);
+  let n = goHeaderLength(first, first.length < FIRST_READ);
+  if (n !== undefined) return first.subarray(0, n);
+  const whole = await tree.read(path, max + 1);
+  if (whole.length > max) return undefined;
+  n = goHeaderLength(whole, true) as number;
+  return whole.subarray(0, n);
+}
