@@ -55,10 +55,13 @@ options (as docker buildx build):
   --progress auto|plain|tty|rawjson|quiet
   --allow ENTITLEMENT        network.host, security.insecure
   --frontend-image REF       run this slimgo image as the frontend instead of this process
-  --sbom true|false|generator=IMAGE   an SPDX SBOM per image, from the Go build info (--attest type=sbom)
-  --provenance true|false|mode=min|max   BuildKit's SLSA provenance (--attest type=provenance); without it
-                             a minimal one goes with image outputs, as in buildx (BUILDX_NO_DEFAULT_ATTESTATIONS=1: none)
-  --attest type=sbom|provenance[,KEY=VALUE…]   an attestation with its parameters (disabled=true: none)
+  --sbom true|false|generator=IMAGE
+                             an SPDX SBOM per image, from the Go build info (--attest type=sbom,…)
+  --provenance true|false|mode=min|max
+                             BuildKit's SLSA provenance (--attest type=provenance,…); by default a
+                             minimal one, as buildx adds it (BUILDX_NO_DEFAULT_ATTESTATIONS=1: none)
+  --attest type=sbom|provenance[,KEY=VALUE…]
+                             an attestation and its parameters (disabled=true turns it off)
 
 connection:
   --builder NAME             a docker buildx builder (docker-buildx://NAME)
@@ -73,7 +76,7 @@ on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a 
   --server-ca FILE           CA of the service's certificate (tls://)
   --server-cert, --server-key FILE   a client certificate (mTLS)
   -d, --detach               print the build id and return; follow it with \`slimgo builds watch ID\`
-  (--load, local outputs, --secret, --ssh, local --build-context and --metadata-file are refused)
+  (--load, local outputs, -f -, --secret, --ssh, local --build-context, --metadata-file and attestations are refused)
 `;
 
 export interface BuildIo {
