@@ -276,10 +276,7 @@ function parseProgress(raw: string): ProgressMode {
   return fail(`--progress ${raw}: use auto, plain, tty, rawjson or quiet`);
 }
 
-/**
- * `-f -` and `dest=-` against the terminal, as buildx checks them: one output
- * at most on stdout, never onto a terminal.
- */
+/** `dest=-` as buildx checks it: one output at most on stdout, and never onto a terminal. */
 export function checkStdio(o: BuildOptions, stdoutIsTty: boolean): void {
   const toStdout = o.outputs.filter((e) => e.attrs["dest"] === STDOUT);
   if (toStdout.length > 1) fail("-o: only one output can go to stdout (dest=-): give the others a file");

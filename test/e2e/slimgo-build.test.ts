@@ -226,3 +226,14 @@ test("--sbom=true --push gives the SPDX document docker buildx build --sbom=true
   assert.ok(slsa, "no provenance attestation");
   assert.ok((provenanceLlb(slsa)?.length ?? 0) > 0, `mode=max has the LLB: ${JSON.stringify(slsa).slice(0, 2000)}`);
 });
+
+test("an archive is never written onto a terminal, and -f - does not wait on one: one line each, exit 1", async () => {
+  // script(1) gives the command a pseudo-terminal for stdin and stdout.
+  const onTty = (args: string) => run("script", ["-qec", `${process.execPath} --import ${TSX} ${CLI} build ${args}`, "/dev/null"], { cwd: join(dir, "hello"), timeoutMs: 120_000 });
+  const out = await onTty("-o - .");
+  assert.equal(out.code, 1, out.stdout);
+  assert.equal(out.stdout.trim(), "slimgo build: -o -: stdout is a terminal, refusing to write an archive to it: redirect it (> out.tar) or pipe it (| tar -t)");
+  const spec = await onTty("-f - .");
+  assert.equal(spec.code, 1, spec.stdout);
+  assert.equal(spec.stdout.trim(), "slimgo build: -f -: stdin is a terminal: pipe the spec in (slimgo build -f - . < slimgo.yaml)");
+});
