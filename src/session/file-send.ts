@@ -40,7 +40,7 @@ export function fileSend(outputs: ReadonlyMap<number, ReceivedOutput>): ServedMe
 async function receiveFile(messages: AsyncIterable<Buffer>, sink: { stream: Writable; close: boolean }): Promise<void> {
   const out = sink.stream;
   let broken: Error | undefined;
-  const onError = (err: Error) => void (broken ??= err);
+  const onError = (err: Error) => void (broken ??= sinkError(err));
   out.on("error", onError);
   try {
     for await (const b of messages) {
@@ -49,14 +49,20 @@ async function receiveFile(messages: AsyncIterable<Buffer>, sink: { stream: Writ
       if (data.length > 0 && !out.write(data)) await once(out, "drain");
     }
     await new Promise<void>((resolve, reject) => {
-      const flushed = (err?: Error | null) => (err || broken ? reject(err ?? broken) : resolve());
+      const flushed = (err?: Error | null) => (err || broken ? reject(broken ?? sinkError(err)) : resolve());
       if (sink.close) out.end(flushed);
       else out.write(new Uint8Array(0), flushed);
     });
   } catch (err) {
     if (sink.close) out.destroy();
-    throw err;
+    throw broken ?? (err instanceof Error ? sinkError(err) : err);
   } finally {
     out.off("error", onError);
   }
+}
+
+/** A closed pipe said in the user's terms. */
+function sinkError(err: unknown): Error {
+  if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return new Error("the archive's reader closed the pipe before the end (EPIPE)");
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -193,6 +193,13 @@ test("-o - of a failing build writes nothing to stdout and exits 1; an empty std
   assert.equal(empty.stderr, "slimgo build: -f -: stdin is empty: pipe the spec in (slimgo build -f - . < slimgo.yaml)\n");
 });
 
+test("-o - into a reader that stops early (head -c 512) fails the build: exit 1, never a quiet 0", async () => {
+  const res = await slimgoPiped(["--progress=plain", "-o", "-", ...goArgs, "."], "", ["head", "-c", "512"]);
+  assert.equal(res.reader.code, 0);
+  assert.equal(res.code, 1, `exit ${res.code}:\n${res.stderr.slice(-3000)}`);
+  assert.match(res.stderr, /^slimgo: build failed: .*the archive.s reader closed the pipe before the end \(EPIPE\)$/m);
+});
+
 test("--sbom=true --push gives the SPDX document docker buildx build --sbom=true gives; --provenance=mode=max BuildKit's full provenance", async () => {
   registryDir ??= mkdtempSync(join(tmpdir(), "slimgo-e2e-registry-"));
   registry = await startRegistry(registryDir, 5700 + (process.pid % 200));
