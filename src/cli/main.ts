@@ -1,5 +1,4 @@
 /** The slimgo command line: check and plan a spec offline, verify a binary, print the spec's JSON Schema. */
-import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { GoModError } from "../gomod/index.js";
 import { ElfError } from "../elf/index.js";
@@ -52,19 +51,10 @@ options:
   -h, --help          show this help
 `;
 
-/**
- * Where `-o -` writes: fd 1 through a stream of its own, so a reader that
- * closes the pipe early fails the build (exit 1), where an EPIPE on
- * process.stdout ends a text command quietly.
- */
-function archiveStdout() {
-  return Object.assign(createWriteStream("", { fd: 1, autoClose: false }), { isTTY: process.stdout.isTTY === true });
-}
-
 /** Runs one command; returns the process exit code (0 ok, 1 problems found, 2 usage), a promise for commands that wait on docker. */
 export function run(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   // build has buildx's flags, parsed on their own.
-  if (argv[0] === "build") return buildCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: archiveStdout() });
+  if (argv[0] === "build") return buildCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout });
   if (argv[0] === "builds") return buildsCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env });
   if (argv[0] === "serve") return serveCommand(argv.slice(1), { out, err, env: process.env }).catch((e: unknown) => failed(e, err));
   let parsed;
