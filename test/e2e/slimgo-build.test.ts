@@ -200,6 +200,22 @@ test("-o - into a reader that stops early (head -c 512) fails the build: exit 1,
   assert.match(res.stderr, /^slimgo: build failed: .*the archive.s reader closed the pipe before the end \(EPIPE\)$/m);
 });
 
+test("-o type=oci,dest=- is an OCI layout on stdout: buildx's default provenance stays out of it, --provenance=true puts it in", async () => {
+  /** The kinds of manifest under the layout's one image: a platform, or an attestation manifest. */
+  const kinds = async (extra: readonly string[]) => {
+    const out = mkdtempSync(join(dir, "oci-"));
+    const res = await slimgoPiped(["--progress=plain", "-o", "type=oci,dest=-", ...extra, ...goArgs, "."], "", ["tar", "-x", "-C", out]);
+    assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}`);
+    assert.equal(res.reader.code, 0, res.reader.stderr);
+    const blob = (digest: string) => JSON.parse(readFileSync(join(out, "blobs", ...digest.split(":")), "utf8"));
+    const top = JSON.parse(readFileSync(join(out, "index.json"), "utf8")).manifests[0];
+    if (top.mediaType.endsWith("manifest.v1+json")) return ["image"];
+    return blob(top.digest).manifests.map((m: { annotations?: Record<string, string> }) => m.annotations?.["vnd.docker.reference.type"] ?? "image");
+  };
+  assert.deepEqual(await kinds([]), ["image"]);
+  assert.deepEqual(await kinds(["--provenance=true"]), ["image", "attestation-manifest"]);
+});
+
 test("--sbom=true --push gives the SPDX document docker buildx build --sbom=true gives; --provenance=mode=max BuildKit's full provenance", async () => {
   registryDir ??= mkdtempSync(join(tmpdir(), "slimgo-e2e-registry-"));
   registry = await startRegistry(registryDir, 5700 + (process.pid % 200));
