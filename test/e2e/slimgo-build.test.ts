@@ -32,6 +32,8 @@ let dir: string;
 let goArgs: string[];
 let registry: Registry | undefined;
 let registryDir: string | undefined;
+/** Pushed images the engine's image exporter also named in its store. */
+const pushed: string[] = [];
 
 before(async () => {
   await requireEngine(FRONTEND);
@@ -46,7 +48,7 @@ after(async () => {
   await proxy?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (registryDir) rmSync(registryDir, { recursive: true, force: true });
-  await run("docker", ["image", "rm", "-f", TAG]);
+  await run("docker", ["image", "rm", "-f", TAG, ...pushed]);
 });
 
 /** `slimgo build ARGS` from the TypeScript sources, as a user runs it. */
@@ -220,6 +222,7 @@ test("--sbom=true --push gives the SPDX document docker buildx build --sbom=true
   registryDir ??= mkdtempSync(join(tmpdir(), "slimgo-e2e-registry-"));
   registry = await startRegistry(registryDir, 5700 + (process.pid % 200));
   const repo = `${registry.host}/slimgo-e2e/hello`;
+  pushed.push(`${repo}:ours`, `${repo}:buildx`, `${repo}:max`);
   const epoch = ["--build-arg", "SOURCE_DATE_EPOCH=1700000000"];
   const ours = await slimgo(["--progress=plain", "--sbom=true", "--push", "-t", `${repo}:ours`, ...epoch, ...goArgs]);
   assert.equal(ours.code, 0, `slimgo build failed:\n${ours.stderr.slice(-4000)}`);
