@@ -2,6 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { goBool } from "../client/go-bool.js";
 import type { BuildOptions, CacheEntry, CallName, OutputEntry, ProgressMode } from "../client/build-options.js";
 
 /** A flag value that cannot mean anything: one line naming the flag and the fix. */
@@ -39,6 +40,9 @@ export const BUILD_FLAGS = {
   tlsservername: { type: "string" },
   allow: { type: "string", multiple: true },
   "frontend-image": { type: "string" },
+  attest: { type: "string", multiple: true },
+  sbom: { type: "string" },
+  provenance: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -63,7 +67,7 @@ export function parseBuildFlags(argv: readonly string[], env: Readonly<Record<st
   const v = parsed.values;
   if (parsed.positionals.length > 1) throw new FlagError(`slimgo build: one context directory at most, got ${parsed.positionals.join(" ")}`);
   const contextDir = parsed.positionals[0] ?? ".";
-  const specFile = v.file === undefined ? join(contextDir, "slimgo.yaml") : v.file === "-" ? fail("-f -: reading the spec from stdin is not supported; pass a file") : v.file;
+  const specFile = v.file ?? join(contextDir, "slimgo.yaml");
 
   const outputs = (v.output ?? []).map(parseOutput);
   const tags = v.tag ?? [];
@@ -94,6 +98,7 @@ export function parseBuildFlags(argv: readonly string[], env: Readonly<Record<st
     progress: parseProgress(v.progress ?? env["BUILDKIT_PROGRESS"] ?? "auto"),
     allow: (v.allow ?? []).flatMap((a) => a.split(",")).map((a) => a.trim()).filter((a) => a !== ""),
     ...(v["frontend-image"] !== undefined ? { frontendImage: v["frontend-image"] } : {}),
+    attests: parseAttests(v.attest ?? [], v.sbom, v.provenance),
   };
   const tls: { ca?: string; cert?: string; key?: string; serverName?: string } = {};
   if (v.tlscacert !== undefined) tls.ca = v.tlscacert;
@@ -155,18 +160,64 @@ function attrsOf(flag: string, raw: string): Record<string, string> {
   return attrs;
 }
 
+/** `-f -`: the spec comes from stdin. */
+export const STDIN = "-";
+
+/** `dest=-`: the exporter's archive goes to stdout. */
+export const STDOUT = "-";
+
 const OUTPUT_TYPES = ["local", "tar", "oci", "docker", "image", "registry"];
 
-/** `-o DIR`, `-o type=local,dest=DIR`, `-o type=registry`, … */
+/** `-o DIR`, `-o type=local,dest=DIR`, `-o type=registry`, … ; `-o -` is a tar on stdout, as in buildx. */
 export function parseOutput(raw: string): OutputEntry {
-  if (raw === "-") fail("-o -: writing the result to stdout is not supported; use -o type=tar,dest=FILE");
+  if (raw === "-") return { type: "tar", attrs: { dest: STDOUT } };
   if (!raw.includes("=")) return { type: "local", attrs: { dest: raw } };
   const { type, ...attrs } = attrsOf("--output", raw);
   if (type === undefined) fail(`--output ${raw}: name a type: type=local,dest=DIR (or tar, oci, docker, image, registry)`);
   if (!OUTPUT_TYPES.includes(type)) fail(`--output ${raw}: unknown type "${type}": use ${OUTPUT_TYPES.join(", ")}`);
   if ((type === "local" || type === "tar") && !attrs["dest"]) fail(`--output ${raw}: type=${type} needs dest=PATH`);
+  if (type === "local" && attrs["dest"] === STDOUT) fail(`--output ${raw}: a local output is a directory: use type=tar,dest=- (or -o -) for a tar on stdout`);
   if (type === "registry") return { type: "image", attrs: { ...attrs, push: "true" } };
   return { type, attrs };
+}
+
+const ATTEST_TYPES = ["sbom", "provenance"];
+
+/**
+ * `--attest type=T,K=V…`, with `--sbom` and `--provenance` as their
+ * shorthands, the way buildx reads them: true is the type alone, false
+ * disables it, anything else is its parameters. Type → the `attest:T`
+ * option's value, or null for disabled (no option, and no default).
+ */
+export function parseAttests(attests: readonly string[], sbom: string | undefined, provenance: string | undefined): Map<string, string | null> {
+  const all = [...attests.map((raw) => ({ flag: "--attest", raw }))];
+  if (sbom !== undefined) all.push({ flag: "--sbom", raw: shorthand("sbom", sbom) });
+  if (provenance !== undefined) all.push({ flag: "--provenance", raw: shorthand("provenance", provenance) });
+  const out = new Map<string, string | null>();
+  for (const { flag, raw } of all) {
+    const fields = csvFields(raw);
+    const type = fields.find((f) => f.startsWith("type="))?.slice("type=".length);
+    if (type === undefined) fail(`--attest ${raw}: name a type: type=sbom or type=provenance`);
+    if (!ATTEST_TYPES.includes(type)) fail(`--attest ${raw}: unknown type "${type}": use ${ATTEST_TYPES.join(" or ")}`);
+    if (out.has(type)) fail(`${flag}: a ${type} attestation is asked for twice: keep one of --${type} and --attest type=${type}`);
+    const params = fields.filter((f) => !f.startsWith("type="));
+    for (const f of params) if (f.indexOf("=") <= 0) fail(`${flag} ${raw}: "${f}" is not KEY=VALUE`);
+    const disabled = params.find((f) => f.startsWith("disabled="))?.slice("disabled=".length);
+    out.set(type, disabled !== undefined && goBool(disabled) === true ? null : params.filter((f) => !f.startsWith("disabled=")).map(csvQuote).join(","));
+  }
+  return out;
+}
+
+/** `--sbom=true` is `type=sbom`, `=false` disables it, `=generator=IMG` is its parameters. */
+function shorthand(type: string, value: string): string {
+  const b = goBool(value);
+  if (b === true) return `type=${type}`;
+  if (b === false) return `type=${type},disabled=true`;
+  return `type=${type},${value}`;
+}
+
+function csvQuote(field: string): string {
+  return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 /** `--cache-from REF` is a registry ref; otherwise `type=…,KEY=VALUE`. */
@@ -228,6 +279,13 @@ function parseProgress(raw: string): ProgressMode {
   return fail(`--progress ${raw}: use auto, plain, tty, rawjson or quiet`);
 }
 
+/** `dest=-` as buildx checks it: one output at most on stdout, and never onto a terminal. */
+export function checkStdio(o: BuildOptions, stdoutIsTty: boolean): void {
+  const toStdout = o.outputs.filter((e) => e.attrs["dest"] === STDOUT);
+  if (toStdout.length > 1) fail("-o: only one output can go to stdout (dest=-): give the others a file");
+  if (toStdout.length === 1 && stdoutIsTty) fail(`-o ${toStdout[0]?.type === "tar" ? "-" : `type=${toStdout[0]?.type},dest=-`}: stdout is a terminal, refusing to write an archive to it: redirect it (> out.tar) or pipe it (| tar -t)`);
+}
+
 /**
  * Checks that need the disk: the context and spec exist, secret files are
  * readable, local build contexts are directories. Names the flag and the fix.
@@ -237,7 +295,7 @@ export function checkPaths(o: BuildOptions, cwd: string): void {
   const dir = abs(o.contextDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`context ${o.contextDir}: no such directory: pass the directory that holds go.mod`);
   const spec = abs(o.specFile);
-  if (!existsSync(spec) || !statSync(spec).isFile()) fail(`${o.specFile}: no such file: write one with \`slimgo init\`, or name it with -f`);
+  if (o.specFile !== STDIN && (!existsSync(spec) || !statSync(spec).isFile())) fail(`${o.specFile}: no such file: write one with \`slimgo init\`, or name it with -f`);
   for (const [id, s] of o.secrets) {
     if (s.file !== undefined && !existsSync(abs(s.file))) fail(`--secret id=${id}: file ${s.file} does not exist: fix src= or create it`);
   }

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import type { Writable } from "node:stream";
 import { existsSync } from "node:fs";
 import { pino } from "pino";
 import { ConnectError, chooseAddress } from "../client/address.js";
@@ -10,16 +11,18 @@ import type { BuildOptions } from "../client/build-options.js";
 import { connect } from "../client/connect.js";
 import { ControlClient, isEngineBuilder, workerInfos } from "../client/control.js";
 import { ExportError, exportPlan } from "../client/exporters.js";
-import { buildInputs, solveFlags } from "../client/frontend-attrs.js";
+import { buildInputs, defaultAttests, solveFlags } from "../client/frontend-attrs.js";
 import { localCaches } from "../client/local-cache.js";
 import { metadataJson } from "../client/metadata-file.js";
 import { makePrinter } from "../client/progress/index.js";
 import { type SessionFactory, defaultSessionFactory } from "../client/session-port.js";
 import { BuildCancelled, BuildFailed, solveBuild } from "../client/solve.js";
+import { LOCAL_SPEC } from "../gateway/options.js";
 import { RpcError } from "../gateway/rpc.js";
-import { FlagError, checkPaths, parseBuildFlags } from "./build-flags.js";
+import { FlagError, STDIN, checkPaths, checkStdio, parseBuildFlags } from "./build-flags.js";
 import { interruptible } from "./interrupt.js";
 import { remoteBuildCommand } from "./remote-build.js";
+import { type StdinSpec, readStdinSpec, stdinSpecDir } from "./spec-stdin.js";
 import { wantsServer } from "./remote-flags.js";
 
 /** How long the node may take to answer its first call. */
@@ -30,7 +33,7 @@ export const BUILD_USAGE = `usage: slimgo build [options] [DIR]
 Build DIR (default .) with its slimgo.yaml on a BuildKit node; slimgo's frontend runs in this process.
 
 options (as docker buildx build):
-  -f, --file FILE            spec file (default DIR/slimgo.yaml)
+  -f, --file FILE            spec file (default DIR/slimgo.yaml); - reads it from stdin
   --target NAME              target to build
   --platform LIST            target platforms (linux/amd64,linux/arm64)
   --build-arg K=V            build arg (repeatable)
@@ -38,7 +41,8 @@ options (as docker buildx build):
   -t, --tag NAME             image name (repeatable)
   --push                     push the image (-o type=registry)
   --load                     load the image into the Docker engine
-  -o, --output SPEC          type=local,dest=DIR | tar,dest=FILE | oci,dest=FILE | docker,dest=FILE | image,name=N[,push=true] | registry
+  -o, --output SPEC          type=local,dest=DIR | tar,dest=FILE | oci,dest=FILE | docker,dest=FILE | image,name=N[,push=true] | registry;
+                             -o - (or dest=- for tar, oci, docker) writes the archive to stdout
   --cache-from SPEC          type=registry,ref=REF (or just REF) | type=local,src=DIR[,tag=T|digest=D]
   --cache-to SPEC            type=registry,ref=REF[,mode=max] | type=local,dest=DIR[,mode=max][,tag=T]
   --secret id=ID[,src=FILE|env=VAR]
@@ -52,6 +56,13 @@ options (as docker buildx build):
   --progress auto|plain|tty|rawjson|quiet
   --allow ENTITLEMENT        network.host, security.insecure
   --frontend-image REF       run this slimgo image as the frontend instead of this process
+  --sbom true|false|generator=IMAGE
+                             an SPDX SBOM per image, from the Go build info (--attest type=sbom,…)
+  --provenance true|false|mode=min|max
+                             BuildKit's SLSA provenance (--attest type=provenance,…); by default a
+                             minimal one, as buildx adds it (BUILDX_NO_DEFAULT_ATTESTATIONS=1: none)
+  --attest type=sbom|provenance[,KEY=VALUE…]
+                             an attestation and its parameters (disabled=true turns it off)
 
 connection:
   --builder NAME             a docker buildx builder (docker-buildx://NAME)
@@ -66,7 +77,7 @@ on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a 
   --server-ca FILE           CA of the service's certificate (tls://)
   --server-cert, --server-key FILE   a client certificate (mTLS)
   -d, --detach               print the build id and return; follow it with \`slimgo builds watch ID\`
-  (--load, local outputs, local caches, --secret, --ssh, local --build-context and --metadata-file are refused)
+  (--load, local outputs, local caches, -f -, --secret, --ssh, local --build-context, --metadata-file and attestations are refused)
 `;
 
 export interface BuildIo {
@@ -76,6 +87,10 @@ export interface BuildIo {
   readonly progress: NodeJS.WriteStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** `-f -` reads the spec from here. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  /** `-o -` writes the archive here (never onto a terminal). */
+  readonly stdout?: Writable & { readonly isTTY?: boolean };
   /** For tests: a session implementation other than src/session. */
   readonly sessions?: SessionFactory;
 }
@@ -84,6 +99,7 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
   if (wantsServer(argv)) return remoteBuildCommand(argv, io);
   const abort = interruptible();
   let tmp: string | undefined;
+  let stdinSpec: StdinSpec | undefined;
   try {
     const flags = parseBuildFlags(argv, io.env);
     if (flags.help) {
@@ -92,6 +108,11 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
     }
     const o = flags.options;
     checkPaths(o, io.cwd);
+    checkStdio(o, io.stdout?.isTTY === true);
+    if (o.specFile === STDIN) {
+      if (io.stdin === undefined) throw new FlagError("slimgo build: -f -: no stdin to read the spec from: name the file");
+      stdinSpec = stdinSpecDir(await readStdinSpec(io.stdin));
+    }
     const address = chooseAddress({ ...flags.connection, buildkitHost: io.env["BUILDKIT_HOST"], dockerOnPath: onPath("docker", io.env) });
     // grpc-js names an IP address as the TLS server name, which Node warns about on stderr; the warning is not the user's to act on.
     process.noDeprecation = true;
@@ -105,11 +126,14 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
       if (o.call !== "build" && o.frontendImage !== undefined) throw new FlagError("slimgo build: --call answers come from the frontend in this process: drop --frontend-image");
       const local = await localCaches(o, io.cwd);
       for (const w of local.warnings) io.err(`slimgo: ${w}\n`);
-      const inputs = buildInputs(local.options, io.cwd);
+      const inputs = buildInputs(stdinSpec ? { ...local.options, specFile: stdinSpec.file } : local.options, io.cwd);
+      const dirs = new Map<string, { dir: string; stableName?: string }>(inputs.dirs);
+      if (stdinSpec) dirs.set(LOCAL_SPEC, { dir: stdinSpec.dir, stableName: "stdin" });
       const sessions = io.sessions ?? defaultSessionFactory;
       const session = sessions({
-        dirs: inputs.dirs,
+        dirs,
         outputs: plan.outputs,
+        ...(io.stdout ? { stdout: io.stdout } : {}),
         secrets: o.secrets,
         ssh: o.ssh,
         caches: local.caches,
@@ -121,7 +145,7 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
         outcome = await solveBuild({
           control,
           session,
-          attrs: inputs.attrs,
+          attrs: new Map([...inputs.attrs, ...defaultAttests(o, io.env)]),
           exporters: plan.exporters,
           ...solveFlags(local.options),
           workers: workerInfos(workers),
@@ -161,6 +185,7 @@ export async function buildCommand(argv: readonly string[], io: BuildIo): Promis
   } finally {
     abort.dispose();
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+    stdinSpec?.dispose();
   }
 }
 

@@ -9,7 +9,12 @@ const crash = (e: unknown) => {
 };
 process.on("uncaughtException", crash);
 process.on("unhandledRejection", crash);
-// A reader that stops early (slimgo plan --llb | head) has all it wanted.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit() : crash(e)));
+// A reader that stops early (slimgo plan --llb | head) has all it wanted; but while an archive streams to stdout
+// (slimgo build -o -) its writer listens too, and fails the build instead of leaving a quiet 0.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (process.stdout.listenerCount("error") > 1) return;
+  if (e.code === "EPIPE") process.exit();
+  else crash(e);
+});
 
 process.exitCode = await run(process.argv.slice(2), (s) => process.stdout.write(s), err);

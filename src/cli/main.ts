@@ -54,7 +54,7 @@ options:
 /** Runs one command; returns the process exit code (0 ok, 1 problems found, 2 usage), a promise for commands that wait on docker. */
 export function run(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number | Promise<number> {
   // build has buildx's flags, parsed on their own.
-  if (argv[0] === "build") return buildCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env, cwd: process.cwd() });
+  if (argv[0] === "build") return buildCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout });
   if (argv[0] === "builds") return buildsCommand(argv.slice(1), { out, err, progress: process.stderr, env: process.env });
   if (argv[0] === "serve") return serveCommand(argv.slice(1), { out, err, env: process.env }).catch((e: unknown) => failed(e, err));
   let parsed;

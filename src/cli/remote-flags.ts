@@ -6,7 +6,7 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { BuildOptions, CacheEntry, OutputEntry } from "../client/build-options.js";
 import { remoteOptions } from "../serve/remote-options.js";
-import { FlagError } from "./build-flags.js";
+import { FlagError, STDIN } from "./build-flags.js";
 
 export interface RemoteFlags {
   readonly server: string;
@@ -70,6 +70,7 @@ export function gitContext(dir: string): { url: string; ref: string } | undefine
  */
 export function remoteArgs(o: BuildOptions, opts: { cwd: string; git: boolean; specGiven: boolean }): string[] {
   if (o.frontendImage !== undefined) throw new FlagError("slimgo build --server: --frontend-image: the service runs its own frontend: drop the flag");
+  if (o.specFile === STDIN) throw new FlagError("slimgo build --server: -f -: the service reads the spec from the uploaded context: name the file in DIR");
   const args: string[] = [];
   if (opts.specGiven) args.push("-f", specInContext(o, opts));
   if (o.target !== undefined) args.push("--target", o.target);
@@ -91,6 +92,7 @@ export function remoteArgs(o: BuildOptions, opts: { cwd: string; git: boolean; s
   if (o.call !== "build") args.push("--call", o.call);
   if (o.metadataFile !== undefined) args.push("--metadata-file", o.metadataFile);
   for (const a of o.allow) args.push("--allow", a);
+  for (const [type, params] of o.attests) args.push("--attest", [`type=${type}`, ...(params === null ? ["disabled=true"] : params === "" ? [] : [params])].join(","));
   try {
     remoteOptions(args, "/context");
   } catch (e) {

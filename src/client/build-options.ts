@@ -18,7 +18,7 @@ export type ProgressMode = "auto" | "plain" | "tty" | "rawjson" | "quiet";
 export interface BuildOptions {
   /** The build context directory ([DIR]). */
   readonly contextDir: string;
-  /** The spec file (-f), as a path; its directory is uploaded as the `dockerfile` local. */
+  /** The spec file (-f), as a path; its directory is uploaded as the `dockerfile` local. "-": read from stdin. */
   readonly specFile: string;
   readonly target?: string;
   readonly platforms: readonly string[];
@@ -46,4 +46,9 @@ export interface BuildOptions {
   readonly allow: readonly string[];
   /** Run this frontend image (gateway.v0) instead of the frontend in this process. */
   readonly frontendImage?: string;
+  /**
+   * `--attest`, `--sbom`, `--provenance`: attestation type → the `attest:TYPE`
+   * option's value (its CSV parameters), or null when disabled.
+   */
+  readonly attests: ReadonlyMap<string, string | null>;
 }

@@ -6,6 +6,7 @@
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { LOCAL_CONTEXT, LOCAL_SPEC, OPT, type LaunchEnv, type WorkerInfo } from "../gateway/options.js";
 import type { BuildOptions, CacheEntry, CallName } from "./build-options.js";
+import { goBool } from "./go-bool.js";
 
 /** `--call` names as BuildKit's subrequest ids (check is the lint request). */
 export const CALL_REQUEST: Readonly<Record<Exclude<CallName, "build">, string>> = {
@@ -48,9 +49,24 @@ export function buildInputs(o: BuildOptions, cwd: string): BuildInputs {
   if (o.pull) attrs.set(OPT.imageResolveMode, "pull");
   if (o.network !== undefined && o.network !== "default") attrs.set(OPT.networkMode, o.network);
   if (o.call !== "build") attrs.set(OPT.requestId, CALL_REQUEST[o.call]);
+  for (const [type, params] of o.attests) if (params !== null) attrs.set(OPT.attestPrefix + type, params);
   // A gateway build is told its caches through this option; BuildKit applies them only to solves that carry them.
   if (o.cacheFrom.length > 0) attrs.set(OPT.cacheImports, JSON.stringify(o.cacheFrom.map((c) => ({ Type: c.type, Attrs: c.attrs }))));
   return { attrs, dirs };
+}
+
+/** What buildx sends when provenance is not mentioned: a minimal one, only where the exporter carries it inline (image, oci, docker). */
+export const DEFAULT_PROVENANCE = "mode=min,inline-only=true";
+
+/**
+ * buildx's default attestation, for a build on the user's own node: the
+ * minimal provenance unless a provenance flag was given (false included) or
+ * BUILDX_NO_DEFAULT_ATTESTATIONS is true.
+ */
+export function defaultAttests(o: BuildOptions, env: Readonly<Record<string, string | undefined>>): Map<string, string> {
+  const off = goBool(env["BUILDX_NO_DEFAULT_ATTESTATIONS"] ?? "") === true;
+  if (o.call !== "build" || off || o.attests.has("provenance")) return new Map();
+  return new Map([[`${OPT.attestPrefix}provenance`, DEFAULT_PROVENANCE]]);
 }
 
 /** Entitlements the Solve asks for: `--allow`, plus network.host for `--network=host` as buildx adds it. */

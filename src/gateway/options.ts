@@ -26,6 +26,8 @@ export const OPT = {
   /** `--sbom`: attest:sbom (or the build arg BUILDKIT_ATTEST_SBOM), with comma-separated key=value parameters. */
   attestSbom: "attest:sbom",
   attestSbomBuildArg: "build-arg:BUILDKIT_ATTEST_SBOM",
+  /** `--attest type=T,…` as `attest:T`; BuildKit itself reads attest:provenance from the Solve request. */
+  attestPrefix: "attest:",
   /** Return the multi-platform result form even for one platform. */
   multiPlatform: "multi-platform",
 } as const;

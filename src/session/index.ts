@@ -14,7 +14,8 @@ import { fileSend } from "./file-send.js";
 import { fileSync } from "./file-sync.js";
 import type { ServedMethod } from "./grpc-service.js";
 import { healthService } from "./health.js";
-import { AtomicOutput, type OutputSpec } from "./outputs.js";
+import type { Writable } from "node:stream";
+import { AtomicOutput, type OutputSpec, type ReceivedOutput, StreamOutput } from "./outputs.js";
 import { secretsService } from "./secrets.js";
 import { sshServices } from "./ssh.js";
 import { type Bridge, LocalServer, bridgeSession } from "./transport.js";
@@ -23,8 +24,12 @@ export type { OutputSpec } from "./outputs.js";
 export type { LocalCacheSpec } from "./local-caches.js";
 
 export interface SessionOptions {
-  /** Local directories by name: "context", "dockerfile", named contexts. */
-  dirs?: ReadonlyMap<string, { dir: string; excludes?: readonly string[] }>;
+  /**
+   * Local directories by name: "context", "dockerfile", named contexts.
+   * `stableName` stands for a temporary dir's path in the shared key, so
+   * BuildKit's copy of the other dirs is still reused.
+   */
+  dirs?: ReadonlyMap<string, { dir: string; excludes?: readonly string[]; stableName?: string }>;
   /** --output local/tar/oci/docker, received through FileSend and written atomically. */
   outputs?: readonly OutputSpec[];
   /** Secrets by id, from a file or an environment variable (default: the variable named like the id). */
@@ -35,13 +40,15 @@ export interface SessionOptions {
   dockerConfigDir?: string;
   /** `--cache-from/--cache-to type=local` directories, served as content stores. */
   caches?: readonly LocalCacheSpec[];
+  /** Where an output with dest "-" goes (default process.stdout). */
+  stdout?: Writable;
 }
 
 export class Session {
   readonly id: string;
   readonly done: Promise<void>;
   private readonly methods: ServedMethod[];
-  private readonly outputs: AtomicOutput[];
+  private readonly outputs: ReceivedOutput[];
   private readonly caches: LocalCaches;
   private readonly sharedKey: string;
   private server: LocalServer | undefined;
@@ -54,8 +61,8 @@ export class Session {
     this.done = new Promise<void>((resolve, reject) => (this.settleDone = { resolve, reject }));
     this.done.catch(() => {}); // a caller that never awaits it must not crash the process
     const dirs = opts.dirs ?? new Map();
-    this.sharedKey = sharedKeyOf([...dirs.values()].map((d) => d.dir));
-    this.outputs = (opts.outputs ?? []).map((spec) => new AtomicOutput(spec));
+    this.sharedKey = sharedKeyOf([...dirs.values()].map((d) => d.stableName ?? resolve(d.dir)));
+    this.outputs = (opts.outputs ?? []).map((spec) => (spec.dest === "-" ? new StreamOutput(spec, opts.stdout ?? process.stdout) : new AtomicOutput(spec)));
     const byExporter = new Map(this.outputs.map((o, i) => [o.spec.exporterIndex ?? i, o]));
     this.methods = [healthService(), authService(opts.dockerConfigDir)];
     if (dirs.size > 0) this.methods.push(fileSync(dirs));
@@ -134,6 +141,6 @@ function newId(): string {
  */
 function sharedKeyOf(dirs: readonly string[]): string {
   const h = createHash("sha256").update(hostname());
-  for (const d of [...dirs].map((d) => resolve(d)).sort()) h.update(`\0${d}`);
+  for (const d of [...dirs].sort()) h.update(`\0${d}`);
   return h.digest("hex").slice(0, 32);
 }

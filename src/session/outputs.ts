@@ -3,17 +3,20 @@
  * hidden sibling of the destination, which takes the destination's place only
  * when the build succeeds; a failed or cancelled build removes it. A local
  * output into an existing directory is merged into it entry by entry, as
- * BuildKit's local exporter merges.
+ * BuildKit's local exporter merges. An archive for `dest=-` streams to
+ * stdout instead, where nothing can be taken back.
  */
 import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import type { Writable } from "node:stream";
 
 /** Where an exporter's output goes (`--output type=local,dest=DIR`, `type=tar|oci|docker,dest=FILE`). */
 export interface OutputSpec {
   /** local: a directory tree; tar, oci, docker: the exporter's archive as one file. */
   readonly type: "local" | "tar" | "oci" | "docker";
-  /** A directory for local, a file for the others. */
+  /** A directory for local, a file for the others; "-" for an archive on the session's stdout. */
   readonly dest: string;
   /**
    * Index of this output's exporter in SolveRequest.Exporters, which BuildKit
@@ -22,7 +25,49 @@ export interface OutputSpec {
   readonly exporterIndex?: number;
 }
 
-export class AtomicOutput {
+/** Where one exporter's transfer lands. */
+export interface ReceivedOutput {
+  readonly spec: OutputSpec;
+  readonly isDir: boolean;
+  /** A directory output: the directory to write the tree into. */
+  start(): Promise<string>;
+  /** An archive output: the stream its bytes go to, and whether it is closed after. */
+  sink(): Promise<{ stream: Writable; close: boolean }>;
+  settle(err?: unknown): void;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** `dest=-`: the archive goes to `stream` as it arrives; a failed build says so by its exit code. */
+export class StreamOutput implements ReceivedOutput {
+  readonly isDir = false;
+  private failure: Error | undefined;
+
+  constructor(
+    readonly spec: OutputSpec,
+    private readonly stream: Writable,
+  ) {}
+
+  start(): Promise<string> {
+    return Promise.reject(new Error(`output ${this.spec.dest}: a ${this.spec.type} archive is a stream, not a directory`));
+  }
+
+  async sink(): Promise<{ stream: Writable; close: boolean }> {
+    return { stream: this.stream, close: false };
+  }
+
+  settle(err?: unknown): void {
+    if (err !== undefined) this.failure ??= err instanceof Error ? err : new Error(String(err));
+  }
+
+  async commit(): Promise<void> {
+    if (this.failure) throw new Error(`output to stdout: ${this.failure.message}`);
+  }
+
+  async discard(): Promise<void> {}
+}
+
+export class AtomicOutput implements ReceivedOutput {
   private temp: string | undefined;
   private failure: Error | undefined;
   private complete = false;
@@ -41,6 +86,10 @@ export class AtomicOutput {
     this.temp = join(dirname(dest), `.${basename(dest)}.slimgo-${randomBytes(4).toString("hex")}`);
     if (this.isDir) await mkdir(this.temp, { mode: 0o755 });
     return this.temp;
+  }
+
+  async sink(): Promise<{ stream: Writable; close: boolean }> {
+    return { stream: createWriteStream(await this.start(), { flags: "a", mode: 0o644 }), close: true };
   }
 
   /** One transfer into this output ended (with an error, or not). */

@@ -129,6 +129,10 @@ test("build --server refuses flags that name this machine, in one line, before c
     [["--call", "check", "."], /--call check does not apply/],
     [["--addr", "tcp://127.0.0.1:1234", "."], /--addr, --builder and --tls\*/],
     [["-f", "slimgo.yaml", "build"], /-f slimgo.yaml is outside the context build/],
+    [["-f", "-", "."], /^slimgo build --server: -f -: the service reads the spec from the uploaded context: name the file in DIR$/m],
+    [["-o", "-", "."], /-o type=tar does not apply/],
+    [["--sbom=true", "--push", "-t", "r/a", "."], /^slimgo build --server: --sbom \(--attest type=sbom\) does not apply to a build on the service: .*build locally$/m],
+    [["--attest", "type=provenance,mode=max", "."], /--provenance \(--attest type=provenance\) does not apply/],
   ] as const) {
     const { o, io: x } = io();
     assert.equal(await buildCommand(["--server", fake.url, ...flags], x), 1, flags.join(" "));

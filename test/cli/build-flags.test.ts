@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FlagError, checkPaths, csvFields, parseBuildFlags, parseCache, parseOutput } from "../../src/cli/build-flags.js";
+import { FlagError, checkPaths, checkStdio, csvFields, parseBuildFlags, parseCache, parseOutput } from "../../src/cli/build-flags.js";
 
 test("defaults: the context is ., the spec DIR/slimgo.yaml, progress auto, a plain build", () => {
   const { options, connection } = parseBuildFlags([]);
@@ -49,7 +49,49 @@ test("outputs: shorthand dir, CSV with quotes, registry means image with push", 
   assert.deepEqual(csvFields('a=1, "b=2,3" ,"c=say ""hi"""'), ["a=1", "b=2,3", 'c=say "hi"']);
   assert.throws(() => parseOutput("type=local"), /type=local needs dest=PATH/);
   assert.throws(() => parseOutput("type=zip,dest=x"), /unknown type "zip"/);
-  assert.throws(() => parseOutput("-"), /stdout is not supported/);
+  // buildx: -o - is a tar on stdout; dest=- is stdout for the archive types, never for a directory.
+  assert.deepEqual(parseOutput("-"), { type: "tar", attrs: { dest: "-" } });
+  assert.deepEqual(parseOutput("type=oci,dest=-"), { type: "oci", attrs: { dest: "-" } });
+  assert.throws(() => parseOutput("type=local,dest=-"), /type=local,dest=-: a local output is a directory: use type=tar,dest=- \(or -o -\)/);
+});
+
+test("stdout: one output at most, and never onto a terminal", () => {
+  const o = (...args: string[]) => parseBuildFlags(args).options;
+  checkStdio(o("-o", "-"), false);
+  checkStdio(o("-o", "out"), true);
+  assert.throws(() => checkStdio(o("-o", "-"), true), /^FlagError: slimgo build: -o -: stdout is a terminal, refusing to write an archive to it: redirect it/);
+  assert.throws(() => checkStdio(o("-o", "type=docker,dest=-"), true), /-o type=docker,dest=-: stdout is a terminal/);
+  assert.throws(() => checkStdio(o("-o", "-", "-o", "type=oci,dest=-"), false), /only one output can go to stdout/);
+});
+
+test("-f - reads the spec from stdin; the context stays DIR and the spec file need not exist", () => {
+  const { options } = parseBuildFlags(["-f", "-", "app"]);
+  assert.equal(options.specFile, "-");
+  assert.equal(options.contextDir, "app");
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-flags-"));
+  try {
+    checkPaths(parseBuildFlags(["-f", "-"]).options, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("attestations: --sbom and --provenance are --attest type=…, as buildx reads them", () => {
+  const attests = (...args: string[]) => Object.fromEntries(parseBuildFlags(args).options.attests);
+  assert.deepEqual(attests(), {});
+  assert.deepEqual(attests("--sbom=true", "--provenance=mode=max"), { sbom: "", provenance: "mode=max" });
+  assert.deepEqual(attests("--sbom", "1", "--provenance", "false"), { sbom: "", provenance: null });
+  assert.deepEqual(attests("--sbom=generator=docker/scout-sbom-indexer:1"), { sbom: "generator=docker/scout-sbom-indexer:1" });
+  assert.deepEqual(attests("--attest", "type=provenance,mode=max,builder-id=https://ci.example/1", "--attest", "type=sbom,disabled=true"), {
+    provenance: "mode=max,builder-id=https://ci.example/1",
+    sbom: null,
+  });
+  assert.deepEqual(attests("--attest", 'type=sbom,"param=a,b"'), { sbom: '"param=a,b"' });
+  assert.deepEqual(attests("--attest", "type=provenance,disabled=false,mode=min"), { provenance: "mode=min" });
+  assert.throws(() => attests("--attest", "mode=max"), /--attest mode=max: name a type: type=sbom or type=provenance/);
+  assert.throws(() => attests("--attest", "type=vex"), /unknown type "vex": use sbom or provenance/);
+  assert.throws(() => attests("--attest", "type=sbom,generator"), /"generator" is not KEY=VALUE/);
+  assert.throws(() => attests("--provenance=true", "--attest", "type=provenance,mode=max"), /a provenance attestation is asked for twice/);
 });
 
 test("caches: a bare ref is a registry; a local cache names its directory", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildInputs, entitlements, launchEnv } from "../../src/client/frontend-attrs.js";
+import { buildInputs, defaultAttests, entitlements, launchEnv } from "../../src/client/frontend-attrs.js";
 import { parseBuildFlags } from "../../src/cli/build-flags.js";
-import { buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels } from "../../src/gateway/options.js";
+import { buildArgs, cacheImports, localNamedContexts, networkMode, optionLabels, sbomRequest } from "../../src/gateway/options.js";
 
 const inputs = (args: string[]) => buildInputs(parseBuildFlags(args).options, "/work/p");
 
@@ -52,4 +52,23 @@ test("entitlements: --allow, and network.host for --network=host", () => {
   assert.deepEqual(entitlements(parseBuildFlags(["--network", "host"]).options), ["network.host"]);
   assert.deepEqual(entitlements(parseBuildFlags(["--allow", "security.insecure,network.host", "--network", "host"]).options), ["network.host", "security.insecure"]);
   assert.deepEqual(entitlements(parseBuildFlags([]).options), []);
+});
+
+test("attestations become attest:TYPE options the frontend reads; a disabled one sends nothing", () => {
+  assert.deepEqual(Object.fromEntries(inputs(["--sbom=true", "--provenance=mode=max"]).attrs), { filename: "slimgo.yaml", "attest:sbom": "", "attest:provenance": "mode=max" });
+  assert.equal(sbomRequest(inputs(["--sbom=true"]).attrs), "slimgo");
+  assert.equal(sbomRequest(inputs(["--sbom=generator=scanner:1"]).attrs), "generator");
+  assert.equal(sbomRequest(inputs(["--sbom=false"]).attrs), "none");
+  assert.equal(inputs(["--attest", "type=provenance,disabled=true"]).attrs.has("attest:provenance"), false);
+});
+
+test("buildx's default provenance: minimal and inline-only, unless a provenance flag or BUILDX_NO_DEFAULT_ATTESTATIONS says otherwise", () => {
+  const defaults = (args: string[], env: Record<string, string> = {}) => Object.fromEntries(defaultAttests(parseBuildFlags(args).options, env));
+  assert.deepEqual(defaults([]), { "attest:provenance": "mode=min,inline-only=true" });
+  assert.deepEqual(defaults(["--sbom=true"]), { "attest:provenance": "mode=min,inline-only=true" });
+  assert.deepEqual(defaults(["--provenance=false"]), {});
+  assert.deepEqual(defaults(["--provenance=mode=max"]), {});
+  assert.deepEqual(defaults([], { BUILDX_NO_DEFAULT_ATTESTATIONS: "1" }), {});
+  assert.deepEqual(defaults([], { BUILDX_NO_DEFAULT_ATTESTATIONS: "false" }), { "attest:provenance": "mode=min,inline-only=true" });
+  assert.deepEqual(defaults(["--call", "check"]), {});
 });

@@ -3,16 +3,21 @@
  * `docker buildx dial-stdio`: the frontend runs in the test's slimgo process,
  * no frontend image is started. A real Go project (examples/hello) is built,
  * loaded into the engine and run; a local output matches what
- * `docker buildx build` writes; Ctrl-C leaves nothing behind.
+ * `docker buildx build` writes; Ctrl-C leaves nothing behind. The spec
+ * from stdin (-f -), the image as a tar on stdout (-o -), and --sbom,
+ * --provenance pushed to a loopback registry, read back with
+ * `docker buildx imagetools inspect`.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
+import { inspectAttestation, provenanceLlb } from "../support/attestations.js";
+import { type Registry, startRegistry } from "../support/buildkit/registry.js";
 import { type Run, buildx, requireEngine, run } from "../support/docker.js";
 import { FRONTEND } from "../support/fixture.js";
 
@@ -25,6 +30,10 @@ const TSX = import.meta.resolve("tsx");
 let proxy: GoProxy;
 let dir: string;
 let goArgs: string[];
+let registry: Registry | undefined;
+let registryDir: string | undefined;
+/** Pushed images the engine's image exporter also named in its store. */
+const pushed: string[] = [];
 
 before(async () => {
   await requireEngine(FRONTEND);
@@ -35,14 +44,36 @@ before(async () => {
 });
 
 after(async () => {
+  await registry?.stop();
   await proxy?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  await run("docker", ["image", "rm", "-f", TAG]);
+  if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+  await run("docker", ["image", "rm", "-f", TAG, ...pushed]);
 });
 
 /** `slimgo build ARGS` from the TypeScript sources, as a user runs it. */
 function slimgo(args: readonly string[], cwd = join(dir, "hello")): Promise<Run> {
   return run(process.execPath, ["--import", TSX, CLI, "build", ...args], { cwd, timeoutMs: 300_000 });
+}
+
+/**
+ * `slimgo build ARGS < stdin | READER`: slimgo's stdout is an OS pipe into
+ * the reader process, as in a shell pipeline.
+ */
+function slimgoPiped(args: readonly string[], stdin: string, reader: readonly string[]): Promise<{ code: number | null; stderr: string; reader: Run }> {
+  const child = spawn(process.execPath, ["--import", TSX, CLI, "build", ...args], { cwd: join(dir, "hello"), stdio: ["pipe", "pipe", "pipe"] });
+  const [cmd = "", ...rest] = reader;
+  const sink = spawn(cmd, rest, { stdio: [child.stdout, "pipe", "pipe"] });
+  // The reader has its own copy of the pipe; this process's copy would hold the child's "close" back.
+  child.stdout.destroy();
+  let stderr = "";
+  child.stderr.on("data", (b: Buffer) => void (stderr += b.toString()));
+  const out = { stdout: "", stderr: "" };
+  sink.stdout?.on("data", (b: Buffer) => void (out.stdout += b.toString()));
+  sink.stderr?.on("data", (b: Buffer) => void (out.stderr += b.toString()));
+  child.stdin.end(stdin);
+  const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((ok) => p.on("close", (code) => ok(code)));
+  return Promise.all([exited(child), exited(sink)]).then(([code, readerCode]) => ({ code, stderr, reader: { code: readerCode ?? 1, ...out } }));
 }
 
 /** Every entry under `root` by relative path: a directory's mode, a file's mode and content hash, a link's target. */
@@ -150,4 +181,102 @@ test("Ctrl-C mid-build cancels the solve, exits 130 and leaves no output behind"
   assert.match(stderr, /build cancelled/);
   assert.equal(existsSync(out), false, "a cancelled build left its output");
   assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith(".out-cancelled")), [], "a cancelled build left a temporary output");
+});
+
+test("-f - reads the spec from stdin and -o - pipes the image's files as a tar into tar -x; progress stays on stderr", async () => {
+  const spec = readFileSync(join(EXAMPLE, "slimgo.yaml"), "utf8");
+  const out = join(dir, "out-pipe");
+  mkdirSync(out);
+  const res = await slimgoPiped(["--progress=plain", "-f", "-", "-o", "-", ...goArgs, "."], spec, ["tar", "-x", "-C", out]);
+  assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}`);
+  assert.equal(res.reader.code, 0, `tar could not read slimgo's stdout: ${res.reader.stderr}`);
+  assert.match(res.stderr, /\[internal\] load build definition from slimgo\.yaml/);
+  assert.match(res.stderr, /verified hello linux\/amd64: static amd64 ELF/);
+  const files = tree(out);
+  assert.match(String(files.get("usr/local/bin/hello")), /^file 755 /, `no binary in ${[...files.keys()].join(" ")}`);
+  for (const f of ["etc/passwd", "etc/group", "etc/ssl/certs/ca-certificates.crt", "etc/nsswitch.conf"]) assert.ok(files.has(f), `${f} is not in the tar`);
+  assert.match(readFileSync(join(out, "etc/passwd"), "utf8"), /^nonroot:x:65532:65532:/m);
+  // The default provenance is inline-only: a tar carries no attestation files.
+  assert.deepEqual([...files.keys()].filter((f) => /provenance|spdx/.test(f)), []);
+  // The spec's private copy is gone, and nothing else of the build's was left in the context.
+  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith("slimgo-spec-")).filter((n) => lstatSync(join(tmpdir(), n)).uid === process.getuid?.()), []);
+});
+
+test("-o - of a failing build writes nothing to stdout and exits 1; an empty stdin for -f - is one line", async () => {
+  const res = await slimgoPiped(["--progress=plain", "-f", "-", "-o", "-", ...goArgs, "."], "main: ./no/such/dir\n", ["wc", "-c"]);
+  assert.equal(res.code, 1, res.stderr.slice(-3000));
+  assert.equal(res.reader.stdout.trim(), "0", "a failed build wrote to stdout");
+  assert.match(res.stderr, /^slimgo: build failed: .*no\/such\/dir/m);
+  const empty = await slimgoPiped(["--progress=plain", "-f", "-"], "", ["wc", "-c"]);
+  assert.equal(empty.code, 1);
+  assert.equal(empty.stderr, "slimgo build: -f -: stdin is empty: pipe the spec in (slimgo build -f - . < slimgo.yaml)\n");
+});
+
+test("-o - into a reader that stops early (head -c 512) fails the build: exit 1, never a quiet 0", async () => {
+  const res = await slimgoPiped(["--progress=plain", "-o", "-", ...goArgs, "."], "", ["head", "-c", "512"]);
+  assert.equal(res.reader.code, 0);
+  assert.equal(res.code, 1, `exit ${res.code}:\n${res.stderr.slice(-3000)}`);
+  assert.match(res.stderr, /^slimgo: build failed: .*the archive.s reader closed the pipe before the end \(EPIPE\)$/m);
+});
+
+test("-o type=oci,dest=- is an OCI layout on stdout: buildx's default provenance stays out of it, --provenance=true puts it in", async () => {
+  /** The kinds of manifest under the layout's one image: a platform, or an attestation manifest. */
+  const kinds = async (extra: readonly string[]) => {
+    const out = mkdtempSync(join(dir, "oci-"));
+    const res = await slimgoPiped(["--progress=plain", "-o", "type=oci,dest=-", ...extra, ...goArgs, "."], "", ["tar", "-x", "-C", out]);
+    assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}`);
+    assert.equal(res.reader.code, 0, res.reader.stderr);
+    const blob = (digest: string) => JSON.parse(readFileSync(join(out, "blobs", ...digest.split(":")), "utf8"));
+    const top = JSON.parse(readFileSync(join(out, "index.json"), "utf8")).manifests[0];
+    if (top.mediaType.endsWith("manifest.v1+json")) return ["image"];
+    return blob(top.digest).manifests.map((m: { annotations?: Record<string, string> }) => m.annotations?.["vnd.docker.reference.type"] ?? "image");
+  };
+  assert.deepEqual(await kinds([]), ["image"]);
+  assert.deepEqual(await kinds(["--provenance=true"]), ["image", "attestation-manifest"]);
+});
+
+test("--sbom=true --push gives the SPDX document docker buildx build --sbom=true gives; --provenance=mode=max BuildKit's full provenance", async () => {
+  registryDir ??= mkdtempSync(join(tmpdir(), "slimgo-e2e-registry-"));
+  registry = await startRegistry(registryDir, 5700 + (process.pid % 200));
+  const repo = `${registry.host}/slimgo-e2e/hello`;
+  pushed.push(`${repo}:ours`, `${repo}:buildx`, `${repo}:max`);
+  const epoch = ["--build-arg", "SOURCE_DATE_EPOCH=1700000000"];
+  const ours = await slimgo(["--progress=plain", "--sbom=true", "--push", "-t", `${repo}:ours`, ...epoch, ...goArgs]);
+  assert.equal(ours.code, 0, `slimgo build failed:\n${ours.stderr.slice(-4000)}`);
+  assert.match(ours.stderr, /SBOM: 1 Go binary from build info/);
+  const bx = await buildx({
+    dir: join(dir, "hello"),
+    tag: `${repo}:buildx`,
+    buildArgs: { GOPROXY: proxy.url, GOSUMDB: "off", SOURCE_DATE_EPOCH: "1700000000" },
+    extra: ["--network=host", "--sbom=true", "--output", "type=image,push=true"],
+  });
+  assert.equal(bx.code, 0, bx.stderr.slice(-4000));
+
+  const doc = (await inspectAttestation(`${repo}:ours`, "SBOM")).SPDX;
+  assert.equal(doc.spdxVersion, "SPDX-2.3");
+  const packages = new Map(doc.packages.map((p: { name: string; versionInfo: string }) => [p.name, p.versionInfo]));
+  assert.equal(packages.get("github.com/google/uuid"), "v1.6.0");
+  assert.match(String(packages.get("stdlib")), /^go1\.24\./);
+  assert.deepEqual(doc, (await inspectAttestation(`${repo}:buildx`, "SBOM")).SPDX);
+  // buildx's default: a minimal provenance goes with the pushed image (min: no LLB in it).
+  const min = (await inspectAttestation(`${repo}:ours`, "Provenance")).SLSA;
+  assert.ok(min, "the default provenance is missing");
+  assert.equal(provenanceLlb(min), undefined);
+
+  const max = await slimgo(["--progress=plain", "--provenance=mode=max", "--push", "-t", `${repo}:max`, ...goArgs]);
+  assert.equal(max.code, 0, `slimgo build failed:\n${max.stderr.slice(-4000)}`);
+  const slsa = (await inspectAttestation(`${repo}:max`, "Provenance")).SLSA;
+  assert.ok(slsa, "no provenance attestation");
+  assert.ok((provenanceLlb(slsa)?.length ?? 0) > 0, `mode=max has the LLB: ${JSON.stringify(slsa).slice(0, 2000)}`);
+});
+
+test("an archive is never written onto a terminal, and -f - does not wait on one: one line each, exit 1", async () => {
+  // script(1) gives the command a pseudo-terminal for stdin and stdout.
+  const onTty = (args: string) => run("script", ["-qec", `${process.execPath} --import ${TSX} ${CLI} build ${args}`, "/dev/null"], { cwd: join(dir, "hello"), timeoutMs: 120_000 });
+  const out = await onTty("-o - .");
+  assert.equal(out.code, 1, out.stdout);
+  assert.equal(out.stdout.trim(), "slimgo build: -o -: stdout is a terminal, refusing to write an archive to it: redirect it (> out.tar) or pipe it (| tar -t)");
+  const spec = await onTty("-f - .");
+  assert.equal(spec.code, 1, spec.stdout);
+  assert.equal(spec.stdout.trim(), "slimgo build: -f -: stdin is a terminal: pipe the spec in (slimgo build -f - . < slimgo.yaml)");
 });

@@ -1,7 +1,8 @@
 /**
  * `slimgo build` on a standalone buildkitd over mutual TLS, the frontend in
  * the test's slimgo process: a local output run on this host, a push to the
- * loopback registry, and refused TLS reported as one line.
+ * loopback registry (with slimgo's SBOM and BuildKit's provenance), and
+ * refused TLS reported as one line.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Run, run } from "../support/docker.js";
 import { type BuildkitNode, startNode } from "../support/buildkit/buildkitd.js";
+import { inspectAttestation, provenanceLlb } from "../support/attestations.js";
 import { slimgoBuild } from "./support/slimgo-build.js";
 import { GREETING, type RemoteSuite, setUpSuite } from "./support/suite.js";
 const PORT = Number(process.env["SLIMGO_CLIENT_NODE_PORT"] ?? 5211);
@@ -52,6 +54,18 @@ test("--push names the image in the loopback registry, and the engine runs it", 
   } finally {
     await run("docker", ["image", "rm", "-f", ref]);
   }
+});
+
+test("--sbom=true --provenance=mode=max --push: the pushed index holds slimgo's SPDX document and BuildKit's full provenance", async () => {
+  const dir = suite.project();
+  const ref = `${suite.registry.host}/slimgo-client-attest:${process.pid}`;
+  const res = await slimgo(dir, ["-t", ref, "--push", "--sbom=true", "--provenance=mode=max"]);
+  assert.equal(res.code, 0, `slimgo build failed:\n${res.stderr.slice(-4000)}\nbuildkitd:\n${node.daemon.tail()}`);
+  assert.match(res.stderr, /SBOM: 1 Go binary from build info/);
+  const packages = (await inspectAttestation(ref, "SBOM")).SPDX.packages.map((p: { name: string; versionInfo: string }) => `${p.name}@${p.versionInfo}`);
+  assert.ok(packages.includes("github.com/google/uuid@v1.6.0"), packages.join(" "));
+  const slsa = (await inspectAttestation(ref, "Provenance")).SLSA;
+  assert.ok((provenanceLlb(slsa)?.length ?? 0) > 0, `no mode=max provenance: ${JSON.stringify(slsa).slice(0, 2000)}`);
 });
 
 test("refused TLS and a plaintext client are one line naming the certificate flags", async () => {

@@ -10,12 +10,13 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Duplex } from "node:stream";
+import { Duplex, PassThrough, Writable } from "node:stream";
 import { after, test } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client, credentials, Metadata, Server, ServerCredentials, type ServerDuplexStream, status } from "@grpc/grpc-js";
 import { InfoRequestSchema, InfoResponseSchema } from "../../src/gen/containerd/content_pb.js";
 import { BytesMessageSchema } from "../../src/gen/control/control_pb.js";
+import { BytesMessageSchema as FileBytesSchema } from "../../src/gen/session/filesync_pb.js";
 import { GetSecretRequestSchema, GetSecretResponseSchema } from "../../src/gen/session/secrets_pb.js";
 import { HealthCheckResponseSchema } from "../../src/gen/session/health_pb.js";
 import { Session } from "../../src/session/index.js";
@@ -68,7 +69,8 @@ async function peer(): Promise<{ bk: Awaited<ReturnType<typeof fakeBuildkit>>; s
 }
 
 /** One unary gRPC call over an HTTP/2 session: framed request, framed response, grpc-status from the trailers. */
-function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; message: string; data: Buffer }> {
+/** One gRPC call over an HTTP/2 session: framed request messages, the first framed response, grpc-status from the trailers. */
+function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Array | readonly Uint8Array[], headers: Record<string, string> = {}): Promise<{ status: number; message: string; data: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = h2.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...headers });
     const chunks: Buffer[] = [];
@@ -88,10 +90,13 @@ function grpcCall(h2: ReturnType<typeof h2connect>, path: string, body: Uint8Arr
       resolve({ status: code, message, data: all.length >= 5 ? all.subarray(5, 5 + all.readUInt32BE(1)) : Buffer.alloc(0) });
     });
     req.on("error", reject);
-    const frame = Buffer.alloc(5 + body.length);
-    frame.writeUInt32BE(body.length, 1);
-    frame.set(body, 5);
-    req.end(frame);
+    const frame = (b: Uint8Array) => {
+      const f = Buffer.alloc(5 + b.length);
+      f.writeUInt32BE(b.length, 1);
+      f.set(b, 5);
+      return f;
+    };
+    req.end(Buffer.concat((body instanceof Uint8Array ? [body] : body).map(frame)));
   });
 }
 
@@ -177,6 +182,52 @@ test("attach fails clearly when BuildKit refuses the session", async () => {
   try {
     await assert.rejects(session.attach(bk.client), /BuildKit session ended: no sessions for you/);
     await assert.rejects(session.done, /no sessions for you/);
+  } finally {
+    bk.close();
+  }
+});
+
+/** BuildKit's side of a session: a fake Control whose Session stream carries an HTTP/2 client. */
+async function attached(session: Session): Promise<{ h2: ReturnType<typeof h2connect>; close(): void }> {
+  let h2: ReturnType<typeof h2connect> | undefined;
+  const bk = await fakeBuildkit((call) => {
+    const socket = callAsSocket(call);
+    h2 = h2connect("http://localhost", { createConnection: () => socket });
+  });
+  await session.attach(bk.client);
+  return { h2: h2!, close: () => (h2!.close(), bk.close()) };
+}
+
+const sendBytes = (h2: ReturnType<typeof h2connect>, chunks: readonly string[]) =>
+  grpcCall(h2, "/moby.filesync.v1.FileSend/DiffCopy", chunks.map((c) => toBinary(FileBytesSchema, create(FileBytesSchema, { data: Buffer.from(c) }))), { "buildkit-attachable-exporter-id": "0" });
+
+test("an archive output with dest - streams to the session's stdout as it arrives, and is not closed after", async () => {
+  const stdout = new PassThrough();
+  const got: Buffer[] = [];
+  stdout.on("data", (b: Buffer) => got.push(b));
+  const session = new Session({ outputs: [{ type: "tar", dest: "-" }], stdout });
+  const bk = await attached(session);
+  try {
+    const sent = await sendBytes(bk.h2, ["ustar-part-1|", "part-2"]);
+    assert.equal(sent.status, 0, sent.message);
+    assert.equal(Buffer.concat(got).toString(), "ustar-part-1|part-2");
+    await session.finish(true);
+    assert.equal(stdout.writableEnded, false, "stdout was closed");
+  } finally {
+    bk.close();
+  }
+});
+
+test("a stdout that breaks (its reader went away) fails the transfer and the build's outputs", async () => {
+  const stdout = new Writable({ write: (_c, _e, cb) => cb(Object.assign(new Error("write EPIPE"), { code: "EPIPE" })) });
+  stdout.on("error", () => {});
+  const session = new Session({ outputs: [{ type: "tar", dest: "-" }], stdout });
+  const bk = await attached(session);
+  try {
+    const sent = await sendBytes(bk.h2, ["x".repeat(100)]);
+    assert.notEqual(sent.status, 0);
+    assert.match(sent.message, /the archive.s reader closed the pipe before the end \(EPIPE\)/);
+    await assert.rejects(session.finish(true), /output to stdout: the archive.s reader closed the pipe/);
   } finally {
     bk.close();
   }
