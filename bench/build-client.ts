@@ -1,7 +1,7 @@
 /**
  * The `slimgo build` rows: warm no-op and one-line rebuilds on the engine's
- * builder with the bundled CLI (frontend in-process, over `docker buildx
- * dial-stdio`), `docker buildx build` with the slimgo image, the expert
+ * builder with the bundled CLI (frontend in-process, over the engine's API
+ * socket), `docker buildx build` with the slimgo image, the expert
  * Dockerfile behind a `# syntax=` Dockerfile-frontend image, and ko. Runs are
  * interleaved (every contender once per round), so load from other users of
  * the machine falls on all of them alike. Ratios are against the expert with
@@ -31,7 +31,7 @@ export const CLIENT_SCENARIOS = { noop: "no-op rebuild", oneLine: "one-line sour
 export const CLIENT_PROBES = {
   bareNode: "Node start alone (`node -e 0`)",
   node: "Node start + bundle load (`node dist/slimgo.mjs build --help`)",
-  buildx: "docker CLI + buildx plugin start (`docker buildx version`), paid by each `docker-buildx://` dial",
+  buildx: "docker CLI + buildx plugin start (`docker buildx version`), which `slimgo build` no longer pays on the engine's builder (other builders' `docker buildx dial-stdio` does)",
 } as const;
 
 const EXPERT_SYNTAX: Contender = {
