@@ -1,11 +1,11 @@
 /**
  * The Go recipe: plan → LLB states, one final image per target platform.
  *
- *   builder ─┬─ go mod download (go.mod, go.sum) ──────────────────┐
- *            ├─ go list -deps (context, modules) ─┬─ compile the   │
- *            │                   dependency list ─┘  dependencies ─┤
- *            ├─ go build (context, modules, dependency layer) ×N ──┼─ final image ×N
- *            └─ static base ───────────────────────────────────────┘
+ *   builder ─┬─ go mod download (go.mod, go.sum) ───────────────────────┐
+ *            ├─ go list -deps (Go headers, modules) ─┬─ compile std ───┤
+ *            │                                       └─ compile deps ──┤
+ *            ├─ go build (context, modules, both compiled layers) ×N ─┼─ final image ×N
+ *            └─ static base ────────────────────────────────────────────┘
  */
 import { type FileActionChain, type OciStore, copy, local, mkdir, scratch, type SourceFile, type State, type Timestamped } from "../llb/index.js";
 import type { GoHeaders, ImageConfigJson, ResolveMode } from "../types.js";
