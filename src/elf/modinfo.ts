@@ -1,5 +1,6 @@
 /** The module info text the go command embeds (`path`, `mod`, `dep`, `=>`, `build` lines), as runtime/debug parses it. */
 import { unquoteGo } from "../gostring/unquote.js";
+import { ElfError } from "./elf-error.js";
 
 /** A module as `go version -m` lists it. */
 export interface GoModule {
@@ -24,6 +25,8 @@ export interface GoBuildInfo {
 }
 
 const SENTINEL = 16;
+/** Dependency lines read at most: the largest real programs list a few thousand modules. */
+export const MAX_MODULES = 20_000;
 
 /** The linker frames modinfo with two 16-byte sentinels so it can be found in memory; without a frame there is no module info. */
 export function stripSentinels(mod: Uint8Array): Uint8Array {
@@ -43,7 +46,11 @@ export function parseModinfo(text: string): Omit<GoBuildInfo, "goVersion"> {
   const settings: Record<string, string> = {};
   // Which module a following `=>` line replaces: the last `mod` or `dep`.
   let last: "main" | number | undefined;
-  for (const line of text.split("\n")) {
+  for (let start = 0, end = 0; start < text.length; start = end + 1) {
+    // Line by line without splitting the whole text: it may be megabytes.
+    end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
     const tab = line.indexOf("\t");
     if (tab < 0) continue;
     const kind = line.slice(0, tab);
@@ -53,6 +60,7 @@ export function parseModinfo(text: string): Omit<GoBuildInfo, "goVersion"> {
       main = module(rest.split("\t"));
       last = "main";
     } else if (kind === "dep") {
+      if (deps.length >= MAX_MODULES) throw new ElfError(`corrupt Go build info: it lists more than ${MAX_MODULES} modules, the limit`);
       const dep = module(rest.split("\t"));
       if (dep) deps.push(dep);
       last = dep ? deps.length - 1 : undefined;
@@ -107,6 +115,8 @@ function quotedPrefixLength(s: string): number | undefined {
 export function goUnquote(s: string): string | undefined {
   if (s.length < 2) return undefined;
   if (s[0] === "`") return s.endsWith("`") && !s.slice(1, -1).includes("`") ? s.slice(1, -1) : undefined;
+  // Most build info strings have no escape: no bytes to collect then.
+  if (!s.includes("\\")) return s.length >= 2 && s[0] === '"' && s.endsWith('"') && !s.slice(1, -1).includes('"') ? s.slice(1, -1) : undefined;
   const u = unquoteGo(s);
   return u.ok ? new TextDecoder().decode(u.bytes) : undefined;
 }

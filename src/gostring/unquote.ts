@@ -12,10 +12,13 @@ const utf8 = new TextEncoder();
 /** `raw` with its quotes; `offset` in a failure is the escape's index in `raw`. */
 export function unquoteGo(raw: string): Unquoted {
   if (raw.length < 2 || !raw.startsWith('"') || !raw.endsWith('"')) return { ok: false, offset: 0, message: `${raw} is not a double-quoted string` };
-  const bytes: number[] = [];
+  // Written in place: a UTF-16 unit is at most 3 bytes of UTF-8 and an escape never grows, so this is enough,
+  // and build info strings run to megabytes, where an array of numbers would cost many times their size.
+  const out = new Uint8Array(raw.length * 3);
+  let n = 0;
   let literal = 1;
   const flush = (end: number) => {
-    for (const b of utf8.encode(raw.slice(literal, end))) bytes.push(b);
+    if (end > literal) n += utf8.encodeInto(raw.slice(literal, end), out.subarray(n)).written;
   };
   for (let i = 1; i < raw.length - 1; i++) {
     if (raw[i] === '"') return { ok: false, offset: i, message: "unescaped quote inside a quoted string" };
@@ -24,23 +27,23 @@ export function unquoteGo(raw: string): Unquoted {
     const e = raw[i + 1] ?? "";
     const simple = SIMPLE_ESCAPES[e];
     if (simple !== undefined) {
-      bytes.push(simple);
+      out[n++] = simple;
       i += 1;
     } else if (e === "x" || e === "u" || e === "U") {
       const width = e === "x" ? 2 : e === "u" ? 4 : 8;
       const digits = raw.slice(i + 2, Math.min(i + 2 + width, raw.length - 1));
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(digits)) return { ok: false, offset: i, message: `invalid escape "\\${e}${digits}" in quoted string: \\${e} takes ${width} hex digits` };
+      if (!HEX[width]?.test(digits)) return { ok: false, offset: i, message: `invalid escape "\\${e}${digits}" in quoted string: \\${e} takes ${width} hex digits` };
       const value = Number.parseInt(digits, 16);
-      if (e === "x") bytes.push(value);
+      if (e === "x") out[n++] = value;
       else if (value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return { ok: false, offset: i, message: `escape "\\${e}${digits}" is not a Unicode character` };
-      else for (const b of utf8.encode(String.fromCodePoint(value))) bytes.push(b);
+      else n += utf8.encodeInto(String.fromCodePoint(value), out.subarray(n)).written;
       i += 1 + digits.length;
-    } else if (/[0-7]/.test(e)) {
+    } else if (e >= "0" && e <= "7") {
       const digits = raw.slice(i + 1, Math.min(i + 4, raw.length - 1));
       if (!/^[0-7]{3}$/.test(digits)) return { ok: false, offset: i, message: `invalid escape "\\${digits}" in quoted string: octal escapes have three digits` };
       const value = Number.parseInt(digits, 8);
       if (value > 0xff) return { ok: false, offset: i, message: `escape "\\${digits}" is above \\377, the largest byte` };
-      bytes.push(value);
+      out[n++] = value;
       i += 3;
     } else {
       return { ok: false, offset: i, message: `invalid escape "\\${e}" in quoted string` };
@@ -48,5 +51,7 @@ export function unquoteGo(raw: string): Unquoted {
     literal = i + 1;
   }
   flush(raw.length - 1);
-  return { ok: true, bytes: Uint8Array.from(bytes) };
+  return { ok: true, bytes: out.subarray(0, n) };
 }
+
+const HEX: Readonly<Record<number, RegExp>> = { 2: /^[0-9a-fA-F]{2}$/, 4: /^[0-9a-fA-F]{4}$/, 8: /^[0-9a-fA-F]{8}$/ };

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseModinfo } from "../../src/elf/index.js";
-import { goUnquote } from "../../src/elf/modinfo.js";
+import { MAX_MODULES, goUnquote } from "../../src/elf/modinfo.js";
+import { ElfError } from "../../src/elf/elf-error.js";
 
 test("path, mod, dep and => lines, with replacements on the module they follow", () => {
   const text = [
@@ -64,4 +65,10 @@ test("goUnquote reads what strconv.Quote writes", () => {
     ['"a"b"', undefined],
   ];
   for (const [input, want] of cases) assert.equal(goUnquote(input), want, input);
+});
+
+test("build info listing more modules than any real program is refused, without reading on", () => {
+  const lines = (n: number) => `path\texample.com/app\n${Array.from({ length: n }, (_, i) => `dep\texample.com/d${i}\tv1.0.0\n`).join("")}`;
+  assert.equal(parseModinfo(lines(MAX_MODULES)).deps.length, MAX_MODULES);
+  assert.throws(() => parseModinfo(lines(MAX_MODULES + 1)), (e: unknown) => e instanceof ElfError && /more than 20000 modules/.test(e.message));
 });
