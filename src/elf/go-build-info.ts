@@ -13,6 +13,8 @@ const FLAG_BIG_ENDIAN = 1;
 const FLAG_INLINE_STRINGS = 2;
 /** Longest toolchain version taken: "go1.24.4" and "devel go1.25-1a2b3c4 Tue Jan 7 …" are far shorter. */
 const MAX_VERSION = 256;
+/** Aligned magic matches decoded at most when scanning a stripped binary. */
+const MAX_CANDIDATES = 64;
 
 /** A magic match that is not really a header (the magic as a string constant in rodata, say). */
 class NotAHeader extends Error {}
@@ -49,7 +51,10 @@ export function readGoBuildInfo(bytes: Uint8Array, elf?: ElfInfo): GoBuildInfo |
       throw err;
     }
   }
+  let tries = 0;
   for (const at of candidates(buf, elf)) {
+    // Go itself decodes only the first aligned match; a few more forgive a stray copy of the magic.
+    if (++tries > MAX_CANDIDATES) break;
     try {
       return decode(bytes, at, layout);
     } catch (err) {
