@@ -1,4 +1,5 @@
 /** The error go.mod and go.work parsing throws, positioned on the file. */
+import { oneLineText } from "../text/one-line.js";
 
 /** A problem in go.mod or go.work; `message` reads `go.mod:3:1: what is wrong (how to fix it)`. */
 export class GoModError extends Error {
@@ -12,8 +13,10 @@ export class GoModError extends Error {
     readonly col: number,
     reason: string,
   ) {
-    super(`${file}:${line}:${col}: ${reason}`);
-    this.reason = reason;
+    // A reason may echo a huge or multi-line token back: one line, cut in the middle.
+    const text = oneLineText(reason);
+    super(`${file}:${line}:${col}: ${text}`);
+    this.reason = text;
   }
 }
 

@@ -67,10 +67,15 @@ export class StreamOutput implements ReceivedOutput {
   async discard(): Promise<void> {}
 }
 
+/** How long a finished build waits for its output's transfer to end: BuildKit's answer may overtake the stream's end. */
+const SETTLE_WAIT_MS = 60_000;
+
 export class AtomicOutput implements ReceivedOutput {
   private temp: string | undefined;
   private failure: Error | undefined;
   private complete = false;
+  private settled: (() => void) | undefined;
+  private readonly settledOnce = new Promise<void>((resolve) => (this.settled = resolve));
 
   constructor(readonly spec: OutputSpec) {}
 
@@ -96,10 +101,17 @@ export class AtomicOutput implements ReceivedOutput {
   settle(err?: unknown): void {
     if (err !== undefined) this.failure ??= err instanceof Error ? err : new Error(String(err));
     else this.complete = true;
+    this.settled?.();
   }
 
   /** Move the output into place; throws when its transfer failed. */
   async commit(): Promise<void> {
+    if (this.temp !== undefined && !this.complete && this.failure === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.settledOnce, new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+      clearTimeout(timer);
+      if (!this.complete && this.failure === undefined) throw new Error(`output ${this.spec.dest}: BuildKit finished but the transfer never ended`);
+    }
     if (this.failure) throw new Error(`output ${this.spec.dest}: ${this.failure.message}`);
     if (this.temp === undefined || !this.complete) return;
     const dest = resolve(this.spec.dest);

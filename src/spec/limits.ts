@@ -27,22 +27,10 @@ export function shortName(name: string): string {
   return name.length <= 48 ? name : `${name.slice(0, 40)}… (${name.length} characters)`;
 }
 
-/** The most characters of one problem's text (message or hint) printed; a user's long value is cut in the middle. */
-export const MAX_PROBLEM_TEXT = 600;
+export { MAX_PROBLEM_TEXT, oneLineText } from "../text/one-line.js";
 
 /** Names listed in a message before the rest are counted. */
 export const MAX_LISTED_NAMES = 10;
-
-/**
- * Text for a one-line message: control characters written as escapes (a value
- * may hold a newline), and anything longer than MAX_PROBLEM_TEXT cut in the middle.
- */
-export function oneLineText(text: string): string {
-  const escaped = text.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
-  if (escaped.length <= MAX_PROBLEM_TEXT) return escaped;
-  const keep = Math.floor((MAX_PROBLEM_TEXT - 40) / 2);
-  return `${escaped.slice(0, keep)}… (${escaped.length - 2 * keep} characters left out) …${escaped.slice(-keep)}`;
-}
 
 /** "a, b, c" for a message, the first MAX_LISTED_NAMES of a long list, then how many more. */
 export function listNames(names: readonly string[]): string {

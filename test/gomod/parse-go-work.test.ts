@@ -47,3 +47,11 @@ for (const [name, text, message] of broken) {
     assert.throws(() => parseGoWork(text), (err: unknown) => err instanceof GoModError && err.message === message);
   });
 }
+
+test("an error that echoes a huge directive back stays one short line", () => {
+  const args = Array.from({ length: 400 }, () => "e.com/x => ./e.com/x").join(" ");
+  assert.throws(
+    () => parseGoWork(`go 1.22\n\nuse ${args}\n`),
+    (e: unknown) => e instanceof GoModError && e.message.startsWith("go.work:3:1: use takes one argument") && e.message.length < 700 && !e.message.includes("\n"),
+  );
+});

@@ -61,3 +61,13 @@ test("a transfer that failed is not committed", async () => {
   await o.discard();
   assert.deepEqual(readdirSync(d), []);
 });
+
+test("a commit that overtakes the transfer's end waits for it: BuildKit's answer can arrive first", async () => {
+  const d = scratchDir();
+  const o = new AtomicOutput({ type: "local", dest: join(d, "out") });
+  writeFileSync(join(await o.start(), "f"), "x");
+  const committed = o.commit();
+  setTimeout(() => o.settle(), 50);
+  await committed;
+  assert.equal(readFileSync(join(d, "out/f"), "utf8"), "x");
+});
