@@ -7,6 +7,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { type Definition, DefinitionSchema } from "../gen/pb/ops_pb.js";
 import { goRecipe } from "../graph/go-recipe.js";
 import { SourceFile, marshal } from "../llb/index.js";
+import type { GoHeaders } from "../types.js";
 import type { Project } from "./project.js";
 
 const GOLANG_IMAGE_CONFIG = {
@@ -16,7 +17,7 @@ const GOLANG_IMAGE_CONFIG = {
 const CAPS = new Set(["exec.meta.setsdefaultpath", "file.base", "source.local.differ"]);
 
 /** One definition per target platform, as the frontend would solve them. */
-export function planDefinitions({ plan, specFile, contextExcludes, goHeaders }: Project): Definition[] {
+export function planDefinitions({ plan, specFile, contextExcludes }: Project, goHeaders: GoHeaders | undefined): Definition[] {
   const images = goRecipe(plan, {
     sessionId: "slimgo-plan",
     contextExcludes,

@@ -135,7 +135,7 @@ async function planCommand(opts: ProjectOptions, show: { llb: boolean; dot: bool
   const project = await loadProject(opts);
   const { plan } = project;
   if (show.llb || show.dot) {
-    const defs = planDefinitions(project);
+    const defs = planDefinitions(project, await project.readGoHeaders());
     out(show.dot ? toDot(defs, plan.target ?? plan.binaryName) : definitionsJson(defs));
   } else {
     out(`${JSON.stringify(plan, null, 2)}\n`);

@@ -21,8 +21,8 @@ export interface Project {
   readonly specFile: { readonly filename: string; readonly data: Uint8Array };
   /** The build context's exclude patterns: `<spec>.dockerignore`, else `.dockerignore`, as the frontend picks them. */
   readonly contextExcludes: readonly string[];
-  /** The Go files' headers, as the frontend reads them for the go list step. */
-  readonly goHeaders: GoHeaders | undefined;
+  /** The Go files' headers, as the frontend reads them for the go list step (read on call). */
+  readonly readGoHeaders: () => Promise<GoHeaders | undefined>;
   /** The spec narrowed to the target. */
   readonly parsed: ParsedSpec;
   readonly plan: Plan;
@@ -48,11 +48,11 @@ export async function loadProject(opts: ProjectOptions): Promise<Project> {
     },
     {},
   );
-  const { specInput, parsed, plan, targetPlans, contextExcludes, goHeaders } = loaded;
+  const { specInput, parsed, plan, targetPlans, contextExcludes, readGoHeaders } = loaded;
   return {
     specFile: { filename, data: specInput.data },
     contextExcludes,
-    goHeaders,
+    readGoHeaders,
     parsed,
     plan,
     targetPlans,

@@ -79,7 +79,7 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
     contextExcludes: loaded.contextExcludes,
-    goHeaders: loaded.goHeaders,
+    goHeaders: await loaded.readGoHeaders(),
     builderConfig: builder.config,
     baseConfigs: new Map([...bases].map(([id, b]) => [id, b.config])),
     // The graph names the digests just resolved: the image is the one whose config this build read.

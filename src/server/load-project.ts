@@ -36,8 +36,11 @@ export interface Loaded {
   readonly targetPlans: () => Plan[];
   /** .dockerignore's patterns for the build context: `<spec>.dockerignore`, else the context's. */
   readonly contextExcludes: readonly string[];
-  /** The Go files' headers for the go list step; undefined where it reads the source. */
-  readonly goHeaders: GoHeaders | undefined;
+  /**
+   * The Go files' headers for the go list step; undefined where it reads the
+   * source. Only a build reads them: the whole context is sent for it.
+   */
+  readonly readGoHeaders: () => Promise<GoHeaders | undefined>;
 }
 
 /** The files errors may point into, filled in as they are read. */
@@ -79,8 +82,9 @@ export async function loadProject(source: ProjectSource, opts: LoadOptions, sour
   };
   const planned = planTargets({ ...input, spec: parsed, options: planOptions });
   const contextExcludes = parseDockerignore(specInput.dockerignore ?? context.dockerignore);
-  const goHeaders = headersStandForSource(planned.plan) ? await readGoHeaders(await source.contextTree(contextExcludes)) : undefined;
-  return { filename, specInput, context, parsed, ...planned, contextExcludes, goHeaders };
+  const headersUsed = headersStandForSource(planned.plan);
+  const readHeaders = async () => (headersUsed ? readGoHeaders(await source.contextTree(contextExcludes)) : undefined);
+  return { filename, specInput, context, parsed, ...planned, contextExcludes, readGoHeaders: readHeaders };
 }
 
 function unlessTooLarge(err: unknown): undefined {
