@@ -10,18 +10,17 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { run } from "../test/support/docker.js";
-import { CONTENDERS, EXPERT, type Contender } from "./contenders.js";
+import { CONTENDERS, NAMES, SYNTAX_FRONTEND, type Contender } from "./contenders.js";
 import type { Ko } from "./ko.js";
 import { type BuildKitSetup, type Sample, buildKitRunner, koRunner, stepSeconds } from "./runners.js";
 
-/** Built by `make dockerfile-frontend` from BuildKit v0.34.2, as docker/dockerfile:1 is. */
-export const SYNTAX_FRONTEND = "dockerfile-frontend:v0.34.2";
+export { SYNTAX_FRONTEND };
 export const CLI_BUNDLE = resolve("dist/slimgo.mjs");
 
 export const CLIENT_NAMES = {
   slimgoBuild: "slimgo build",
   buildxSlimgo: "buildx + slimgo image",
-  expertSyntax: "expert, # syntax=",
+  expertSyntax: NAMES.expertSyntax,
   ko: "ko",
 } as const;
 
@@ -33,14 +32,6 @@ export const CLIENT_PROBES = {
   node: "Node start + bundle load (`node dist/slimgo.mjs build --help`)",
   buildx: "docker CLI + buildx plugin start (`docker buildx version`), which `slimgo build` no longer pays on the engine's builder (other builders' `docker buildx dial-stdio` does)",
 } as const;
-
-const EXPERT_SYNTAX: Contender = {
-  name: CLIENT_NAMES.expertSyntax,
-  file: "expert-syntax.Dockerfile",
-  text: `# syntax=${SYNTAX_FRONTEND}\n${EXPERT}`,
-  crossCompiles: true,
-  note: "the expert Dockerfile run by a Dockerfile frontend image",
-};
 
 /** Steps whose time the report shows beside the whole command (from the plain progress log). */
 export const CLIENT_STEPS = ["go list -deps", "go build"] as const;
@@ -62,9 +53,6 @@ interface Timed {
   readonly name: string;
   run(): Promise<Measured>;
 }
-
-/** The files the rows need in the workload directory, beside the ones run.ts writes. */
-export const CLIENT_FILES: ReadonlyArray<Pick<Contender, "file" | "text">> = [EXPERT_SYNTAX];
 
 export async function requireClientTools(): Promise<void> {
   if (!existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} is missing: run \`npm run bundle\``);
@@ -105,8 +93,9 @@ function slimgoBuild(s: BuildKitSetup): Timed {
  */
 export async function measureBuildClient(s: BuildKitSetup, ko: Ko, rounds: number, change: () => void): Promise<ClientRow[]> {
   await requireClientTools();
-  const slimgoImage = CONTENDERS.find((c) => c.file === "slimgo.yaml");
-  if (!slimgoImage) throw new Error("bench/contenders.ts lost the slimgo contender");
+  const slimgoImage = CONTENDERS.find((c) => c.name === NAMES.slimgo);
+  const expertSyntax = CONTENDERS.find((c) => c.name === NAMES.expertSyntax);
+  if (!slimgoImage || !expertSyntax) throw new Error("bench/contenders.ts lost the slimgo or the expert # syntax= contender");
   const buildx = (c: Contender, name: string): Timed => {
     const build = buildKitRunner(c, s).build;
     return { name, run: async () => withCompile(await build()) };
@@ -114,7 +103,7 @@ export async function measureBuildClient(s: BuildKitSetup, ko: Ko, rounds: numbe
   const contenders: Timed[] = [
     slimgoBuild(s),
     buildx(slimgoImage, CLIENT_NAMES.buildxSlimgo),
-    buildx(EXPERT_SYNTAX, CLIENT_NAMES.expertSyntax),
+    buildx(expertSyntax, CLIENT_NAMES.expertSyntax),
     { name: CLIENT_NAMES.ko, run: koRunner(ko, s.proxy).build },
   ];
   const probes: Timed[] = [

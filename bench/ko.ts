@@ -19,9 +19,9 @@ USER 65532:65532
 `;
 
 /** How ko's users strip the binary as the Dockerfiles do (ko adds -trimpath itself). */
-const KO_YAML = `builds:
+const koYaml = (main: string) => `builds:
   - id: server
-    main: ./cmd/server
+    main: ${main}
     ldflags: ["-s", "-w"]
 `;
 
@@ -53,9 +53,10 @@ export class Ko {
     private readonly workload: string,
     cacheRoot: string,
     private readonly goproxy: string,
+    private readonly main = "./cmd/server",
   ) {
     this.cache = join(cacheRoot, "ko-go");
-    writeFileSync(join(workload, KO_CONFIG_FILE), KO_YAML);
+    writeFileSync(join(workload, KO_CONFIG_FILE), koYaml(main));
   }
 
   /** Empty GOCACHE and GOMODCACHE: the next build is cold. */
@@ -67,7 +68,7 @@ export class Ko {
 
   async build(target: KoTarget): Promise<void> {
     const platform = target.output === "amd64+arm64" ? "linux/amd64,linux/arm64" : "linux/amd64";
-    const args = ["build", "--bare", `--platform=${platform}`, ...(target.output === "local" ? ["--local"] : []), "./cmd/server"];
+    const args = ["build", "--bare", `--platform=${platform}`, ...(target.output === "local" ? ["--local"] : []), this.main];
     const stdout = await runChecked(this.ko, args, this.workload, {
       KO_DOCKER_REPO: target.output === "local" ? "ko.local" : `${REGISTRY}/bench/ko-app`,
       KO_DEFAULTBASEIMAGE: KO_BASE,

@@ -14,13 +14,15 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { prefetchModules, startGoProxy } from "../scripts/goproxy.js";
 import { run } from "../test/support/docker.js";
-import { type ClientRow, CLIENT_FILES, measureBuildClient, requireClientTools } from "./build-client.js";
+import { type ClientRow, measureBuildClient, requireClientTools } from "./build-client.js";
 import { currentSection, putSection, writeBuildClientSection } from "./build-client-report.js";
 import { drawChart } from "./chart.js";
-import { BUILDER, CONTENDERS, SLIMGO_IMAGE } from "./contenders.js";
+import { BUILDER, CONTENDERS, SLIMGO_IMAGE, SYNTAX_FRONTEND } from "./contenders.js";
 import { KO_CONFIG_FILE, Ko, pushKoBase } from "./ko.js";
 import { startBenchRegistry } from "./registry.js";
-import { type FrontendSample, type Row, SCENARIOS, writeReport } from "./report.js";
+import { measureProject, prepareProject } from "./project-rows.js";
+import { PROJECTS } from "./projects.js";
+import { type FrontendSample, type ProjectRow, type Row, SCENARIOS, projectTable, sampleRow, writeReport } from "./report.js";
 import { startFreshBuilder } from "./fresh-builder.js";
 import { type BuildKitSetup, type Runner, type Sample, buildKitRunner, hostRunner, koRunner } from "./runners.js";
 import { ensureAptPackages, ensureBuildkitd, ensureKo } from "./tools.js";
@@ -34,13 +36,17 @@ const { values } = parseArgs({
     only: { type: "string" },
     // "build-client": only the `slimgo build` rows, written into their own section of results.md.
     scenarios: { type: "string", default: "all" },
+    // Real projects beside the generated workload (bench/projects.ts), or "none".
+    projects: { type: "string", default: PROJECTS.map((p) => p.name).join(",") },
   },
 });
-if (!["all", "build-client"].includes(values.scenarios)) {
-  process.stderr.write(`bench: --scenarios ${values.scenarios} is not known: use all or build-client\n`);
+if (!["all", "build-client", "projects"].includes(values.scenarios)) {
+  process.stderr.write(`bench: --scenarios ${values.scenarios} is not known: use all, build-client or projects\n`);
   process.exit(2);
 }
 const clientOnly = values.scenarios === "build-client";
+// Only the real projects' rows, printed and not written: a quick look, or a check of bench/projects.ts.
+const projectsOnly = values.scenarios === "projects";
 /** The `slimgo build` rows compare small differences: at least 5 interleaved rounds. */
 const CLIENT_ROUNDS = Math.max(Number(values.runs), 5);
 const RUNS = Number(values.runs);
@@ -48,6 +54,12 @@ const RUNS = Number(values.runs);
 const SLOW_SECONDS = 20;
 const FRESH_RUNS = Math.min(Number(values["fresh-runs"]), RUNS);
 const only = values.only?.split(",").map((s) => s.trim().toLowerCase());
+const projectNames = values.projects === "none" ? [] : values.projects.split(",").map((s) => s.trim());
+const unknownProject = projectNames.find((n) => !PROJECTS.some((p) => p.name === n));
+if (unknownProject !== undefined) {
+  process.stderr.write(`bench: --projects ${unknownProject} is not known: use ${PROJECTS.map((p) => p.name).join(", ")} or none\n`);
+  process.exit(2);
+}
 const wanted = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
 if (RUNS > MODULE_CHANGES) process.stderr.write(`bench: only ${MODULE_CHANGES} distinct go.mod changes; runs past that hit the cache\n`);
 
@@ -62,20 +74,27 @@ const scratch = mkdtempSync(join(tmpdir(), "slimgo-bench-scratch-"));
 writeWorkload(dir);
 const modules = moduleCount(dir);
 const logStart = readFileSync("/tmp/dockerd.log", "utf8").length;
-for (const c of [...CONTENDERS, ...CLIENT_FILES]) writeFileSync(join(dir, c.file), c.text);
+for (const c of CONTENDERS) writeFileSync(join(dir, c.file), c.text);
 writeFileSync(join(dir, ".dockerignore"), `*.Dockerfile\nslimgo.yaml\n${KO_CONFIG_FILE}\n`);
 // Every workload state's modules, so the go.mod scenario fetches from the proxy too.
-const variants = Array.from({ length: clientOnly ? 0 : MODULE_CHANGES }, (_, n) => {
+const variants = Array.from({ length: clientOnly || projectsOnly ? 0 : MODULE_CHANGES }, (_, n) => {
   const v = mkdtempSync(join(tmpdir(), "slimgo-bench-variant-"));
   writeWorkload(v);
   addModule(v, n);
   return v;
 });
-const proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [dir, ...variants]));
+const projects = (clientOnly ? [] : PROJECTS.filter((p) => projectNames.includes(p.name))).map((project) => {
+  const projectDir = mkdtempSync(join(tmpdir(), `slimgo-bench-${project.name}-`));
+  project.write(projectDir);
+  prepareProject(project, projectDir);
+  return { project, dir: projectDir };
+});
+const proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [dir, ...variants, ...projects.map((p) => p.dir)]));
 for (const v of variants) rmSync(v, { recursive: true, force: true });
 
 const registry = await startBenchRegistry();
 const rows: Row[] = [];
+const projectRows: ProjectRow[] = [];
 let clientRows: ClientRow[] | undefined;
 const keptSection = currentSection();
 const spans: BuildKitSetup["spans"] = [];
@@ -84,11 +103,13 @@ const change = () => oneLineChange(dir, edit++);
 try {
   process.stderr.write("bench: filling the registry (builder and frontend images, ko's base)\n");
   // Only the fresh builders pull the builder and frontend images from it.
-  if (!clientOnly) await registry.pushAsDockerHub([BUILDER, SLIMGO_IMAGE]);
+  if (!clientOnly) await registry.pushAsDockerHub([...new Set([BUILDER, SLIMGO_IMAGE, SYNTAX_FRONTEND, ...projects.flatMap((p) => p.project.images)])]);
   await pushKoBase(join(scratch, "ko-base"));
   const ko = new Ko(koBin, dir, scratch, proxy.url);
   if (clientOnly) {
     clientRows = await measureBuildClient({ dir, proxy, spans }, ko, CLIENT_ROUNDS, change);
+  } else if (projectsOnly) {
+    await measureProjects();
   } else {
     const runners: Runner[] = [
       ...CONTENDERS.map((c) => buildKitRunner(c, { dir, proxy, spans })),
@@ -129,8 +150,10 @@ try {
       });
     }
     for (const r of cached) record(r, SCENARIOS.fresh, samples.get(r) ?? [], exports.get(r));
+    await measureProjects();
   }
 } finally {
+  for (const p of projects) rmSync(p.dir, { recursive: true, force: true });
   await registry.stop();
   await proxy.close();
   rmSync(dir, { recursive: true, force: true });
@@ -138,20 +161,16 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+async function measureProjects(): Promise<void> {
+  for (const { project, dir: projectDir } of projects) {
+    projectRows.push(
+      ...(await measureProject({ project, dir: projectDir, proxy, spans, koBin, scratch, runs: RUNS, freshRuns: FRESH_RUNS, wanted, startFreshBuilder })),
+    );
+  }
+}
+
 function record(r: Runner, scenario: string, samples: Sample[] | string, exportSeconds?: number[]): void {
-  rows.push(
-    typeof samples === "string"
-      ? { scenario, contender: r.name, seconds: [], zips: [], note: samples }
-      : {
-          scenario,
-          contender: r.name,
-          seconds: samples.map((s) => s.seconds),
-          zips: samples.map((s) => s.zips),
-          ...(samples.some((s) => s.compile !== undefined) ? { compile: samples.map((s) => s.compile ?? 0) } : {}),
-          ...(exportSeconds ? { exportSeconds } : {}),
-          note: "",
-        },
-  );
+  rows.push(sampleRow(r.name, scenario, samples, exportSeconds));
 }
 
 /** The scenarios on the engine's builder (and ko's and the host's warm caches). */
@@ -189,27 +208,33 @@ async function repeat(n: number, prepare: (i: number) => unknown, body: () => Pr
   return out;
 }
 
-if (!clientOnly) {
+if (projectsOnly) process.stdout.write(`${projectTable(projectRows).join("\n")}\n`);
+else if (!clientOnly) {
   // The frontend logs its plan, phases, then uptime and peak RSS at Return to the daemon log. Other users of the
   // engine build with slimgo too: keep entries logged during this bench's slimgo builds, after a plan for ./cmd/server.
   const frontend: FrontendSample[] = [];
   const ours = (ms: number) => spans.some((s) => s.contender === "slimgo" && s.start <= ms && ms <= s.end);
   let buildMs = 0;
+  let phases: Record<string, number> = {};
   let planned = false;
   for (const line of readFileSync("/tmp/dockerd.log", "utf8").slice(logStart).split("\n")) {
     if (!line.startsWith("{") || !line.includes('"name":"slimgo"')) continue;
     const entry = JSON.parse(line) as { time: number; msg: string; plan?: { main?: string }; phases?: Record<string, number>; uptimeMs?: number; maxRssKb?: number };
     if (!ours(entry.time)) continue;
     if (entry.plan) planned = entry.plan.main === "./cmd/server";
-    if (entry.phases) buildMs = (entry.phases["build+verify"] ?? 0) + (entry.phases["runtime libs"] ?? 0);
+    if (entry.phases) {
+      phases = entry.phases;
+      buildMs = (entry.phases["build+verify"] ?? 0) + (entry.phases["runtime libs"] ?? 0);
+    }
     if (entry.msg === "returned to BuildKit" && entry.uptimeMs !== undefined && planned) {
-      frontend.push({ uptimeMs: entry.uptimeMs, buildMs, maxRssKb: entry.maxRssKb ?? 0 });
+      frontend.push({ uptimeMs: entry.uptimeMs, buildMs, maxRssKb: entry.maxRssKb ?? 0, phases });
       buildMs = 0;
+      phases = {};
       planned = false;
     }
   }
 
-  writeReport(rows, { modules, frontend, runs: RUNS, freshRuns: FRESH_RUNS, minutes: (performance.now() - started) / 60_000 });
+  writeReport(rows, projectRows, { modules, frontend, runs: RUNS, freshRuns: FRESH_RUNS, minutes: (performance.now() - started) / 60_000 });
   drawChart("bench/results.json", "bench/results.png");
   putSection(keptSection); // writeReport rewrote results.md
 }

@@ -18,6 +18,8 @@ export interface Sample {
   readonly zips: number;
   /** Seconds of the `go build` step(s) in the progress log; 0 when cached. */
   readonly compile?: number;
+  /** Packages the build step compiled, where the log says (slimgo's build step does). */
+  readonly packages?: number;
 }
 
 export interface Size {
@@ -82,24 +84,35 @@ export interface BuildKitSetup {
   readonly proxy: GoProxy;
   /** Wall-clock spans (ms since the epoch) of each build on the engine's builder, per contender. */
   readonly spans: Array<{ contender: string; start: number; end: number }>;
+  /** Names the images and registry caches of a project other than the generated workload. */
+  readonly project?: string;
 }
 
-/** Image tags must be lowercase; one per contender. */
-const imageTag = (c: Contender) => `slimgo-bench-${c.file.toLowerCase().replace(/[^a-z0-9]+/g, "-")}:latest`;
+/** Image tags must be lowercase; one per contender and project. */
+const imageTag = (c: Contender, project = "") =>
+  `slimgo-bench-${project ? `${project}-` : ""}${c.file.toLowerCase().replace(/[^a-z0-9]+/g, "-")}:latest`.replace(/-+/g, "-");
+
+/** slimgo's build step prints how many packages `go build` compiled. */
+export function compiledPackages(log: string): number | undefined {
+  const counts = [...log.matchAll(/slimgo: compiled (\d+) packages?/g)].map((m) => Number(m[1]));
+  return counts.length > 0 ? counts.reduce((a, b) => a + b, 0) : undefined;
+}
 
 export function buildKitRunner(c: Contender, s: BuildKitSetup): Runner {
-  const cacheRef = `${REGISTRY}/bench-cache/${imageTag(c).replace(/:latest$/, "")}`;
+  const tag = imageTag(c, s.project);
+  const cacheRef = `${REGISTRY}/bench-cache/${tag.replace(/:latest$/, "")}`;
   async function build(extra: string[] = [], builder = "default"): Promise<Sample> {
     // --builder always: another user of this engine may have switched the current builder.
     const args = ["buildx", "build", "--builder", builder, "--progress=plain", "-f", join(s.dir, c.file), "--network=host"];
     args.push("--build-arg", `GOPROXY=${s.proxy.url}`, "--build-arg", "GOSUMDB=off");
-    const output = extra.includes("--platform") ? ["--output", "type=oci,dest=/dev/null"] : ["-t", imageTag(c), "--load"];
+    const output = extra.includes("--platform") ? ["--output", "type=oci,dest=/dev/null"] : ["-t", tag, "--load"];
     let res = { code: 0, stdout: "", stderr: "" };
     const start = Date.now();
     const t = await timed(s.proxy, async () => void (res = await run("docker", [...args, ...output, ...extra, s.dir])));
     if (builder === "default") s.spans.push({ contender: c.name, start, end: Date.now() });
     if (res.code !== 0) throw new Error(`${c.name} build failed (docker ${[...args, ...extra].join(" ")}):\n${res.stderr.slice(-3000)}`);
-    return { ...t, compile: compileSeconds(res.stderr) };
+    const packages = compiledPackages(res.stderr);
+    return { ...t, compile: compileSeconds(res.stderr), ...(packages === undefined ? {} : { packages }) };
   }
   return {
     name: c.name,
@@ -109,7 +122,7 @@ export function buildKitRunner(c: Contender, s: BuildKitSetup): Runner {
     multi: c.crossCompiles ? () => build(["--platform", "linux/amd64,linux/arm64"]) : "n/a: needs QEMU, which this machine does not have",
     async size() {
       await build();
-      const inspect = JSON.parse((await run("docker", ["image", "inspect", imageTag(c)])).stdout)[0];
+      const inspect = JSON.parse((await run("docker", ["image", "inspect", tag])).stdout)[0];
       return { bytes: inspect.Size as number, note: "" };
     },
     registryCache: {

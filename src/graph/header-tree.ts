@@ -5,7 +5,7 @@
  * cache key is those bytes). A .go edit below the imports leaves the tree,
  * the list step and both compiled-package steps cached.
  */
-import { type FileActionChain, type State, local, mkdir, mkfile } from "../llb/index.js";
+import { type FileActionChain, type State, copy, local, scratch } from "../llb/index.js";
 import type { GoHeaders } from "../types.js";
 
 // The files that draw module boundaries and pin versions, wherever they are in the context.
@@ -21,14 +21,13 @@ export function headerTree(sessionId: string, excludes: readonly string[], heade
   });
   if (headers.files.length === 0) return modules;
   const dirs = [...new Set(headers.files.map((f) => parentOf(f.path)).filter((d) => d !== ""))].sort();
-  let chain: FileActionChain | undefined;
-  const add = (next: (c: FileActionChain | undefined) => FileActionChain) => (chain = next(chain));
-  for (const d of dirs) add((c) => (c ? c.mkdir(`/${d}`, 0o755, { makeParents: true }) : mkdir(`/${d}`, 0o755, { makeParents: true })));
-  for (const f of headers.files) {
-    const data = withNewline(f.header);
-    add((c) => (c ? c.mkfile(`/${f.path}`, 0o644, data) : mkfile(`/${f.path}`, 0o644, data)));
-  }
-  return modules.file(chain as FileActionChain, { customName: `the imports of ${headers.files.length} Go file${headers.files.length === 1 ? "" : "s"}, for go list` });
+  // The module files come in by a copy onto scratch, not as the op's base: BuildKit keys a file op's input on
+  // its content only when it is a copy's source. On a local base the key is the session's, and the op would
+  // run again on every build.
+  let chain: FileActionChain = copy(modules, "/", "/", { copyDirContentsOnly: true });
+  for (const d of dirs) chain = chain.mkdir(`/${d}`, 0o755, { makeParents: true });
+  for (const f of headers.files) chain = chain.mkfile(`/${f.path}`, 0o644, withNewline(f.header));
+  return scratch().file(chain, { customName: `the imports of ${headers.files.length} Go file${headers.files.length === 1 ? "" : "s"}, for go list` });
 }
 
 function parentOf(path: string): string {

@@ -76,10 +76,12 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
   const [builder, bases] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
   t.mark("resolve");
 
+  const goHeaders = await loaded.readGoHeaders();
+  t.mark("go headers");
   const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
     contextExcludes: loaded.contextExcludes,
-    goHeaders: await loaded.readGoHeaders(),
+    goHeaders,
     builderConfig: builder.config,
     baseConfigs: new Map([...bases].map(([id, b]) => [id, b.config])),
     // The graph names the digests just resolved: the image is the one whose config this build read.

@@ -6,6 +6,7 @@
  * go would follow and a header tree would not hold, and past the limits
  * below, where holding the headers in the LLB would cost more than listing.
  */
+import { TaskPool } from "../async/task-pool.js";
 import { goHeaderLength } from "../plan/index.js";
 import type { GoHeaders } from "../types.js";
 
@@ -32,40 +33,42 @@ export interface HeaderLimits {
 export const HEADER_LIMITS: HeaderLimits = { files: 4000, bytes: 4 << 20, fileBytes: 1 << 20 };
 /** Enough for the imports of nearly every file in one read. */
 const FIRST_READ = 8 << 10;
+/** Listings and reads in flight at once. */
 const PARALLEL_READS = 16;
 
 export async function readGoHeaders(tree: ContextTree, limits: HeaderLimits = HEADER_LIMITS): Promise<GoHeaders | undefined> {
-  const paths: string[] = [];
-  const dirs = [""];
-  while (dirs.length > 0) {
-    const dir = dirs.pop() as string;
+  // Listing and reading share one pool: a file is read as soon as its directory is listed.
+  const pool = new TaskPool(PARALLEL_READS);
+  const files: Array<{ path: string; header: Uint8Array }> = [];
+  let found = 0;
+  let total = 0;
+  let giveUp = false;
+  const read = async (path: string) => {
+    const header = await headerOf(tree, path, limits.fileBytes);
+    if (header === undefined || (total += header.length) > limits.bytes) giveUp = true;
+    else files.push({ path, header });
+  };
+  const visit = async (dir: string) => {
+    if (giveUp) return;
     for (const e of await tree.list(dir)) {
       const path = dir === "" ? e.name : `${dir}/${e.name}`;
       if (tree.excluded(path, e.kind)) continue;
-      if (e.kind === "symlink") return undefined;
+      if (e.kind === "symlink") giveUp = true;
+      if (giveUp) return;
       // What go itself never looks at: dot and underscore names, testdata, tests; vendor/ outside vendoring.
       if (e.name.startsWith(".") || e.name.startsWith("_")) continue;
-      if (e.kind === "dir" && e.name !== "testdata" && e.name !== "vendor") dirs.push(path);
-      else if (e.kind === "file" && e.name.endsWith(".go") && !e.name.endsWith("_test.go")) paths.push(path);
-    }
-    if (paths.length > limits.files) return undefined;
-  }
-  paths.sort();
-  const headers: Uint8Array[] = new Array(paths.length);
-  let total = 0;
-  let next = 0;
-  let tooLarge = false;
-  const worker = async () => {
-    while (next < paths.length && !tooLarge) {
-      const i = next++;
-      const header = await headerOf(tree, paths[i] as string, limits.fileBytes);
-      if (header === undefined || (total += header.length) > limits.bytes) tooLarge = true;
-      else headers[i] = header;
+      if (e.kind === "dir" && e.name !== "testdata" && e.name !== "vendor") pool.add(() => visit(path));
+      else if (e.kind === "file" && e.name.endsWith(".go") && !e.name.endsWith("_test.go")) {
+        if (++found > limits.files) giveUp = true;
+        else pool.add(() => (giveUp ? Promise.resolve() : read(path)));
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, paths.length) }, worker));
-  if (tooLarge) return undefined;
-  return { files: paths.map((path, i) => ({ path, header: headers[i] as Uint8Array })) };
+  pool.add(() => visit(""));
+  await pool.done();
+  if (giveUp) return undefined;
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files };
 }
 
 /** The header, read in one go for most files; undefined when it runs past `max`. */

@@ -49,3 +49,21 @@ test("with vendor/, go list reads the source even when headers are given", () =>
   const { defs } = recipeDefinitions({ spec: SPEC, goMod: GO_MOD, input: { vendored: true }, inputs: { goHeaders: headers('"github.com/google/uuid"') } });
   assert.equal(mountSource(defs[0] as Definition, "go list -deps ./cmd/app", SRC_DIR).op.op.case, "source");
 });
+
+test("the header tree is keyed on content: its local input is only ever a copy's source", () => {
+  // BuildKit keys a file op's input on its content only when a copy reads from it; an input that mkdir or
+  // mkfile write onto is keyed by the session, so the op would run again on every build.
+  const { defs } = recipeDefinitions({ spec: SPEC, goMod: GO_MOD, inputs: { goHeaders: headers('"github.com/google/uuid"') } });
+  const { op } = mountSource(defs[0] as Definition, "go list -deps ./cmd/app", SRC_DIR);
+  assert.ok(op.op.case === "file");
+  const inputs = op.inputs.length;
+  assert.equal(inputs, 1, "the module files' local source is the one input");
+  const actions = op.op.value.actions;
+  assert.ok(actions.some((a) => a.action.case === "mkfile"), "the headers are written");
+  for (const a of actions) {
+    const writesOntoInput = a.input >= 0n && a.input < BigInt(inputs);
+    assert.ok(!writesOntoInput, `a ${a.action.case} action writes onto input ${a.input}`);
+  }
+  const copies = actions.filter((a) => a.action.case === "copy");
+  assert.deepEqual(copies.map((a) => a.secondaryInput), [0n], "one copy reads the module files");
+});
