@@ -73,10 +73,12 @@ async function build(gw: Gateway, env: LaunchEnv, log: Logger, sources: MutableS
       throw imageUnavailable(ref, err, plan, parsed);
     }
   };
+  // The headers are read while the images resolve; a failed resolve leaves the read to end unobserved.
+  const headersRead = loaded.readGoHeaders();
+  headersRead.catch(() => {});
   const [builder, bases] = await Promise.all([resolve(plan.builderImage, plan.buildPlatform), resolveBases(plan, resolve)]);
   t.mark("resolve");
-
-  const goHeaders = await loaded.readGoHeaders();
+  const goHeaders = await headersRead;
   t.mark("go headers");
   const recipeInputs: RecipeInputs = {
     sessionId: env.sessionId,
