@@ -86,8 +86,14 @@ function cell(r: Row | undefined): string {
   // The registry-cache scenario is about downloads, so its zero counts too.
   if (zips > 0 || r.scenario === SCENARIOS.fresh) parts.push(`${zips} zips`);
   if (r.scenario === SCENARIOS.fresh && r.compile?.length) parts.push(`go build step ${median(r.compile).toFixed(1)} s`);
-  if (r.scenario === SCENARIOS.fresh && r.packages?.length) parts.push(`${median(r.packages)} packages compiled`);
+  if (r.scenario === SCENARIOS.fresh && r.packages?.length) parts.push(compiledText(r.packages));
   return parts.join(", ");
+}
+
+/** "1 package compiled", "17 packages compiled": the median run's count. */
+function compiledText(packages: readonly number[]): string {
+  const n = median(packages);
+  return `${n} package${n === 1 ? "" : "s"} compiled`;
 }
 
 /** slimgo's median over each expert's: "1.41× / 1.20×" (built-in / # syntax=). */
@@ -215,7 +221,7 @@ export function projectTable(rows: ProjectRow[]): string[] {
       const parts = [`${median(r.seconds).toFixed(2)} s (${range(r.seconds)})`];
       if (Math.max(...r.zips) > 0 || scenario.startsWith("fresh")) parts.push(`${Math.max(...r.zips)} zips`);
       if (scenario.startsWith("fresh") && r.compile?.length) parts.push(`go build step ${median(r.compile).toFixed(1)} s`);
-      if (r.packages?.length) parts.push(`${median(r.packages)} packages compiled`);
+      if (r.packages?.length) parts.push(compiledText(r.packages));
       return parts.join(", ");
     });
     out.push(`| ${project} | ${scenario} | ${cells.join(" | ")} | ${ratios(med)} | ${slim !== undefined && ko !== undefined ? `${(slim / ko).toFixed(2)}×` : "—"} |`);

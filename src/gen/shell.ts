@@ -13,7 +13,7 @@ export const DOWNLOAD_SH = "set -eu\nfetch=$GOMODCACHE\ntmp=$SLIMGO_PRIVATE_TMP\
 export const INSTALL_UPX_SH = "set -eu\napt-get update -qq\napt-get install -y -qq --no-install-recommends upx-ucl >/dev/null\nrm -rf /var/lib/apt/lists/*\n";
 
 /** src/graph/sh/list-packages.sh */
-export const LIST_PACKAGES_SH = "set -u\nlist() { go list -e -deps \"$@\" \"$SLIMGO_MAIN\" | sed '/^$/d'; }\nCGO_ENABLED=1 list $SLIMGO_FLAGS -f \"$SLIMGO_REPORT_TEMPLATE\" > \"$SLIMGO_REPORT_FILE\" &\nlist $SLIMGO_FLAGS -f \"$SLIMGO_DEPS_TEMPLATE\" > /tmp/slimgo-deps\nwait\nsed -n 's/^std //p' /tmp/slimgo-deps > \"$SLIMGO_STD_FILE\"\nsed -n 's/^mod //p' /tmp/slimgo-deps > \"$SLIMGO_DEPS_FILE\"\nexit 0\n";
+export const LIST_PACKAGES_SH = "set -u\nlist() { go list -e -deps \"$@\" \"$SLIMGO_MAIN\" | sed '/^$/d'; }\nCGO_ENABLED=1 list $SLIMGO_FLAGS -f \"$SLIMGO_REPORT_TEMPLATE\" > \"$SLIMGO_REPORT_FILE\" &\nlist $SLIMGO_FLAGS -f \"$SLIMGO_DEPS_TEMPLATE\" > /tmp/slimgo-deps\nwait\nsed -n 's/^std //p' /tmp/slimgo-deps > \"$SLIMGO_STD_FILE\"\nsed -n 's/^mod //p' /tmp/slimgo-deps > \"$SLIMGO_DEPS_FILE\"\nsed -n 's/^local //p' /tmp/slimgo-deps > \"$SLIMGO_LOCAL_FILE\"\nexit 0\n";
 
 /** src/graph/sh/seed-cache.sh */
 export const SEED_CACHE_SH = "for layer in ${SLIMGO_SEED_DIRS:-}; do\n  if [ -f \"$layer/$SLIMGO_STAMP\" ]; then\n    seeded=\"$GOCACHE/$SLIMGO_STAMP-$(cat \"$layer/$SLIMGO_STAMP\")\"\n    if [ ! -e \"$seeded\" ]; then\n      cp -R \"$layer/.\" \"$GOCACHE/\"\n      touch \"$seeded\"\n      echo \"slimgo: go-build cache filled from the layer at $layer\"\n    fi\n  fi\ndone\n";

@@ -14,6 +14,7 @@ import { compile } from "./compile.js";
 import { compileDependencies } from "./compile-deps.js";
 import { listPackages } from "./list-packages.js";
 import { headerTree } from "./header-tree.js";
+import { librariesContext } from "./local-packages.js";
 import { headersStandForSource } from "../plan/go-header.js";
 import { binaryLabel, stepPrefix } from "./step-name.js";
 import type { FileCopy } from "../spec/types.js";
@@ -98,7 +99,8 @@ export function goRecipe(plan: Plan, inputs: RecipeInputs): PlatformImage[] {
       const label = binaryLabel(bin);
       const packages = listPackages(builder, plan, bin, platform, label, goInputs, headers);
       // Vendored dependencies are source: the build step compiles them.
-      const dependencies = compileDependencies(builder, plan, bin, platform, label, { ...goInputs, packages }, downloaded !== undefined);
+      const libraries = librariesContext(inputs.sessionId, inputs.contextExcludes, bin.main);
+      const dependencies = compileDependencies(builder, plan, bin, platform, label, { ...goInputs, packages, libraries }, downloaded !== undefined);
       const build = compile(builder, plan, bin, platform, label, { ...goInputs, packages, dependencies });
       const packed = upx && bin.compress === "upx" ? upxPack(upx, build, bin, platform, multiPlatform) : undefined;
       return { bin, build, ...(packed ? { packed } : {}) };

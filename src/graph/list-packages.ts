@@ -24,18 +24,23 @@ export const LIST_REPORT = "go-list.txt";
 export const DEPENDENCY_LIST = "deps.txt";
 /** The standard library packages it needs. */
 export const STD_LIST = "std.txt";
+/** The packages of the main module (and of modules replaced by a directory) it needs, but for the main package. */
+export const LOCAL_LIST = "local.txt";
 
 export const REPORT_TEMPLATE = [
   "{{if .CgoFiles}}{{if .Standard}}{{else if and .Module .Module.Main}}cgo {{.ImportPath}}{{else}}cgo-dep {{.ImportPath}}{{end}}{{end}}",
   '{{if or (eq .ImportPath "net") (eq .ImportPath "os/user") (eq .ImportPath "crypto/x509")}}std {{.ImportPath}}{{end}}',
 ].join("");
 
-// Standard packages and those of downloaded modules; a module replaced by a
-// local directory is source, not a download, so the build step compiles it.
+// Standard packages, those of downloaded modules, and the source packages
+// ("local": the main module's and those of modules replaced by a directory)
+// but for the main package, which the build step compiles.
 // Nested ifs: `and` does not short-circuit before Go 1.18.
 const DEPENDENCY_TEMPLATE = [
   "{{if not .Error}}{{if .Standard}}std {{.ImportPath}}",
-  "{{else if .Module}}{{if not .Module.Main}}{{if .Module.Replace}}{{if .Module.Replace.Version}}mod {{.ImportPath}}{{end}}{{else}}mod {{.ImportPath}}{{end}}{{end}}{{end}}{{end}}",
+  "{{else if .Module}}{{if .Module.Main}}{{if ne .Name \"main\"}}local {{.ImportPath}}{{end}}",
+  "{{else if .Module.Replace}}{{if .Module.Replace.Version}}mod {{.ImportPath}}{{else}}local {{.ImportPath}}{{end}}",
+  "{{else}}mod {{.ImportPath}}{{end}}{{end}}{{end}}",
 ].join("");
 
 /**
@@ -53,6 +58,7 @@ export function listPackages(builder: State, plan: Plan, bin: BinaryPlan, target
       ["SLIMGO_DEPS_TEMPLATE", DEPENDENCY_TEMPLATE],
       ["SLIMGO_DEPS_FILE", `${OUT_DIR}/${DEPENDENCY_LIST}`],
       ["SLIMGO_STD_FILE", `${OUT_DIR}/${STD_LIST}`],
+      ["SLIMGO_LOCAL_FILE", `${OUT_DIR}/${LOCAL_LIST}`],
     ]),
     dir: SRC_DIR,
     // The go-build cache also holds go's index of module and standard packages: without it, listing takes seconds.

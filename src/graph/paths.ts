@@ -13,6 +13,7 @@ export const PACKAGES_DIR = "/slimgo-packages";
 /** Where later Go steps see the compiled-package layers (go-build cache entries). */
 export const STD_CACHE_DIR = "/slimgo-std";
 export const DEPENDENCY_CACHE_DIR = "/slimgo-dependencies";
+export const LOCAL_CACHE_DIR = "/slimgo-local";
 /** Names the entry set of a compiled-package layer; a copy in the cache mount says it was copied there. */
 export const DEPENDENCY_CACHE_STAMP = "slimgo-dependencies";
 export const BIN_DIR = "/usr/local/bin";

@@ -31,16 +31,18 @@ test("--no-cache-filter names slimgo's steps: download, deps, build", () => {
   assert.deepEqual(uncached({ spec, goMod: GO_MOD }), []);
   assert.deepEqual(uncached({ spec, goMod: GO_MOD, options: { noCache: true } }), [
     "compile the dependencies of ./cmd/api",
+    "compile the main module's packages for ./cmd/api",
     "compile the standard library packages of ./cmd/api",
     "go build ./cmd/api",
     "go list -deps ./cmd/api",
     "go mod download",
   ]);
   assert.deepEqual(uncached({ spec, goMod: GO_MOD, options: { noCacheFilter: ["download"] } }), ["go mod download"]);
-  assert.deepEqual(uncached({ spec, goMod: GO_MOD, options: { noCacheFilter: ["build"] } }), ["go build ./cmd/api", "go list -deps ./cmd/api"]);
+  assert.deepEqual(uncached({ spec, goMod: GO_MOD, options: { noCacheFilter: ["build"] } }), ["compile the main module's packages for ./cmd/api", "go build ./cmd/api", "go list -deps ./cmd/api"]);
   // Without targets, the binary's name stands for its steps.
   assert.deepEqual(uncached({ spec, goMod: GO_MOD, options: { noCacheFilter: ["api"] } }), [
     "compile the dependencies of ./cmd/api",
+    "compile the main module's packages for ./cmd/api",
     "compile the standard library packages of ./cmd/api",
     "go build ./cmd/api",
     "go list -deps ./cmd/api",
@@ -49,7 +51,7 @@ test("--no-cache-filter names slimgo's steps: download, deps, build", () => {
 
 test("--no-cache-filter TARGET reruns that target's binary only, even inside another image", () => {
   const names = uncached({ spec: TARGETS, goMod: GO_MOD, target: "all", options: { noCacheFilter: ["worker"] } });
-  assert.deepEqual(names, ["[worker] compile the dependencies of ./cmd/worker", "[worker] compile the standard library packages of ./cmd/worker", "[worker] go build ./cmd/worker", "[worker] go list -deps ./cmd/worker"]);
+  assert.deepEqual(names, ["[worker] compile the dependencies of ./cmd/worker", "[worker] compile the main module's packages for ./cmd/worker", "[worker] compile the standard library packages of ./cmd/worker", "[worker] go build ./cmd/worker", "[worker] go list -deps ./cmd/worker"]);
 });
 
 test("--no-cache-filter with an unknown name fails, naming what would work", () => {

@@ -6,7 +6,7 @@
  * diagnostics; docs/remote.md records them.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { describeStep, stepLog, stepReport } from "../support/progress.js";
@@ -17,6 +17,7 @@ import { type RemoteSuite, setUpSuite } from "./support/suite.js";
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 const goBuild = (platform: string) => `[${platform}] go build ./cmd/plain`;
 const DEPENDENCIES = "compile the dependencies of ./cmd/plain";
+const MAIN_MODULE = "compile the main module's packages for ./cmd/plain";
 
 let suite: RemoteSuite;
 const nodes: BuildkitNode[] = [];
@@ -122,7 +123,22 @@ function compiledPackages(log: string, step: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Two packages of the main module below main: cmd/plain → internal/greet → internal/greet/words. */
+function addLibraries(root: string): void {
+  mkdirSync(join(root, "internal/greet/words"), { recursive: true });
+  writeFileSync(join(root, "internal/greet/words/words.go"), 'package words\n\n// Hello is the greeting word.\nconst Hello = "hello"\n');
+  writeFileSync(
+    join(root, "internal/greet/greet.go"),
+    'package greet\n\nimport "example.com/plain/internal/greet/words"\n\n// Line greets name.\nfunc Line(name string) string { return words.Hello + " from " + name }\n',
+  );
+  const main = join(root, "cmd/plain/main.go");
+  const text = readFileSync(main, "utf8").replace('"os"\n', '"os"\n\n\t"example.com/plain/internal/greet"\n').replace("fmt.Printf(", 'fmt.Println(greet.Line("a library"))\n\tfmt.Printf(');
+  writeFileSync(main, text);
+}
+
 test("a one-line change on a fresh node compiles only the changed package", async (t) => {
+  // The main module's other packages come from its layer in the registry cache, not from a compile.
+  addLibraries(dir);
   // One cache ref per platform: buildx hands a farm's nodes one --cache-to
   // ref and the last node's manifest replaces the others (docker/buildx#1044).
   const amd64Cache = `${cacheRef}-amd64`;
@@ -142,8 +158,10 @@ test("a one-line change on a fresh node compiles only the changed package", asyn
   assert.deepEqual(suite.proxy.zips(), [], `a .go change on a fresh node fetched modules:\n${stepLog(cold.stderr, "go mod download")}`);
   const deps = stepReport(cold.stderr, DEPENDENCIES);
   assert.equal(deps.state, "cached", `the dependency layer did not come from the registry cache:\n${stepLog(cold.stderr, DEPENDENCIES)}`);
+  const library = stepReport(cold.stderr, MAIN_MODULE);
+  assert.equal(library.state, "cached", `the main module's layer did not come from the registry cache after an edit in main:\n${stepLog(cold.stderr, MAIN_MODULE)}`);
   const freshCompiled = compiledPackages(cold.stderr, "go build ./cmd/plain");
-  // The fixture's main module is one package: the one that changed.
+  // Of the main module's three packages, only main changed.
   assert.equal(freshCompiled, 1, `the fresh node compiled more than the changed package:\n${stepLog(cold.stderr, "go build ./cmd/plain")}`);
 
   const warm = await farm.build(dir, suite.goArgs, args);
