@@ -1,7 +1,7 @@
 /** bench/results.json and bench/results.md: medians with min–max, ratios against the expert Dockerfile, and the goals. */
 import { writeFileSync } from "node:fs";
 import { NAMES } from "./contenders.js";
-import type { Sample } from "./runners.js";
+import { type Sample, STEPS } from "./runners.js";
 
 /** Row titles, in table order. */
 export const SCENARIOS = {
@@ -25,6 +25,8 @@ export interface Row {
   readonly compile?: number[];
   /** Packages the build step compiled, per run, where the log says (slimgo). */
   readonly packages?: number[];
+  /** Seconds of each of runners' STEPS, per run. */
+  readonly steps?: Record<string, number[]>;
   /** Seconds of the build that exported the registry cache, per run (fresh-builder scenario). */
   readonly exportSeconds?: number[];
   readonly note: string;
@@ -41,6 +43,7 @@ export function sampleRow(contender: string, scenario: string, samples: readonly
     zips: samples.map((s) => s.zips),
     ...(samples.some((s) => s.compile !== undefined) ? { compile: samples.map((s) => s.compile ?? 0) } : {}),
     ...(samples.some((s) => s.packages !== undefined) ? { packages: samples.map((s) => s.packages ?? 0) } : {}),
+    ...(samples.some((s) => s.steps !== undefined) ? { steps: Object.fromEntries(STEPS.map((n) => [n, samples.map((s) => s.steps?.[n] ?? 0)])) } : {}),
     ...(exportSeconds ? { exportSeconds } : {}),
     note: "",
   };
@@ -63,6 +66,8 @@ export interface FrontendSample {
 
 export interface Meta {
   readonly modules: number;
+  /** Compressed bytes (`docker save | gzip`) of the slimgo frontend image and of the Dockerfile frontend image. */
+  readonly frontendImages?: { readonly slimgo: number; readonly dockerfile: number };
   readonly frontend: FrontendSample[];
   readonly runs: number;
   readonly freshRuns: number;
@@ -184,8 +189,20 @@ export function writeReport(rows: Row[], projectRows: ProjectRow[], meta: Meta):
     goal("image ≤ expert scratch + 0.7 MB", known(ss, es) ? (ss as number) <= (es as number) + 700_000 : undefined, known(ss, es) ? `+${(((ss as number) - (es as number)) / 1e6).toFixed(2)} MB` : "—"),
     goal("amd64+arm64 ≤ 1.4× amd64", known(sm, sa) ? (sm as number) <= 1.4 * (sa as number) : undefined, known(sm, sa) ? `${((sm as number) / (sa as number)).toFixed(2)}×` : "—"),
     goal("frontend overhead ≤ 150 ms p50", fe.length ? median(own) <= 150 : undefined, fe.length ? `${median(own)} ms` : "—"),
+    goal(
+      "frontend image ≤ 20 MB compressed",
+      meta.frontendImages ? meta.frontendImages.slimgo <= 20e6 : undefined,
+      meta.frontendImages ? `${(meta.frontendImages.slimgo / 1e6).toFixed(1)} MB (the Dockerfile frontend: ${(meta.frontendImages.dockerfile / 1e6).toFixed(1)} MB)` : "—",
+    ),
     goal("frontend RSS ≤ 80 MB", fe.length ? median(fe.map((f) => f.maxRssKb)) / 1024 <= 80 : undefined, fe.length ? `${Math.round(median(fe.map((f) => f.maxRssKb)) / 1024)} MB` : "—"),
   );
+  lines.push("", ...stepTable(rows));
+  if (meta.frontendImages) {
+    lines.push(
+      "",
+      `Frontend images, compressed (\`docker save | gzip | wc -c\`): slimgo ${(meta.frontendImages.slimgo / 1e6).toFixed(1)} MB, the Dockerfile frontend ${(meta.frontendImages.dockerfile / 1e6).toFixed(1)} MB. Debian's libnode alone is 24.8 MB compressed; what each size lever measured is in docs/frontend-image.md.`,
+    );
+  }
   if (projectRows.length > 0) lines.push("", ...projectTable(projectRows));
   const md = `${lines.join("\n")}\n`;
   writeFileSync("bench/results.md", md);
@@ -233,4 +250,52 @@ export function projectTable(rows: ProjectRow[]): string[] {
 function phaseMedians(fe: readonly FrontendSample[]): string {
   const names = [...new Set(fe.flatMap((f) => Object.keys(f.phases)))];
   return names.map((n) => `${n} ${Math.round(median(fe.map((f) => f.phases[n] ?? 0)))}`).join(", ");
+}
+
+/**
+ * Where the warm rows' time goes: each Go step's median seconds from the progress log, and the rest of the
+ * command (frontend, solving, cache checks, export, the client). The causes of slimgo's gaps, measured.
+ */
+function stepTable(rows: readonly Row[]): string[] {
+  const scenarios = STEP_SCENARIOS;
+  const contenders = [NAMES.expert, NAMES.expertSyntax, NAMES.slimgo];
+  const out = [
+    "Where the warm rows' time goes (median seconds of each step in the progress log; 0 = cached or no such step; \"rest\" is the whole command less the steps: frontend, solve and cache checks, export, the client):",
+    "",
+    `| scenario | contender | whole | ${STEPS.join(" | ")} | rest |`,
+    `|---|---|---|${STEPS.map(() => "---").join("|")}|---|`,
+  ];
+  for (const s of scenarios) {
+    for (const c of contenders) {
+      const b = breakdown(rows, s, c);
+      if (b) out.push(`| ${s} | ${c} | ${b.whole.toFixed(2)} | ${b.steps.map((x) => x.toFixed(1)).join(" | ")} | ${b.rest.toFixed(2)} |`);
+    }
+  }
+  const gaps = scenarios.map((s) => gapLine(rows, s)).filter((l): l is string => l !== undefined);
+  if (gaps.length > 0) out.push("", "Where slimgo is slower than the expert behind `# syntax=`, the difference step by step (slimgo − expert):", "", ...gaps);
+  return out;
+}
+
+const STEP_SCENARIOS = [SCENARIOS.cold, SCENARIOS.noop, SCENARIOS.oneLine, SCENARIOS.goMod];
+
+/** A row's median whole time, its steps' medians (STEPS order) and the rest. */
+function breakdown(rows: readonly Row[], scenario: string, contender: string): { whole: number; steps: number[]; rest: number } | undefined {
+  const r = rows.find((x) => x.scenario === scenario && x.contender === contender);
+  if (!r?.steps || r.seconds.length === 0) return undefined;
+  const whole = median(r.seconds);
+  const steps = STEPS.map((n) => median(r.steps?.[n] ?? [0]));
+  return { whole, steps, rest: whole - steps.reduce((a, b) => a + b, 0) };
+}
+
+/** "- go.mod change: +1.81 s: compile the dependencies +0.8 s, …, the rest +0.3 s", or undefined when slimgo is not slower. */
+export function gapLine(rows: readonly Row[], scenario: string): string | undefined {
+  const ours = breakdown(rows, scenario, NAMES.slimgo);
+  const theirs = breakdown(rows, scenario, NAMES.expertSyntax);
+  if (!ours || !theirs || ours.whole <= theirs.whole) return undefined;
+  const signed = (x: number, digits: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(digits)} s`;
+  const parts = STEPS.map((n, i) => [n, (ours.steps[i] ?? 0) - (theirs.steps[i] ?? 0)] as const)
+    .filter(([, d]) => Math.abs(d) >= 0.05)
+    .map(([n, d]) => `${n} ${signed(d, 1)}`);
+  parts.push(`the rest (frontend, solve and cache checks, export, client) ${signed(ours.rest - theirs.rest, 2)}`);
+  return `- ${scenario}: ${ours.whole.toFixed(2)} s against ${theirs.whole.toFixed(2)} s, ${signed(ours.whole - theirs.whole, 2)}: ${parts.join(", ")}`;
 }

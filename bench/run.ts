@@ -198,6 +198,13 @@ async function warmRows(r: Runner): Promise<void> {
   rows.push({ scenario: SCENARIOS.size, contender: r.name, seconds: [], zips: [], note: size.note, size: size.bytes });
 }
 
+/** `docker save IMAGE | gzip | wc -c`: what a node pulls, near enough (registries keep gzip layers). */
+async function compressedSize(image: string): Promise<number> {
+  const res = await run("sh", ["-c", `docker save "$1" | gzip -c | wc -c`, "sh", image]);
+  if (res.code !== 0) throw new Error(`docker save ${image} failed: ${res.stderr.trim()}`);
+  return Number(res.stdout.trim());
+}
+
 async function repeat(n: number, prepare: (i: number) => unknown, body: () => Promise<Sample>): Promise<Sample[]> {
   const out: Sample[] = [];
   for (let i = 0; i < n; i++) {
@@ -234,7 +241,7 @@ else if (!clientOnly) {
     }
   }
 
-  writeReport(rows, projectRows, { modules, frontend, runs: RUNS, freshRuns: FRESH_RUNS, minutes: (performance.now() - started) / 60_000 });
+  writeReport(rows, projectRows, { modules, frontendImages: { slimgo: await compressedSize(SLIMGO_IMAGE), dockerfile: await compressedSize(SYNTAX_FRONTEND) }, frontend, runs: RUNS, freshRuns: FRESH_RUNS, minutes: (performance.now() - started) / 60_000 });
   drawChart("bench/results.json", "bench/results.png");
   putSection(keptSection); // writeReport rewrote results.md
 }

@@ -20,7 +20,22 @@ export interface Sample {
   readonly compile?: number;
   /** Packages the build step compiled, where the log says (slimgo's build step does). */
   readonly packages?: number;
+  /** Seconds of each STEPS step in the progress log (0: cached or absent); BuildKit contenders only. */
+  readonly steps?: Record<string, number>;
 }
+
+/**
+ * The Go steps whose time the report shows, by a piece of their progress name: slimgo's steps, and the
+ * expert Dockerfile's two RUN steps (their commands hold "go mod download" and "go build").
+ */
+export const STEPS = [
+  "go mod download",
+  "go list -deps",
+  "compile the standard library",
+  "compile the dependencies",
+  "compile the main module",
+  "go build",
+] as const;
 
 export interface Size {
   readonly bytes: number;
@@ -112,7 +127,8 @@ export function buildKitRunner(c: Contender, s: BuildKitSetup): Runner {
     if (builder === "default") s.spans.push({ contender: c.name, start, end: Date.now() });
     if (res.code !== 0) throw new Error(`${c.name} build failed (docker ${[...args, ...extra].join(" ")}):\n${res.stderr.slice(-3000)}`);
     const packages = compiledPackages(res.stderr);
-    return { ...t, compile: compileSeconds(res.stderr), ...(packages === undefined ? {} : { packages }) };
+    const steps = Object.fromEntries(STEPS.map((n) => [n, stepSeconds(res.stderr, n)]));
+    return { ...t, compile: compileSeconds(res.stderr), steps, ...(packages === undefined ? {} : { packages }) };
   }
   return {
     name: c.name,
