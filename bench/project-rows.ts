@@ -10,13 +10,14 @@ import { BUILDER, contendersFor } from "./contenders.js";
 import type { FreshBuilder, Warmup } from "./fresh-builder.js";
 import { KO_CONFIG_FILE, Ko } from "./ko.js";
 import { type Project, editProject } from "./projects.js";
-import { type ProjectRow, sampleRow } from "./report.js";
+import { registryCacheRounds } from "./registry-cache-rounds.js";
+import { type ProjectRow, SCENARIOS, sampleRow } from "./report.js";
 import { type BuildKitSetup, type Runner, type Sample, buildKitRunner, koRunner } from "./runners.js";
 
 export const PROJECT_SCENARIOS = {
-  noop: "no-op rebuild",
+  noop: SCENARIOS.noop,
   oneLine: "one-line change in the main package",
-  fresh: "fresh builder + registry cache, one-line change",
+  fresh: SCENARIOS.fresh,
 } as const;
 
 export interface ProjectBench {
@@ -64,28 +65,11 @@ export async function measureProject(b: ProjectBench): Promise<ProjectRow[]> {
     }
     record(r, PROJECT_SCENARIOS.oneLine, oneLine);
   }
-  const cached = runners.filter((r) => typeof r.registryCache !== "string");
-  for (const r of runners) if (typeof r.registryCache === "string") record(r, PROJECT_SCENARIOS.fresh, r.registryCache);
-  const fresh = new Map<Runner, Sample[]>(cached.map((r) => [r, []]));
-  const exports = new Map<Runner, number[]>(cached.map((r) => [r, []]));
   const warm: Warmup = { dir, images: [BUILDER, ...p.images], frontends: contenders.filter((c) => c.text.startsWith("# syntax=")).map((c) => c.file) };
-  for (let round = 0; round < b.freshRuns; round++) {
-    process.stderr.write(`bench: ${p.title}: fresh builders with a registry cache, round ${round + 1}\n`);
-    change();
-    for (const r of cached) exports.get(r)?.push((await cacheOf(r).exportCache()).seconds);
-    change();
-    const builder = await b.startFreshBuilder(warm);
-    try {
-      for (const r of cached) fresh.get(r)?.push(await cacheOf(r).buildFrom(builder.name));
-    } finally {
-      await builder.stop();
-    }
+  const fromCache = await registryCacheRounds(runners, { rounds: b.freshRuns, change, startFreshBuilder: () => b.startFreshBuilder(warm), label: `${p.title}: ` });
+  for (const [r, result] of fromCache) {
+    if (typeof result === "string") record(r, PROJECT_SCENARIOS.fresh, result);
+    else record(r, PROJECT_SCENARIOS.fresh, result.samples, result.exports);
   }
-  for (const r of cached) record(r, PROJECT_SCENARIOS.fresh, fresh.get(r) ?? [], exports.get(r));
   return rows;
-}
-
-function cacheOf(r: Runner): Exclude<Runner["registryCache"], string> {
-  if (typeof r.registryCache === "string") throw new Error(`${r.name} has no registry cache`);
-  return r.registryCache;
 }

@@ -82,7 +82,8 @@ export const median = (xs: readonly number[]) => {
 
 const range = (xs: readonly number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
-function cell(r: Row | undefined): string {
+/** A table cell; `packages` shows slimgo's compiled-package count in every scenario, not only the fresh builder's. */
+function cell(r: Row | undefined, opts: { packages?: "always" } = {}): string {
   if (!r) return "—";
   if (r.size !== undefined) return `${(r.size / 1e6).toFixed(2)} MB${r.note ? ` (${r.note})` : ""}`;
   if (r.seconds.length === 0) return r.note;
@@ -91,7 +92,7 @@ function cell(r: Row | undefined): string {
   // The registry-cache scenario is about downloads, so its zero counts too.
   if (zips > 0 || r.scenario === SCENARIOS.fresh) parts.push(`${zips} zips`);
   if (r.scenario === SCENARIOS.fresh && r.compile?.length) parts.push(`go build step ${median(r.compile).toFixed(1)} s`);
-  if (r.scenario === SCENARIOS.fresh && r.packages?.length) parts.push(compiledText(r.packages));
+  if ((r.scenario === SCENARIOS.fresh || opts.packages === "always") && r.packages?.length) parts.push(compiledText(r.packages));
   return parts.join(", ");
 }
 
@@ -232,16 +233,7 @@ export function projectTable(rows: ProjectRow[]): string[] {
     };
     const slim = med(NAMES.slimgo);
     const ko = med("ko");
-    const cells = contenders.map((c) => {
-      const r = get(c);
-      if (!r) return "—";
-      if (r.seconds.length === 0) return r.note;
-      const parts = [`${median(r.seconds).toFixed(2)} s (${range(r.seconds)})`];
-      if (Math.max(...r.zips) > 0 || scenario.startsWith("fresh")) parts.push(`${Math.max(...r.zips)} zips`);
-      if (scenario.startsWith("fresh") && r.compile?.length) parts.push(`go build step ${median(r.compile).toFixed(1)} s`);
-      if (r.packages?.length) parts.push(compiledText(r.packages));
-      return parts.join(", ");
-    });
+    const cells = contenders.map((c) => cell(get(c), { packages: "always" }));
     out.push(`| ${project} | ${scenario} | ${cells.join(" | ")} | ${ratios(med)} | ${slim !== undefined && ko !== undefined ? `${(slim / ko).toFixed(2)}×` : "—"} |`);
   }
   return out;
@@ -258,7 +250,6 @@ function phaseMedians(fe: readonly FrontendSample[]): string {
  * command (frontend, solving, cache checks, export, the client). The causes of slimgo's gaps, measured.
  */
 function stepTable(rows: readonly Row[]): string[] {
-  const scenarios = STEP_SCENARIOS;
   const contenders = [NAMES.expert, NAMES.expertSyntax, NAMES.slimgo];
   const out = [
     "Where the warm rows' time goes (median seconds of each step in the progress log; 0 = cached or no such step; \"rest\" is the whole command less the steps: frontend, solve and cache checks, export, the client):",
@@ -266,13 +257,13 @@ function stepTable(rows: readonly Row[]): string[] {
     `| scenario | contender | whole | ${STEPS.join(" | ")} | rest |`,
     `|---|---|---|${STEPS.map(() => "---").join("|")}|---|`,
   ];
-  for (const s of scenarios) {
+  for (const s of STEP_SCENARIOS) {
     for (const c of contenders) {
       const b = breakdown(rows, s, c);
       if (b) out.push(`| ${s} | ${c} | ${b.whole.toFixed(2)} | ${b.steps.map((x) => x.toFixed(1)).join(" | ")} | ${b.rest.toFixed(2)} |`);
     }
   }
-  const gaps = scenarios.map((s) => gapLine(rows, s)).filter((l): l is string => l !== undefined);
+  const gaps = STEP_SCENARIOS.map((s) => gapLine(rows, s)).filter((l): l is string => l !== undefined);
   if (gaps.length > 0) out.push("", "Where slimgo is slower than the expert behind `# syntax=`, the difference step by step (slimgo − expert):", "", ...gaps);
   return out;
 }

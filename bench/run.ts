@@ -24,6 +24,7 @@ import { measureProject, prepareProject } from "./project-rows.js";
 import { PROJECTS } from "./projects.js";
 import { type FrontendSample, type ProjectRow, type Row, SCENARIOS, projectTable, sampleRow, writeReport } from "./report.js";
 import { startFreshBuilder } from "./fresh-builder.js";
+import { registryCacheRounds } from "./registry-cache-rounds.js";
 import { type BuildKitSetup, type Runner, type Sample, buildKitRunner, hostRunner, koRunner } from "./runners.js";
 import { ensureAptPackages, ensureBuildkitd, ensureKo } from "./tools.js";
 import { MODULE_CHANGES, addModule, moduleCount, oneLineChange, writeWorkload } from "./workload.js";
@@ -136,20 +137,11 @@ try {
       });
     }
     for (const r of runners) record(r, SCENARIOS.cold, samples.get(r) ?? []);
-    const cached = runners.filter((r) => typeof r.registryCache !== "string");
-    for (const r of runners) if (typeof r.registryCache === "string") record(r, SCENARIOS.fresh, r.registryCache);
-    const exports = new Map<Runner, number[]>(cached.map((r) => [r, []]));
-    for (const r of cached) samples.set(r, []);
-    for (let round = 0; round < FRESH_RUNS && cached.length > 0; round++) {
-      process.stderr.write(`bench: fresh builders with a registry cache, round ${round + 1}\n`);
-      change();
-      for (const r of cached) exports.get(r)?.push((await (r.registryCache as Exclude<Runner["registryCache"], string>).exportCache()).seconds);
-      change();
-      await withFreshBuilder(async (name) => {
-        for (const r of cached) samples.get(r)?.push(await (r.registryCache as Exclude<Runner["registryCache"], string>).buildFrom(name));
-      });
+    const fromCache = await registryCacheRounds(runners, { rounds: FRESH_RUNS, change, startFreshBuilder: () => startFreshBuilder(warmup), label: "" });
+    for (const [r, result] of fromCache) {
+      if (typeof result === "string") record(r, SCENARIOS.fresh, result);
+      else record(r, SCENARIOS.fresh, result.samples, result.exports);
     }
-    for (const r of cached) record(r, SCENARIOS.fresh, samples.get(r) ?? [], exports.get(r));
     await measureProjects();
   }
 } finally {

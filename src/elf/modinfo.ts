@@ -116,7 +116,7 @@ export function goUnquote(s: string): string | undefined {
   if (s.length < 2) return undefined;
   if (s[0] === "`") return s.endsWith("`") && !s.slice(1, -1).includes("`") ? s.slice(1, -1) : undefined;
   // Most build info strings have no escape: no bytes to collect then.
-  if (!s.includes("\\")) return s.length >= 2 && s[0] === '"' && s.endsWith('"') && !s.slice(1, -1).includes('"') ? s.slice(1, -1) : undefined;
+  if (!s.includes("\\")) return s[0] === '"' && s.endsWith('"') && !s.slice(1, -1).includes('"') ? s.slice(1, -1) : undefined;
   const u = unquoteGo(s);
   return u.ok ? new TextDecoder().decode(u.bytes) : undefined;
 }
