@@ -27,6 +27,14 @@ export interface FuzzTarget {
   materialize?(input: Uint8Array): Uint8Array;
 }
 
+/**
+ * The weight of a family whose inputs are huge on purpose (amplifiers, bombs,
+ * tens of thousands of directives). One costs 20–700 ms where a mutant costs
+ * about 1, so at an even share they took most of a campaign; at this one each
+ * still gets about a thousand inputs in 10⁶.
+ */
+export const COSTLY_WEIGHT = 0.1;
+
 /** Where a target finds its seeds. */
 export interface TargetContext {
   /** The repository root. */

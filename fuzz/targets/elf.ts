@@ -3,7 +3,7 @@ import { buildElf } from "../../test/elf/synthetic-elf.js";
 import { judgeWith } from "../located.js";
 import { type Field, mutate, tokens } from "../mutate.js";
 import { type Rng, rngFor } from "../prng.js";
-import type { Family, LoadTarget } from "../target.js";
+import { COSTLY_WEIGHT, type Family, type LoadTarget } from "../target.js";
 import { AMPLIFIERS, elfFields, goLikeElf, manyHeaders } from "../gen/elf-gen.js";
 import { readEverything } from "./elf-run.js";
 
@@ -63,8 +63,8 @@ export const load: LoadTarget = ({ goBinaries }) => {
     },
     { name: "truncate", weight: 4, make: (rng) => pick(rng).slice(0, rng.int(pick(rng).length)) },
     // Each amplifier is a family of its own, so one that hangs does not stop the others being tried.
-    ...Object.entries(AMPLIFIERS).map(([name, make]) => ({ name, weight: 0.5, make })),
-    { name: "many-headers", weight: 0.5, make: manyHeaders },
+    ...Object.entries(AMPLIFIERS).map(([name, make]) => ({ name, weight: COSTLY_WEIGHT, make })),
+    { name: "many-headers", weight: COSTLY_WEIGHT, make: manyHeaders },
   ];
   return {
     name: "elf",

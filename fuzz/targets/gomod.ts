@@ -4,7 +4,7 @@ import { type ParsedGoMod, parseGoMod } from "../../src/gomod/index.js";
 import { MODULE_ROOT, planTargets } from "../../src/plan/index.js";
 import { judgeWith } from "../located.js";
 import { findFiles, readTexts } from "../seeds.js";
-import type { LoadTarget } from "../target.js";
+import { COSTLY_WEIGHT, type LoadTarget } from "../target.js";
 import { textFamilies } from "./text-families.js";
 import { GOMOD_DICTIONARY, badEscapes, escapingReplaces, hugeToken, manyDirectives, randomGoMod } from "../gen/gomod-gen.js";
 import { OPTIONS, SPEC, SPEC_FILE, SPEC_TEXT, checkPlanPaths } from "./plan-input.js";
@@ -32,8 +32,8 @@ export const load: LoadTarget = ({ root }) => {
     dictionary: GOMOD_DICTIONARY,
     hostile: [
       { name: "bad-escapes", weight: 6, make: badEscapes },
-      { name: "many-directives", weight: 2, make: manyDirectives },
-      { name: "huge-token", weight: 2, make: hugeToken },
+      { name: "many-directives", weight: COSTLY_WEIGHT, make: manyDirectives },
+      { name: "huge-token", weight: COSTLY_WEIGHT, make: hugeToken },
       { name: "escaping-replaces", weight: 6, make: escapingReplaces },
     ],
   });

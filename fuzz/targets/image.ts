@@ -5,7 +5,7 @@ import { formatImageSummary, summariseImage } from "../../src/report/image-summa
 import { judgeWith } from "../located.js";
 import { mutate, tokens } from "../mutate.js";
 import { type Rng, rngFor } from "../prng.js";
-import type { Family, LoadTarget } from "../target.js";
+import { COSTLY_WEIGHT, type Family, type LoadTarget } from "../target.js";
 import { goLikeElf } from "../gen/elf-gen.js";
 import { badGzip, bomb, goodImage, manyFiles, pathTricks, wrongTypes } from "../gen/image-gen.js";
 
@@ -42,8 +42,8 @@ export const load: LoadTarget = ({ goBinaries }) => {
     { name: "wrong-types", weight: 20, make: (rng) => wrongTypes(rng, binary(rng)) },
     { name: "bad-gzip", weight: 20, make: (rng) => badGzip(rng, binary(rng)) },
     { name: "path-tricks", weight: 10, make: (rng) => pathTricks(rng, binary(rng)) },
-    { name: "many-files", weight: 2, make: (rng) => manyFiles(rng, binary(rng)) },
-    { name: "gzip-bomb", weight: 1, make: (rng) => bomb(rng, binary(rng)) },
+    { name: "many-files", weight: COSTLY_WEIGHT, make: (rng) => manyFiles(rng, binary(rng)) },
+    { name: "gzip-bomb", weight: COSTLY_WEIGHT, make: (rng) => bomb(rng, binary(rng)) },
   ];
   // Deleting bytes from a tar breaks its headers before it reaches the bug: reproducers stay as made.
   return { name: "image", ext: "tar", families, shrinkable: false, run: readImage, judge: judgeWith(["ImageError", "ElfError"], () => new Map()) };
