@@ -1,20 +1,33 @@
 /**
  * Join the per-platform images of a multi-platform build (each pushed by
  * digest) into one OCI index, written to every tag through the registry's
- * HTTP API, with the docker config's credentials when it has some.
+ * HTTP API, with the docker config's credentials when it has some. A
+ * platform pushed with attestations is an index of its own (its image and an
+ * attestation manifest); its entries are lifted into the joined index, images
+ * first, as BuildKit orders a multi-platform push.
  */
 import { createHash } from "node:crypto";
 import { parseNormalizedNamed } from "../llb/image-ref.js";
 import { credentialsFor } from "../session/auth.js";
 
 const INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
+const INDEX_TYPES = [INDEX_TYPE, "application/vnd.docker.distribution.manifest.list.v2+json"];
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
 const HTTP_TIMEOUT_MS = 30_000;
+/** A platform's index is a few entries; anything much larger is not what BuildKit pushed. */
+const MAX_INDEX_BYTES = 1 << 20;
+const REFERENCE_TYPE = "vnd.docker.reference.type";
 
 interface Descriptor {
   readonly mediaType: string;
   readonly digest: string;
   readonly size: number;
+}
+
+/** An entry of an index: a descriptor with its platform and annotations. */
+interface IndexEntry extends Descriptor {
+  readonly platform?: { readonly architecture: string; readonly os: string; readonly variant?: string };
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface PlatformResult {
@@ -30,20 +43,30 @@ export async function pushIndex(tags: readonly string[], results: readonly Platf
   const first = refs[0];
   if (first === undefined) throw new Error("no tag");
   const registry = new Registry(first.domain, dockerConfigDir);
-  const manifests = [];
+  const images: IndexEntry[] = [];
+  const attestations: IndexEntry[] = [];
   for (const r of [...results].sort((a, b) => (a.platform < b.platform ? -1 : 1))) {
     const digest = r.response["containerimage.digest"];
     if (digest === undefined) throw new Error(`the ${r.platform} image has no digest in the exporter's response`);
     const desc = descriptorOf(r.response) ?? (await registry.head(first.path, digest));
-    const [os = "", architecture = "", variant] = r.platform.split("/");
-    manifests.push({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size, platform: { architecture, os, ...(variant ? { variant } : {}) } });
+    if (INDEX_TYPES.includes(desc.mediaType)) {
+      for (const entry of await registry.index(first.path, desc)) (entry.annotations?.[REFERENCE_TYPE] === "attestation-manifest" ? attestations : images).push(entry);
+    } else {
+      const [os = "", architecture = "", variant] = r.platform.split("/");
+      images.push({ mediaType: desc.mediaType, digest: desc.digest, size: desc.size, platform: { architecture, os, ...(variant ? { variant } : {}) } });
+    }
   }
-  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX_TYPE, manifests }));
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX_TYPE, manifests: [...images, ...attestations] }));
   for (const ref of refs) {
     if (ref.domain !== first.domain) throw new Error(`tags ${tags.join(", ")} name two registries: push a multi-platform build to one`);
     await registry.put(ref.path, ref.tag ?? "latest", body);
   }
   return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+}
+
+function isEntry(m: unknown): m is IndexEntry {
+  const d = m as Partial<IndexEntry> | null;
+  return typeof d === "object" && d !== null && typeof d.mediaType === "string" && typeof d.digest === "string" && typeof d.size === "number";
 }
 
 function descriptorOf(response: Readonly<Record<string, string>>): Descriptor | undefined {
@@ -73,9 +96,21 @@ class Registry {
   }
 
   async head(path: string, digest: string): Promise<Descriptor> {
-    const res = await this.fetch("HEAD", `/v2/${path}/manifests/${digest}`, { accept: MANIFEST_TYPES.join(", ") });
+    const res = await this.fetch("HEAD", `/v2/${path}/manifests/${digest}`, { accept: [...MANIFEST_TYPES, ...INDEX_TYPES].join(", ") });
     if (!res.ok) throw new Error(`HEAD ${path}@${digest}: HTTP ${res.status}`);
     return { mediaType: res.headers.get("content-type") ?? MANIFEST_TYPES[0]!, digest, size: Number(res.headers.get("content-length") ?? 0) };
+  }
+
+  /** The entries of the index `desc` names, checked against its digest. */
+  async index(path: string, desc: Descriptor): Promise<IndexEntry[]> {
+    const res = await this.fetch("GET", `/v2/${path}/manifests/${desc.digest}`, { accept: INDEX_TYPES.join(", ") });
+    if (!res.ok) throw new Error(`GET ${path}@${desc.digest}: HTTP ${res.status}`);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (body.length > MAX_INDEX_BYTES) throw new Error(`${path}@${desc.digest} is an index of ${body.length} bytes: not one platform's image and attestations`);
+    if (`sha256:${createHash("sha256").update(body).digest("hex")}` !== desc.digest) throw new Error(`${path}@${desc.digest}: the registry sent an index with another digest`);
+    const manifests = (JSON.parse(body.toString("utf8")) as { manifests?: unknown }).manifests;
+    if (!Array.isArray(manifests) || !manifests.every(isEntry)) throw new Error(`${path}@${desc.digest}: the index has no list of manifests`);
+    return manifests;
   }
 
   async put(path: string, tag: string, body: Buffer): Promise<void> {

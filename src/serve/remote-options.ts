@@ -32,8 +32,6 @@ export function remoteOptions(args: readonly string[], contextDir: string): Buil
   if (o.ssh.size > 0) refuse("--ssh", "the service has no agent of yours; build locally");
   if (o.metadataFile !== undefined) refuse("--metadata-file", "the digests come back in the build's record (slimgo builds show --json)");
   if (o.call !== "build") refuse(`--call ${o.call}`, "answers are not sent back; run it locally");
-  const attested = [...o.attests].find(([, params]) => params !== null);
-  if (attested) refuse(`--${attested[0]} (--attest type=${attested[0]})`, "the service joins the platforms' images into an index of its own, with no attestations yet; build locally");
   for (const [name, value] of o.buildContexts) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//.test(value)) refuse(`--build-context ${name}=${value}`, "only docker-image:// and other URLs work; a directory is not uploaded");
   }

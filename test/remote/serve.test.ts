@@ -3,6 +3,7 @@
  * loopback, with a loopback registry for images and the registry cache:
  * examples/hello uploaded as a tar and watched to SUCCEEDED; then built for
  * linux/amd64 and linux/arm64 across both nodes into one pushed OCI index;
+ * again with --sbom and --provenance, whose attestations the index carries;
  * then fetched from a git repository a loopback git daemon serves.
  * Needs `make buildkit` (buildkitd, runc, docker-registry) and
  * golang:1.24-bookworm in the local Docker engine.
@@ -16,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
 import { type Build, BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
+import { inspectAttestation, provenanceLlb } from "../support/attestations.js";
 import { requireBuildkit, startNode } from "../support/buildkit/buildkitd.js";
 import { type Registry, startRegistry } from "../support/buildkit/registry.js";
 import { type BuildsClient, buildsClient } from "../serve/support/builds-client.js";
@@ -148,6 +150,28 @@ test("linux/amd64,linux/arm64 split across the two nodes and joined into one pus
   const tags = (await (await fetch(`http://${registry.host}/v2/slimgo-cache/example.com-hello/tags/list`)).json()) as { tags: string[] };
   assert.deepEqual([...tags.tags].sort(), ["linux-amd64", "linux-arm64"]);
   t.diagnostic(`two-platform submit to SUCCEEDED: ${Number((verdict?.finished?.seconds ?? 0n) - (verdict?.created?.seconds ?? 0n))} s`);
+});
+
+test("--sbom=true --provenance=mode=max over two platforms: the joined index carries each platform's attestations", { timeout: 900_000 }, async (t) => {
+  const ref = `${registry.host}/serve/hello:attested`;
+  const id = await client.submit([...goArgs(), "--platform", "linux/amd64,linux/arm64", "-t", ref, "--push", "--sbom=true", "--provenance=mode=max"], await helloTar());
+  const verdict = verdictOf(await client.watch(id));
+  assert.equal(verdict?.state, BuildState.SUCCEEDED, `${verdict?.error}\n${logs.slice(-4000)}`);
+  const index = (await (await fetch(`http://${registry.host}/v2/serve/hello/manifests/attested`, { headers: { accept: "application/vnd.oci.image.index.v1+json" } })).json()) as {
+    manifests: Array<{ platform: { architecture: string }; annotations?: Record<string, string> }>;
+  };
+  assert.deepEqual(
+    index.manifests.map((m) => `${m.platform.architecture}${m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" ? " attestation" : ""}`),
+    ["amd64", "arm64", "unknown attestation", "unknown attestation"],
+  );
+  const sboms = (await inspectAttestation(ref, "SBOM")) as Record<string, { SPDX: { packages: Array<{ name: string; versionInfo: string }> } }>;
+  const provenances = (await inspectAttestation(ref, "Provenance")) as Record<string, { SLSA: unknown }>;
+  for (const platform of ["linux/amd64", "linux/arm64"]) {
+    const packages = sboms[platform]?.SPDX.packages.map((p) => `${p.name}@${p.versionInfo}`) ?? [];
+    assert.ok(packages.includes("github.com/google/uuid@v1.6.0"), `${platform}: ${packages.join(" ")}`);
+    assert.ok((provenanceLlb(provenances[platform]?.SLSA)?.length ?? 0) > 0, `${platform}: no mode=max provenance`);
+  }
+  t.diagnostic(`attested two-platform submit to SUCCEEDED: ${Number((verdict?.finished?.seconds ?? 0n) - (verdict?.created?.seconds ?? 0n))} s`);
 });
 
 test("examples/hello from a git repository on loopback", { timeout: 900_000 }, async (t) => {
