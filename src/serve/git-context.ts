@@ -22,13 +22,25 @@ export function checkGitUrl(url: string, ref: string): void {
   if (ref !== "" && !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(ref)) throw new ContextError(`git ref ${JSON.stringify(ref.slice(0, 200))}: name a branch, a tag or a commit`);
 }
 
-/** Fetch `ref` (default: the remote's HEAD) of `url` and unpack its tree into `contextDir`; `scratch` is removed afterwards. */
-export async function fetchGitContext(url: string, ref: string, scratch: string, contextDir: string, limits: ContextLimits): Promise<ContextStats> {
+/** The commit a fetched ref named, and its committer time (seconds since 1970). */
+export interface FetchedCommit {
+  readonly commit: string;
+  readonly commitTime: number;
+}
+
+/**
+ * Fetch `ref` (default: the remote's HEAD) of `url` and unpack its tree into
+ * `contextDir`; `scratch` is removed afterwards. The archive has no .git, so
+ * the commit and its time come back for the build to use as a local .git's.
+ */
+export async function fetchGitContext(url: string, ref: string, scratch: string, contextDir: string, limits: ContextLimits): Promise<ContextStats & FetchedCommit> {
   checkGitUrl(url, ref);
   mkdirSync(scratch, { recursive: true });
   try {
     await git(["init", "--quiet", "--bare", scratch], scratch);
     await git(["-C", scratch, "fetch", "--quiet", "--depth", "1", "--no-tags", "--", url, ref === "" ? "HEAD" : ref], scratch);
+    const [commit = "", time = ""] = (await git(["-C", scratch, "show", "--no-patch", "--format=%H %ct", "FETCH_HEAD"], scratch)).trim().split(" ");
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) || !/^\d+$/.test(time)) throw new ContextError(`git show FETCH_HEAD gave ${JSON.stringify(`${commit} ${time}`.slice(0, 100))}, not a commit and its time`);
     const archive = spawn("git", ["-C", scratch, "archive", "--format=tar", "FETCH_HEAD"], { stdio: ["ignore", "pipe", "pipe"], env: gitEnv() });
     let stderr = "";
     archive.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEEP)));
@@ -36,7 +48,7 @@ export async function fetchGitContext(url: string, ref: string, scratch: string,
     try {
       const stats = await receiveContext(archive.stdout, contextDir, limits);
       if ((await exited) !== 0) throw new ContextError(`git archive of ${url} failed: ${oneLine(stderr)}`);
-      return stats;
+      return { ...stats, commit, commitTime: Number(time) };
     } finally {
       archive.kill();
     }
@@ -57,14 +69,17 @@ function gitEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function git(args: readonly string[], cwd: string): Promise<void> {
+/** Runs git; resolves with what it printed (a line or two: only short answers are asked for). */
+function git(args: readonly string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...args], { cwd, stdio: ["ignore", "ignore", "pipe"], env: gitEnv(), timeout: FETCH_TIMEOUT_MS });
+    const child = spawn("git", [...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: gitEnv(), timeout: FETCH_TIMEOUT_MS });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout = (stdout + b.toString()).slice(0, STDERR_KEEP)));
     child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEEP)));
     child.on("error", (err) => reject(new ContextError(`cannot run git: ${err.message}`)));
     child.on("close", (code, signal) => {
-      if (code === 0) resolve();
+      if (code === 0) resolve(stdout);
       else if (signal !== null) reject(new ContextError(`git ${args.includes("fetch") ? "fetch" : args[0]} took longer than ${FETCH_TIMEOUT_MS / 60_000} minutes: check the URL, or upload the context`));
       else reject(new ContextError(`git ${args.includes("fetch") ? "fetch" : args[0]} failed: ${oneLine(stderr)}`));
     });

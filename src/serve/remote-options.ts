@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import type { BuildOptions } from "../client/build-options.js";
 import { FlagError, parseBuildFlags } from "../cli/build-flags.js";
+import { SOURCE_DATE_EPOCH } from "../plan/source-date-epoch.js";
 
 /** The options of a build whose context was uploaded to `contextDir`. */
 export function remoteOptions(args: readonly string[], contextDir: string): BuildOptions {
@@ -36,6 +37,19 @@ export function remoteOptions(args: readonly string[], contextDir: string): Buil
     if (!/^[a-z][a-z0-9+.-]*:\/\//.test(value)) refuse(`--build-context ${name}=${value}`, "only docker-image:// and other URLs work; a directory is not uploaded");
   }
   return { ...o, contextDir, specFile: join(contextDir, spec) };
+}
+
+/**
+ * A git source's commit as the build args a local .git would have given:
+ * ${COMMIT} for ldflags and SOURCE_DATE_EPOCH (image and file times, ${DATE}).
+ * The user's own build args win, as they do over a local .git.
+ */
+export function withCommit(o: BuildOptions, fetched: { readonly gitCommit: string; readonly gitTime?: number | undefined }): BuildOptions {
+  if (fetched.gitCommit === "") return o;
+  const given = new Set(o.buildArgs.map(([k]) => k));
+  const derived: Array<readonly [string, string]> = [["COMMIT", fetched.gitCommit]];
+  if (fetched.gitTime !== undefined) derived.push([SOURCE_DATE_EPOCH, String(fetched.gitTime)]);
+  return { ...o, buildArgs: [...o.buildArgs, ...derived.filter(([k]) => !given.has(k))] };
 }
 
 /** `-f FILE` as a path inside the context (default slimgo.yaml). */

@@ -17,11 +17,11 @@ import type { StatusResponse } from "../gen/control/control_pb.js";
 import { type Build, type BuildEvent, BuildEventSchema, BuildSchema } from "../gen/slimgo/v1/builds_pb.js";
 import type { NodeConfig, ServeConfig, TenantConfig } from "./config.js";
 import { ContextError, receiveContext } from "./context-upload.js";
-import { checkGitUrl, fetchGitContext, gitScratch } from "./git-context.js";
+import { type FetchedCommit, checkGitUrl, fetchGitContext, gitScratch } from "./git-context.js";
 import type { ServeMetrics } from "./metrics.js";
 import { NodePool, type NodeState } from "./nodes.js";
 import { pushIndex } from "./oci-index.js";
-import { remoteOptions, repositoryOf } from "./remote-options.js";
+import { remoteOptions, repositoryOf, withCommit } from "./remote-options.js";
 import { NodeLost, runJob } from "./run-job.js";
 import { type Job, affinityKey, schedule } from "./scheduler.js";
 import { type BuildRow, MAX_ATTEMPTS, State, Store } from "./store.js";
@@ -146,8 +146,9 @@ export class BuildService {
     const dir = join(this.config.workdir, id);
     const contextDir = join(dir, "context");
     mkdirSync(contextDir, { recursive: true });
+    let fetched: FetchedCommit | undefined;
     try {
-      const stats = git !== undefined ? await fetchGitContext(git.url, git.ref, gitScratch(dir), contextDir, this.config.limits) : await receiveContext(context, contextDir, this.config.limits);
+      const stats = git !== undefined ? (fetched = await fetchGitContext(git.url, git.ref, gitScratch(dir), contextDir, this.config.limits)) : await receiveContext(context, contextDir, this.config.limits);
       log.info(stats, "context received");
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
@@ -174,6 +175,8 @@ export class BuildService {
       args: [...args],
       gitUrl: git?.url ?? "",
       gitRef: git?.ref ?? "",
+      gitCommit: fetched?.commit ?? "",
+      gitTime: fetched?.commitTime,
       contextDir,
     };
     this.store.insert(row, this.buildEvent(row));
@@ -227,7 +230,7 @@ export class BuildService {
     let options: BuildOptions;
     try {
       if (!this.tenants.has(row.tenant)) throw new Error(`tenant ${row.tenant} is no longer in the service's config`);
-      options = remoteOptions(row.args, row.contextDir);
+      options = withCommit(remoteOptions(row.args, row.contextDir), row);
     } catch (err) {
       this.store.update(row.id, { state: State.FAILED, error: err instanceof Error ? err.message : String(err), finished: Date.now() }, (b) => this.buildEvent(b));
       this.cleanup(row);
@@ -491,6 +494,7 @@ export function toBuild(row: BuildRow): Build {
     attempts: row.attempts,
     repository: row.repository,
     args: [...row.args],
+    commit: row.gitCommit,
   });
 }
 

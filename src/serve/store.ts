@@ -29,6 +29,10 @@ export interface BuildRow {
   readonly args: readonly string[];
   readonly gitUrl: string;
   readonly gitRef: string;
+  /** The commit a git source's ref named when it was fetched ("" for an upload). */
+  readonly gitCommit: string;
+  /** That commit's committer time, seconds since 1970: the build's SOURCE_DATE_EPOCH unless a build arg sets it. */
+  readonly gitTime?: number | undefined;
   /** Where its uploaded context lives ("" for a git source). */
   readonly contextDir: string;
 }
@@ -59,7 +63,9 @@ CREATE TABLE IF NOT EXISTS builds (
   args TEXT NOT NULL,
   git_url TEXT NOT NULL DEFAULT '',
   git_ref TEXT NOT NULL DEFAULT '',
-  context_dir TEXT NOT NULL DEFAULT ''
+  context_dir TEXT NOT NULL DEFAULT '',
+  git_commit TEXT NOT NULL DEFAULT '',
+  git_time INTEGER
 );
 CREATE INDEX IF NOT EXISTS builds_by_tenant ON builds (tenant, seq);
 CREATE INDEX IF NOT EXISTS builds_by_state ON builds (state, seq);
@@ -98,7 +104,15 @@ interface Row {
   git_url: string;
   git_ref: string;
   context_dir: string;
+  git_commit: string;
+  git_time: number | null;
 }
+
+/** Columns added since the first schema, for a state file an older service wrote. */
+const ADDED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ["git_commit", "TEXT NOT NULL DEFAULT ''"],
+  ["git_time", "INTEGER"],
+];
 
 export class Store {
   private readonly db: Database.Database;
@@ -116,6 +130,8 @@ export class Store {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    const have = new Set((this.db.prepare("PRAGMA table_info(builds)").all() as Array<{ name: string }>).map((c) => c.name));
+    for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE builds ADD COLUMN ${name} ${type}`);
   }
 
   close(): void {
@@ -128,8 +144,8 @@ export class Store {
       const seq = (this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM builds").get() as { n: number }).n;
       this.db
         .prepare(
-          `INSERT INTO builds (id, seq, tenant, state, node, platforms, digests, error, created, started, finished, attempts, repository, args, git_url, git_ref, context_dir)
-           VALUES (@id, @seq, @tenant, @state, @node, @platforms, @digests, @error, @created, @started, @finished, @attempts, @repository, @args, @git_url, @git_ref, @context_dir)`,
+          `INSERT INTO builds (id, seq, tenant, state, node, platforms, digests, error, created, started, finished, attempts, repository, args, git_url, git_ref, context_dir, git_commit, git_time)
+           VALUES (@id, @seq, @tenant, @state, @node, @platforms, @digests, @error, @created, @started, @finished, @attempts, @repository, @args, @git_url, @git_ref, @context_dir, @git_commit, @git_time)`,
         )
         .run({ ...toRow(b), seq });
       this.appendEvent(b.id, EVENT_BUILD, event);
@@ -247,6 +263,8 @@ function toRow(b: BuildRow): Row {
     git_url: b.gitUrl,
     git_ref: b.gitRef,
     context_dir: b.contextDir,
+    git_commit: b.gitCommit,
+    git_time: b.gitTime ?? null,
   };
 }
 
@@ -268,5 +286,7 @@ function fromRow(r: Row): BuildRow {
     gitUrl: r.git_url,
     gitRef: r.git_ref,
     contextDir: r.context_dir,
+    gitCommit: r.git_commit,
+    gitTime: r.git_time ?? undefined,
   };
 }

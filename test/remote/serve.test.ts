@@ -179,18 +179,25 @@ test("examples/hello from a git repository on loopback", { timeout: 900_000 }, a
   const repo = join(repos, "hello");
   mkdirSync(repo, { recursive: true });
   cpSync(HELLO, repo, { recursive: true });
-  const git = (...a: string[]) => execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", ...a], { stdio: "ignore" });
+  const when = "2024-03-01T12:00:00Z";
+  const git = (...a: string[]) => execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", ...a], { encoding: "utf8", env: { ...process.env, GIT_COMMITTER_DATE: when } });
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "hello");
+  const commit = git("rev-parse", "HEAD").trim();
   const port = 20000 + (process.pid % 20000);
   const daemon = spawn("git", ["daemon", "--reuseaddr", "--export-all", `--base-path=${repos}`, "--listen=127.0.0.1", `--port=${port}`, repos], { stdio: "ignore" });
   try {
     await new Promise((r) => setTimeout(r, 1000));
-    const id = await client.submit([...goArgs(), "--platform", "linux/amd64"], [], undefined, { url: `git://127.0.0.1:${port}/hello`, ref: "main" });
+    const id = await client.submit([...goArgs(), "--platform", "linux/amd64", "-t", `${registry.host}/serve/hello:git`, "--push"], [], undefined, { url: `git://127.0.0.1:${port}/hello`, ref: "main" });
     const verdict = verdictOf(await client.watch(id));
     assert.equal(verdict?.state, BuildState.SUCCEEDED, `${verdict?.error}\n${logs.slice(-4000)}`);
     assert.equal(verdict?.repository, `git://127.0.0.1:${port}/hello`);
+    assert.equal(verdict?.commit, commit);
+    // The archive has no .git: the commit's time still reaches the image, as a local .git's would.
+    const manifest = (await (await fetch(`http://${registry.host}/v2/serve/hello/manifests/git`, { headers: { accept: "application/vnd.oci.image.manifest.v1+json" } })).json()) as { config: { digest: string } };
+    const config = (await (await fetch(`http://${registry.host}/v2/serve/hello/blobs/${manifest.config.digest}`)).json()) as { created: string };
+    assert.equal(config.created, when);
     t.diagnostic(`git submit to SUCCEEDED: ${Number((verdict?.finished?.seconds ?? 0n) - (verdict?.created?.seconds ?? 0n))} s`);
   } finally {
     daemon.kill();

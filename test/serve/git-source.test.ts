@@ -67,6 +67,7 @@ nodes:
     const b = await a.call("get", { id });
     assert.equal(b.state, BuildState.QUEUED);
     assert.equal(b.repository, url);
+    assert.equal(b.commit, execFileSync("git", ["-C", join(repos, "hello"), "rev-parse", "HEAD"], { encoding: "utf8" }).trim(), "the commit main named");
     assert.deepEqual(readdirSync(join(dir, "work", id)), ["context"], "the scratch repository is gone");
     assert.deepEqual(readdirSync(join(dir, "work", id, "context")).sort(), ["go.mod", "slimgo.yaml"]);
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cacheRef, jobOptions, withoutTag } from "../../src/serve/run-job.js";
-import { remoteOptions, repositorySlug } from "../../src/serve/remote-options.js";
+import { remoteOptions, repositorySlug, withCommit } from "../../src/serve/remote-options.js";
 
 const node = { name: "n1", addr: "unix:///x.sock", platforms: ["linux/arm64"], maxBuilds: 1 };
 
@@ -29,4 +29,20 @@ test("one platform of a multi-platform push goes by digest, untagged", () => {
 test("repository slugs are registry path components", () => {
   assert.equal(repositorySlug("github.com/Org/Repo"), "github.com-org-repo");
   assert.equal(repositorySlug("..//"), "upload");
+});
+
+test("a git source's commit and time become COMMIT and SOURCE_DATE_EPOCH, unless the user set them", () => {
+  const commit = "c".repeat(40);
+  const fetched = { gitCommit: commit, gitTime: 1700000000 };
+  assert.deepEqual(withCommit(remoteOptions(["--build-arg", "VERSION=1"], "/c"), fetched).buildArgs, [
+    ["VERSION", "1"],
+    ["COMMIT", commit],
+    ["SOURCE_DATE_EPOCH", "1700000000"],
+  ]);
+  assert.deepEqual(withCommit(remoteOptions(["--build-arg", "SOURCE_DATE_EPOCH=0", "--build-arg", "COMMIT=mine"], "/c"), fetched).buildArgs, [
+    ["SOURCE_DATE_EPOCH", "0"],
+    ["COMMIT", "mine"],
+  ]);
+  const upload = remoteOptions([], "/c");
+  assert.equal(withCommit(upload, { gitCommit: "" }), upload);
 });

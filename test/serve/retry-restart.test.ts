@@ -113,7 +113,7 @@ test("kill -9 and restart: a running build is retried if it may be, else failed 
   const c = config(dir);
   try {
     const seed = new Store(c.state, 100);
-    const base = { tenant: "team-a", node: "n1", platforms: [], digests: {}, error: "", created: 1, attempts: 1, repository: "r", args: [], gitUrl: "", gitRef: "" };
+    const base = { tenant: "team-a", node: "n1", platforms: [], digests: {}, error: "", created: 1, attempts: 1, repository: "r", args: [], gitUrl: "", gitRef: "", gitCommit: "" };
     for (const [id, state, attempts] of [
       ["once", State.RUNNING, 1],
       ["twice", State.RUNNING, 2],

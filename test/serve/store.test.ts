@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { type BuildRow, EVENT_STATUS, MAX_ATTEMPTS, RESTART_REASON, State, Store } from "../../src/serve/store.js";
 
 function row(id: string, state: State, attempts: number): BuildRow {
-  return { id, tenant: "team-a", state, node: state === State.RUNNING ? "n1" : "", platforms: ["linux/amd64"], digests: {}, error: "", created: 1000, attempts, repository: "example.com/hello", args: ["--push"], gitUrl: "", gitRef: "", contextDir: `/work/${id}/context` };
+  return { id, tenant: "team-a", state, node: state === State.RUNNING ? "n1" : "", platforms: ["linux/amd64"], digests: {}, error: "", created: 1000, attempts, repository: "example.com/hello", args: ["--push"], gitUrl: "", gitRef: "", gitCommit: "", contextDir: `/work/${id}/context` };
 }
 
 const event = (b: BuildRow) => new TextEncoder().encode(`${b.id}:${b.state}`);
@@ -63,6 +64,28 @@ test("a build's event history is bounded", () => {
     assert.equal(events.length, 7, "5 statuses and the two state changes");
     assert.equal(events.at(-1)?.kind, 2, "the verdict is kept past the bound");
     s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a state file from before the git commit columns opens, and its builds read with no commit", () => {
+  const dir = mkdtempSync(join(tmpdir(), "slimgo-store-"));
+  try {
+    const path = join(dir, "state.db");
+    const old = new Database(path);
+    old.exec(`CREATE TABLE builds (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, tenant TEXT NOT NULL, state INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '',
+      platforms TEXT NOT NULL, digests TEXT NOT NULL DEFAULT '{}', error TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, started INTEGER, finished INTEGER,
+      attempts INTEGER NOT NULL DEFAULT 0, repository TEXT NOT NULL, args TEXT NOT NULL, git_url TEXT NOT NULL DEFAULT '', git_ref TEXT NOT NULL DEFAULT '',
+      context_dir TEXT NOT NULL DEFAULT '')`);
+    old.prepare("INSERT INTO builds (id, seq, tenant, state, platforms, created, repository, args) VALUES ('b1', 1, 'team-a', ?, '[]', 1000, 'r', '[]')").run(State.QUEUED);
+    old.close();
+    const store = new Store(path, 100);
+    assert.deepEqual([store.get("b1")?.gitCommit, store.get("b1")?.gitTime], ["", undefined]);
+    const fetched = { ...row("g", State.QUEUED, 0), gitUrl: "git://h/r", gitCommit: "a".repeat(40), gitTime: 1700000000 };
+    store.insert(fetched, event(fetched));
+    assert.deepEqual([store.get("g")?.gitCommit, store.get("g")?.gitTime], ["a".repeat(40), 1700000000]);
+    store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
