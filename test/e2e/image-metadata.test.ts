@@ -39,11 +39,13 @@ const project = plainProject(SPEC, async (dir) => {
 });
 let registry: Registry | undefined;
 let registryDir: string | undefined;
+/** A push through the engine's builder also stores the image in the engine, under the registry's name. */
+const pushed: string[] = [];
 
 after(async () => {
   await registry?.stop();
   if (registryDir) rmSync(registryDir, { recursive: true, force: true });
-  await run("docker", ["image", "rm", "-f", TAG]);
+  await run("docker", ["image", "rm", "-f", TAG, ...pushed]);
 });
 
 const goArgs = () => project.buildArgs;
@@ -65,6 +67,7 @@ test("--sbom --push: buildx shows an SPDX document with the binary's modules, an
   registryDir = mkdtempSync(join(tmpdir(), "slimgo-e2e-registry-"));
   registry = await startRegistry(registryDir, 5300 + (process.pid % 400));
   const ref = `${registry.host}/slimgo-e2e/plain:sbom`;
+  pushed.push(ref);
   const res = await buildx({
     dir: project.dir,
     tag: ref,
