@@ -33,8 +33,9 @@ export const load: LoadTarget = ({ goBinaries }) => {
   const small = Array.from({ length: 4 }, (_, i) => goLikeElf(rngFor("image-seed", i)));
   const real = [...goBinaries.values()];
   const binaries = [...small, ...real];
-  // A real Go binary costs its size report tens of milliseconds: one image in ten carries one.
-  const binary = (rng: Rng) => (real.length > 0 && rng.chance(0.1) ? rng.pick(real) : rng.pick(small));
+  // A real Go binary costs tens of milliseconds to pack and to size (the ELF target reads them at length):
+  // one image in fifty carries one.
+  const binary = (rng: Rng) => (real.length > 0 && rng.chance(0.02) ? rng.pick(real) : rng.pick(small));
   const seeds = Array.from({ length: 12 }, (_, i) => goodImage(rngFor("image-good", i), binaries[i % binaries.length] as Uint8Array));
   const families: Family[] = [
     { name: "good", weight: 10, make: (rng) => goodImage(rng, binary(rng)) },
