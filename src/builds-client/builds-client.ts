@@ -26,6 +26,8 @@ export interface Upload {
   /** A git repository BuildKit fetches; without it, `context` is the tar stream. */
   readonly git?: { readonly url: string; readonly ref: string };
   readonly context?: AsyncIterable<Uint8Array>;
+  /** The spec read from stdin (`-f -`), sent with the options. */
+  readonly spec?: Uint8Array;
 }
 
 export class BuildsClient {
@@ -77,7 +79,7 @@ export class BuildsClient {
     const pieces = upload.context === undefined ? undefined : chunks(upload.context)[Symbol.asyncIterator]();
     try {
       const git = upload.git === undefined ? {} : { git: create(GitSourceSchema, upload.git) };
-      await write(create(SubmitRequestSchema, { part: { case: "options", value: { args: [...upload.args], ...git } } }));
+      await write(create(SubmitRequestSchema, { part: { case: "options", value: { args: [...upload.args], ...git, ...(upload.spec !== undefined ? { spec: upload.spec } : {}) } } }));
       let ended = pieces === undefined;
       while (pieces !== undefined) {
         const next = await Promise.race([pieces.next(), stopped]);

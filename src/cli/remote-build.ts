@@ -8,9 +8,10 @@ import { makePrinter } from "../client/progress/index.js";
 import { PatternError } from "../patterns/pattern-matcher.js";
 import { RpcError } from "../gateway/rpc.js";
 import { BUILD_USAGE, type BuildIo } from "./build.js";
-import { FlagError, checkPaths, parseBuildFlags } from "./build-flags.js";
+import { FlagError, STDIN, checkPaths, parseBuildFlags } from "./build-flags.js";
 import { interruptible } from "./interrupt.js";
 import { gitContext, remoteArgs, splitRemoteFlags } from "./remote-flags.js";
+import { readStdinSpec } from "./spec-stdin.js";
 
 export async function remoteBuildCommand(argv: readonly string[], io: BuildIo): Promise<number> {
   const interrupt = interruptible();
@@ -29,6 +30,11 @@ export async function remoteBuildCommand(argv: readonly string[], io: BuildIo): 
     const git = gitContext(o.contextDir);
     if (git === undefined) checkPaths(o, io.cwd);
     const args = remoteArgs(o, { cwd: io.cwd, git: git !== undefined, specGiven: rest.some((a) => a === "-f" || a === "--file" || a.startsWith("--file=") || /^-f./.test(a)) });
+    let spec: Uint8Array | undefined;
+    if (o.specFile === STDIN) {
+      if (io.stdin === undefined) throw new FlagError("slimgo build: -f -: no stdin to read the spec from: name the file");
+      spec = await readStdinSpec(io.stdin);
+    }
     const address = parseServerUrl(remote.server);
     const token = readToken(remote.tokenFile, io.env);
     if (token === undefined && remote.cert === undefined) throw new ServerError("slimgo build --server: no token: set SLIMGO_TOKEN, pass --token-file FILE, or a client certificate (--server-cert, --server-key)");
@@ -37,7 +43,8 @@ export async function remoteBuildCommand(argv: readonly string[], io: BuildIo): 
     client = new BuildsClient(address, { ca: remote.ca, cert: remote.cert, key: remote.key }, token);
     const contextDir = isAbsolute(o.contextDir) ? o.contextDir : resolve(io.cwd, o.contextDir);
     const count = { files: 0, bytes: 0 };
-    const id = await client.submit(git !== undefined ? { args, git } : { args, context: contextTar(contextDir, count) }, interrupt.signal);
+    const source = git !== undefined ? { git } : { context: contextTar(contextDir, count) };
+    const id = await client.submit({ args, ...source, ...(spec !== undefined ? { spec } : {}) }, interrupt.signal);
     if (git === undefined && o.progress !== "quiet") io.err(`slimgo: uploaded ${count.files} files (${formatBytes(count.bytes)}) as build ${id}\n`);
     if (remote.detach) {
       io.out(`${id}\n`);

@@ -70,9 +70,10 @@ export function gitContext(dir: string): { url: string; ref: string } | undefine
  */
 export function remoteArgs(o: BuildOptions, opts: { cwd: string; git: boolean; specGiven: boolean }): string[] {
   if (o.frontendImage !== undefined) throw new FlagError("slimgo build --server: --frontend-image: the service runs its own frontend: drop the flag");
-  if (o.specFile === STDIN) throw new FlagError("slimgo build --server: -f -: the service reads the spec from the uploaded context: name the file in DIR");
   const args: string[] = [];
-  if (opts.specGiven) args.push("-f", specInContext(o, opts));
+  // -f - sends the spec itself with the options.
+  if (o.specFile === STDIN) args.push("-f", STDIN);
+  else if (opts.specGiven) args.push("-f", specInContext(o, opts));
   if (o.target !== undefined) args.push("--target", o.target);
   if (o.platforms.length > 0) args.push("--platform", o.platforms.join(","));
   for (const [k, v] of o.buildArgs) args.push("--build-arg", `${k}=${v}`);

@@ -84,7 +84,7 @@ export function buildsImplementation(service: BuildService, auth: Authenticator,
             yield m.part.value;
           }
         }
-        return service.submit(tenant, options.args, git, context());
+        return service.submit(tenant, options.args, git, context(), options.spec.length > 0 ? options.spec : undefined);
       })().then(
         (id) => callback(null, create(SubmitResponseSchema, { id })),
         (err: unknown) => {

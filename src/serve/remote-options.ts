@@ -4,9 +4,10 @@
  * secrets or Docker engine, or name another node.
  */
 import { readFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { dirname, join, posix } from "node:path";
 import type { BuildOptions } from "../client/build-options.js";
-import { FlagError, parseBuildFlags } from "../cli/build-flags.js";
+import { FlagError, STDIN, parseBuildFlags } from "../cli/build-flags.js";
+import { STDIN_SPEC_NAME } from "../cli/spec-stdin.js";
 import { SOURCE_DATE_EPOCH } from "../plan/source-date-epoch.js";
 
 /** The options of a build whose context was uploaded to `contextDir`. */
@@ -36,7 +37,17 @@ export function remoteOptions(args: readonly string[], contextDir: string): Buil
   for (const [name, value] of o.buildContexts) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//.test(value)) refuse(`--build-context ${name}=${value}`, "only docker-image:// and other URLs work; a directory is not uploaded");
   }
-  return { ...o, contextDir, specFile: join(contextDir, spec) };
+  return { ...o, contextDir, specFile: spec === STDIN ? stdinSpecFile(contextDir) : join(contextDir, spec) };
+}
+
+/** `-f -`: the spec came in the Submit's options, not in the context. */
+export function specFromStdin(args: readonly string[]): boolean {
+  return specPath(args) === STDIN;
+}
+
+/** Where the service keeps a spec sent with `-f -`: in the build's own directory, beside the context, so it outlives a restart. */
+export function stdinSpecFile(contextDir: string): string {
+  return join(dirname(contextDir), "stdin", STDIN_SPEC_NAME);
 }
 
 /**
@@ -61,6 +72,7 @@ function specPath(args: readonly string[]): string {
     else if (a.startsWith("--file=")) file = a.slice("--file=".length);
     else if (a.startsWith("-f") && a.length > 2) file = a.slice(2);
   }
+  if (file === STDIN) return STDIN;
   const norm = posix.normalize(file);
   if (file.startsWith("/") || norm === ".." || norm.startsWith("../")) throw new FlagError(`-f ${file}: the spec must be a path inside the uploaded context, like slimgo.yaml or deploy/slimgo.yaml`);
   return norm;

@@ -4,7 +4,7 @@
  * concluded exactly once. gRPC is a thin layer over it (grpc-service.ts).
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { create, toBinary, fromBinary } from "@bufbuild/protobuf";
@@ -21,7 +21,8 @@ import { type FetchedCommit, checkGitUrl, fetchGitContext, gitScratch } from "./
 import type { ServeMetrics } from "./metrics.js";
 import { NodePool, type NodeState } from "./nodes.js";
 import { pushIndex } from "./oci-index.js";
-import { remoteOptions, repositoryOf, withCommit } from "./remote-options.js";
+import { remoteOptions, repositoryOf, specFromStdin, withCommit } from "./remote-options.js";
+import { MAX_INPUT_BYTES } from "../server/project-source.js";
 import { NodeLost, runJob } from "./run-job.js";
 import { type Job, affinityKey, schedule } from "./scheduler.js";
 import { type BuildRow, MAX_ATTEMPTS, State, Store } from "./store.js";
@@ -126,9 +127,10 @@ export class BuildService {
     this.watchers.clear();
   }
 
-  async submit(tenant: TenantConfig, args: readonly string[], git: { url: string; ref: string } | undefined, context: AsyncIterable<Uint8Array>): Promise<string> {
+  async submit(tenant: TenantConfig, args: readonly string[], git: { url: string; ref: string } | undefined, context: AsyncIterable<Uint8Array>, spec?: Uint8Array): Promise<string> {
     try {
       if (git !== undefined) checkGitUrl(git.url, git.ref);
+      checkStdinSpec(args, spec);
       const offered = new Set(this.config.nodes.flatMap((n) => n.platforms));
       for (const p of remoteOptions(args, PLACEHOLDER_CONTEXT).platforms) {
         if (!offered.has(p)) throw new FlagError(`--platform ${p}: no node builds it; the nodes offer ${[...offered].sort().join(", ")}`);
@@ -161,6 +163,10 @@ export class BuildService {
       throw new ServeError(grpcStatus.CANCELLED, `the upload ended early: ${err instanceof Error ? err.message : String(err)}`);
     }
     const options = remoteOptions(args, contextDir);
+    if (spec !== undefined) {
+      mkdirSync(dirname(options.specFile), { recursive: true });
+      writeFileSync(options.specFile, spec, { mode: 0o600 });
+    }
     const row: BuildRow = {
       id,
       tenant: tenant.name,
@@ -477,6 +483,14 @@ export class BuildService {
   private dockerConfigDir(): string {
     return this.config.dockerConfig ?? process.env["DOCKER_CONFIG"] ?? join(homedir(), ".docker");
   }
+}
+
+/** `-f -` and the spec's bytes come together, or neither does. */
+function checkStdinSpec(args: readonly string[], spec: Uint8Array | undefined): void {
+  const stdin = specFromStdin(args);
+  if (stdin && spec === undefined) throw new FlagError("-f -: the spec goes in the Submit's options (spec); slimgo build --server -f - sends the one it reads from stdin");
+  if (!stdin && spec !== undefined) throw new FlagError("a spec came with the options, but the args do not say -f -: add it, or send the spec in the context");
+  if (spec !== undefined && spec.length > MAX_INPUT_BYTES) throw new FlagError(`-f -: the spec is ${spec.length} bytes, over ${MAX_INPUT_BYTES}: a spec is a few lines; send the right file`);
 }
 
 export function toBuild(row: BuildRow): Build {

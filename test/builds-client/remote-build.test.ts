@@ -117,6 +117,17 @@ test("build --server with a git URL sends the repository and ref, no upload", as
   assert.equal(fake.recorded.contexts.length, before);
 });
 
+test("build --server -f - sends the spec read from stdin with the options, and the attestation flags as given", async () => {
+  const { o, io: x } = io();
+  const stdin = Object.assign(PassThrough.from(["# syntax=slimgo:dev\nmain: ./cmd/other\n"]), { isTTY: false });
+  assert.equal(await buildCommand(["--server", fake.url, "--detach", "-f", "-", "--sbom=true", "--provenance=mode=max", "."], { ...x, stdin }), 0, o.err);
+  assert.deepEqual(fake.recorded.args.at(-1), ["-f", "-", "--attest", "type=sbom", "--attest", "type=provenance,mode=max"]);
+  assert.equal(fake.recorded.specs.at(-1), "# syntax=slimgo:dev\nmain: ./cmd/other\n");
+  const empty = io();
+  assert.equal(await buildCommand(["--server", fake.url, "-f", "-", "."], { ...empty.io, stdin: Object.assign(PassThrough.from([]), { isTTY: false }) }), 1);
+  assert.match(empty.o.err, /^slimgo build: -f -: stdin is empty: pipe the spec in/);
+});
+
 test("build --server refuses flags that name this machine, in one line, before connecting", async () => {
   const calls = fake.recorded.auth.length;
   for (const [flags, what] of [
@@ -129,10 +140,7 @@ test("build --server refuses flags that name this machine, in one line, before c
     [["--call", "check", "."], /--call check does not apply/],
     [["--addr", "tcp://127.0.0.1:1234", "."], /--addr, --builder and --tls\*/],
     [["-f", "slimgo.yaml", "build"], /-f slimgo.yaml is outside the context build/],
-    [["-f", "-", "."], /^slimgo build --server: -f -: the service reads the spec from the uploaded context: name the file in DIR$/m],
     [["-o", "-", "."], /-o type=tar does not apply/],
-    [["--sbom=true", "--push", "-t", "r/a", "."], /^slimgo build --server: --sbom \(--attest type=sbom\) does not apply to a build on the service: .*build locally$/m],
-    [["--attest", "type=provenance,mode=max", "."], /--provenance \(--attest type=provenance\) does not apply/],
   ] as const) {
     const { o, io: x } = io();
     assert.equal(await buildCommand(["--server", fake.url, ...flags], x), 1, flags.join(" "));

@@ -4,6 +4,7 @@
  * examples/hello uploaded as a tar and watched to SUCCEEDED; then built for
  * linux/amd64 and linux/arm64 across both nodes into one pushed OCI index;
  * again with --sbom and --provenance, whose attestations the index carries;
+ * with the spec sent from stdin (-f -);
  * then fetched from a git repository a loopback git daemon serves.
  * Needs `make buildkit` (buildkitd, runc, docker-registry) and
  * golang:1.24-bookworm in the local Docker engine.
@@ -172,6 +173,16 @@ test("--sbom=true --provenance=mode=max over two platforms: the joined index car
     assert.ok((provenanceLlb(provenances[platform]?.SLSA)?.length ?? 0) > 0, `${platform}: no mode=max provenance`);
   }
   t.diagnostic(`attested two-platform submit to SUCCEEDED: ${Number((verdict?.finished?.seconds ?? 0n) - (verdict?.created?.seconds ?? 0n))} s`);
+});
+
+test("-f -: the spec from stdin, sent with the options, is the one the node builds", { timeout: 900_000 }, async () => {
+  const spec = new TextEncoder().encode("# syntax=slimgo:dev\nname: hello-from-stdin\n");
+  const id = await client.submit([...goArgs(), "-f", "-", "--platform", "linux/amd64", "-t", `${registry.host}/serve/hello:stdin`, "--push"], await helloTar(), undefined, undefined, spec);
+  const verdict = verdictOf(await client.watch(id));
+  assert.equal(verdict?.state, BuildState.SUCCEEDED, `${verdict?.error}\n${logs.slice(-4000)}`);
+  const manifest = (await (await fetch(`http://${registry.host}/v2/serve/hello/manifests/stdin`, { headers: { accept: "application/vnd.oci.image.manifest.v1+json" } })).json()) as { config: { digest: string } };
+  const config = (await (await fetch(`http://${registry.host}/v2/serve/hello/blobs/${manifest.config.digest}`)).json()) as { config: { Entrypoint: string[] } };
+  assert.deepEqual(config.config.Entrypoint, ["/usr/local/bin/hello-from-stdin"]);
 });
 
 test("examples/hello from a git repository on loopback", { timeout: 900_000 }, async (t) => {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
@@ -100,6 +100,27 @@ test("auth: no token or a wrong one is UNAUTHENTICATED; another tenant's build i
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("-f -: the spec sent with the options is kept beside the context; -f - without it, or a spec without -f -, is refused", async () => {
+  await withServer(async (s, dir) => {
+    const a = buildsClient(s.address, "token-a");
+    try {
+      const spec = new TextEncoder().encode("name: from-stdin\n");
+      const id = await a.submit(["-f", "-"], await tarChunks(HELLO), undefined, undefined, spec);
+      assert.equal(readFileSync(join(dir, "work", id, "stdin", "slimgo.yaml"), "utf8"), "name: from-stdin\n");
+      assert.deepEqual((await a.call("get", { id })).args, ["-f", "-"]);
+      assert.equal((await a.call("get", { id })).repository, "example.com/hello", "go.mod is still the context's");
+      const refused = async (args: string[], sent: Uint8Array | undefined, message: RegExp) =>
+        assert.rejects(a.submit(args, await tarChunks(HELLO), undefined, undefined, sent), (err: unknown) => (err as { code: number }).code === status.INVALID_ARGUMENT && message.test((err as { details: string }).details));
+      await refused(["-f", "-"], undefined, /-f -: the spec goes in the Submit's options/);
+      await refused([], spec, /the args do not say -f -/);
+      await refused(["-f", "-"], new Uint8Array((1 << 20) + 1), /the spec is 1048577 bytes, over 1048576/);
+      assert.deepEqual(readdirSync(join(dir, "work")), [id], "refused builds leave nothing");
+    } finally {
+      a.close();
+    }
+  });
 });
 
 test("a hostile tar is refused with INVALID_ARGUMENT naming the entry, and nothing is left", async () => {

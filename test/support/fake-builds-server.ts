@@ -8,6 +8,8 @@ export interface Recorded {
   auth: string[];
   args: string[][];
   git: { url: string; ref: string }[];
+  /** The spec sent with the options (`-f -`), per submission; "" for none. */
+  specs: string[];
   /** Names of the uploaded tar's entries, per submission, with "->target" for links. */
   contexts: string[][];
   cancelled: string[];
@@ -23,7 +25,7 @@ export interface Script {
 }
 
 export async function startFakeBuilds(script: Script): Promise<{ url: string; recorded: Recorded; stop(): Promise<void> }> {
-  const recorded: Recorded = { auth: [], args: [], git: [], contexts: [], cancelled: [] };
+  const recorded: Recorded = { auth: [], args: [], git: [], specs: [], contexts: [], cancelled: [] };
   const builds = new Map((script.builds ?? []).map((b) => [b.id, b]));
   let next = 1;
   const authorised = (md: { get(k: string): unknown[] }) => {
@@ -41,6 +43,7 @@ export async function startFakeBuilds(script: Script): Promise<{ url: string; re
         if (m.part.case === "options") {
           first = m;
           recorded.args.push([...m.part.value.args]);
+          recorded.specs.push(Buffer.from(m.part.value.spec).toString());
           if (m.part.value.git) recorded.git.push({ url: m.part.value.git.url, ref: m.part.value.git.ref });
         } else if (m.part.case === "context") parts.push(Buffer.from(m.part.value));
       });

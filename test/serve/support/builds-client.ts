@@ -8,7 +8,7 @@ export interface BuildsClient {
   readonly client: Client;
   readonly call: ReturnType<typeof unaryCaller<(typeof Builds)["method"]>>;
   /** Submit with `args`, then the chunks; `stopAfter` cancels the call after that many chunks (a client going away). */
-  submit(args: string[], chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, stopAfter?: number, git?: { url: string; ref: string }): Promise<string>;
+  submit(args: string[], chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, stopAfter?: number, git?: { url: string; ref: string }, spec?: Uint8Array): Promise<string>;
   watch(id: string): Promise<BuildEvent[]>;
   close(): void;
 }
@@ -25,7 +25,7 @@ export function buildsClient(address: string, token?: string, creds: ChannelCred
   return {
     client,
     call,
-    async submit(args, chunks, stopAfter, git) {
+    async submit(args, chunks, stopAfter, git, spec) {
       return new Promise<string>((resolve, reject) => {
         const stream = client.makeClientStreamRequest(
           "/slimgo.v1.Builds/Submit",
@@ -35,7 +35,7 @@ export function buildsClient(address: string, token?: string, creds: ChannelCred
           (err: ServiceError | null, res?: { id: string }) => (err ? reject(err) : resolve(res?.id ?? "")),
         );
         (async () => {
-          stream.write(create(SubmitRequestSchema, { part: { case: "options", value: { args, ...(git ? { git } : {}) } } }));
+          stream.write(create(SubmitRequestSchema, { part: { case: "options", value: { args, ...(git ? { git } : {}), ...(spec ? { spec } : {}) } } }));
           let n = 0;
           for await (const c of chunks) {
             if (stopAfter !== undefined && n++ >= stopAfter) {
