@@ -11,8 +11,8 @@ import { ContextError, type ContextLimits, type ContextStats, receiveContext } f
 
 /** A fetch that takes longer is stopped. */
 const FETCH_TIMEOUT_MS = 5 * 60_000;
-/** What git may say on stderr that we keep, for the message. */
-const STDERR_KEEP = 2000;
+/** What of git's output we keep: the end of stderr for the message, the start of stdout for short answers. */
+const OUTPUT_KEEP = 2000;
 
 /** Schemes the service fetches from; file:// and ext:: would read or run things on the service itself. */
 const URL_SHAPE = /^(https?|git):\/\/[^\s/]+\/\S*$/;
@@ -43,7 +43,7 @@ export async function fetchGitContext(url: string, ref: string, scratch: string,
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) || !/^\d+$/.test(time)) throw new ContextError(`git show FETCH_HEAD gave ${JSON.stringify(`${commit} ${time}`.slice(0, 100))}, not a commit and its time`);
     const archive = spawn("git", ["-C", scratch, "archive", "--format=tar", "FETCH_HEAD"], { stdio: ["ignore", "pipe", "pipe"], env: gitEnv() });
     let stderr = "";
-    archive.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEEP)));
+    archive.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-OUTPUT_KEEP)));
     const exited = new Promise<number>((resolve) => archive.on("close", (code) => resolve(code ?? 1)));
     try {
       const stats = await receiveContext(archive.stdout, contextDir, limits);
@@ -75,8 +75,8 @@ function git(args: readonly string[], cwd: string): Promise<string> {
     const child = spawn("git", [...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: gitEnv(), timeout: FETCH_TIMEOUT_MS });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout = (stdout + b.toString()).slice(0, STDERR_KEEP)));
-    child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEEP)));
+    child.stdout.on("data", (b: Buffer) => (stdout = (stdout + b.toString()).slice(0, OUTPUT_KEEP)));
+    child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-OUTPUT_KEEP)));
     child.on("error", (err) => reject(new ContextError(`cannot run git: ${err.message}`)));
     child.on("close", (code, signal) => {
       if (code === 0) resolve(stdout);
