@@ -84,7 +84,7 @@ export function remoteArgs(o: BuildOptions, opts: { cwd: string; git: boolean; s
   for (const out of o.outputs) args.push("-o", csv(out));
   for (const c of o.cacheFrom) args.push("--cache-from", csv(c));
   for (const c of o.cacheTo) args.push("--cache-to", csv(c));
-  for (const [id, s] of o.secrets) args.push("--secret", s.file !== undefined ? `id=${id},src=${s.file}` : `id=${id},env=${s.env ?? id}`);
+  for (const [id, s] of o.secrets) args.push("--secret", s.file !== undefined ? `id=${id},src=${s.file}` : s.env !== undefined && s.env !== id ? `id=${id},env=${s.env}` : `id=${id}`);
   for (const [id, paths] of o.ssh) args.push("--ssh", paths.length > 0 ? `${id}=${paths.join(",")}` : id);
   for (const [name, value] of o.buildContexts) args.push("--build-context", `${name}=${value}`);
   if (o.noCache) args.push("--no-cache");

@@ -22,6 +22,10 @@ export interface TenantConfig {
   /** Client certificate CNs or SANs that act as this tenant (mTLS). */
   readonly certNames: readonly string[];
   readonly maxRunning: number;
+  /** Build secrets the service lends this tenant's builds, by id: a file on the service's disk, read when a build asks. */
+  readonly secrets: ReadonlyMap<string, string>;
+  /** SSH agents the service lends this tenant's builds, by id: an agent socket on the service's host. */
+  readonly ssh: ReadonlyMap<string, string>;
 }
 
 export interface NodeConfig {
@@ -124,7 +128,7 @@ export function parseServeConfig(text: string, file: string): ServeConfig {
   const tenantNodes = top.get("tenants");
   if (tenantNodes === undefined) fail(root, "no tenants", "add tenants: [{name: team-a, tokenSha256: <sha256 hex of the token>}]");
   for (const item of r.list(tenantNodes, "tenants")) {
-    const f = r.fields(item, ["name", "tokenSha256", "certNames", "maxRunning"], "a tenant");
+    const f = r.fields(item, ["name", "tokenSha256", "certNames", "maxRunning", "secrets", "ssh"], "a tenant");
     const name = r.name(f.get("name"), "tenant name", item);
     const tokens = r.strings(f.get("tokenSha256"), "tokenSha256");
     for (const [i, t] of tokens.entries()) {
@@ -133,9 +137,11 @@ export function parseServeConfig(text: string, file: string): ServeConfig {
     const certNames = r.strings(f.get("certNames"), "certNames");
     if (name !== undefined && tokens.length === 0 && certNames.length === 0) fail(item, `tenant ${name} has no way in`, "add tokenSha256 or certNames");
     const maxRunning = r.count(f.get("maxRunning"), "maxRunning") ?? 2;
+    const secrets = r.pathMap(f.get("secrets"), "secrets", "netrc: /etc/slimgo/team-a/netrc");
+    const ssh = r.pathMap(f.get("ssh"), "ssh", "default: /run/slimgo/team-a-agent.sock");
     if (name !== undefined) {
       if (tenants.some((t) => t.name === name)) fail(f.get("name"), `tenant ${name} is named twice`, "give each tenant its own name");
-      tenants.push({ name, tokenSha256: tokens, certNames, maxRunning });
+      tenants.push({ name, tokenSha256: tokens, certNames, maxRunning, secrets, ssh });
     }
   }
   const allTokens = tenants.flatMap((t) => t.tokenSha256);
@@ -292,6 +298,26 @@ class Reader {
   path(node: Node | undefined, what: string, required: boolean, parent?: Node): string | undefined {
     const s = this.string(node, what, required, parent);
     return s === undefined ? undefined : isAbsolute(s) ? s : resolve(this.base, s);
+  }
+
+  /** `{ID: path, ...}`: ids as BuildKit names secrets and agents, paths resolved against the config's directory. */
+  pathMap(node: Node | undefined, what: string, example: string): Map<string, string> {
+    const out = new Map<string, string>();
+    if (node === undefined) return out;
+    if (!isMap(node)) {
+      this.fail(node, `${what} is not a mapping`, `write ${what}: {${example}}`);
+      return out;
+    }
+    for (const pair of (node as YAMLMap<Node, Node>).items) {
+      const id = isScalar(pair.key) ? String(pair.key.value) : "";
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(id)) {
+        this.fail(pair.key, `${what} id "${id.slice(0, 80)}" has characters other than letters, digits, ".", "_" and "-"`, `name it as the build's flag does, like ${example.split(":")[0]}`);
+        continue;
+      }
+      const path = this.path(pair.value ?? undefined, `${what}.${id}`, true, pair.key);
+      if (path !== undefined) out.set(id, path);
+    }
+    return out;
   }
 
   hostPort(node: Node | undefined, what: string, required: boolean): string | undefined {

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import type { BuildOptions } from "../client/build-options.js";
+import type { TenantConfig } from "./config.js";
 import { FlagError, STDIN, parseBuildFlags } from "../cli/build-flags.js";
 import { STDIN_SPEC_NAME } from "../cli/spec-stdin.js";
 import { SOURCE_DATE_EPOCH } from "../plan/source-date-epoch.js";
@@ -30,8 +31,12 @@ export function remoteOptions(args: readonly string[], contextDir: string): Buil
   for (const [flag, caches] of [["--cache-from", o.cacheFrom], ["--cache-to", o.cacheTo]] as const) {
     if (caches.some((c) => c.type === "local")) refuse(`${flag} type=local`, "the directory would be on the service; use type=registry,ref=REGISTRY/NAME");
   }
-  if (o.secrets.size > 0) refuse("--secret", "the service does not read files or variables of its own for a build; build locally");
-  if (o.ssh.size > 0) refuse("--ssh", "the service has no agent of yours; build locally");
+  for (const [id, s] of o.secrets) {
+    if (s.file !== undefined || s.env !== id) refuse(`--secret id=${id},${s.file !== undefined ? "src" : "env"}=…`, `the service lends the tenant's own secret of that id (serve.yaml, tenants[].secrets): write --secret id=${id}`);
+  }
+  for (const [id, paths] of o.ssh) {
+    if (paths.length > 0) refuse(`--ssh ${id}=…`, `the service lends the tenant's own agent of that id (serve.yaml, tenants[].ssh): write --ssh ${id}`);
+  }
   if (o.metadataFile !== undefined) refuse("--metadata-file", "the digests come back in the build's record (slimgo builds show --json)");
   if (o.call !== "build") refuse(`--call ${o.call}`, "answers are not sent back; run it locally");
   for (const [name, value] of o.buildContexts) {
@@ -61,6 +66,28 @@ export function withCommit(o: BuildOptions, fetched: { readonly gitCommit: strin
   const derived: Array<readonly [string, string]> = [["COMMIT", fetched.gitCommit]];
   if (fetched.gitTime !== undefined) derived.push([SOURCE_DATE_EPOCH, String(fetched.gitTime)]);
   return { ...o, buildArgs: [...o.buildArgs, ...derived.filter(([k]) => !given.has(k))] };
+}
+
+/**
+ * The secrets and SSH agents a build asks for, as the tenant's own: each id
+ * is looked up in the tenant's config and nowhere else, so a build can never
+ * read the service's files or environment. An id the tenant has not been lent
+ * is refused, naming where the operator lends it.
+ */
+export function lendTenantSecrets(o: BuildOptions, tenant: Pick<TenantConfig, "name" | "secrets" | "ssh">): BuildOptions {
+  const secrets = new Map<string, { file: string }>();
+  for (const id of o.secrets.keys()) {
+    const file = tenant.secrets.get(id);
+    if (file === undefined) throw new FlagError(`--secret id=${id}: tenant ${tenant.name} has no secret ${id}: the service's operator lends one in serve.yaml (tenants: [{name: ${tenant.name}, secrets: {${id}: /path/to/file}}])`);
+    secrets.set(id, { file });
+  }
+  const ssh = new Map<string, string[]>();
+  for (const id of o.ssh.keys()) {
+    const socket = tenant.ssh.get(id);
+    if (socket === undefined) throw new FlagError(`--ssh ${id}: tenant ${tenant.name} has no SSH agent ${id}: the service's operator lends one in serve.yaml (tenants: [{name: ${tenant.name}, ssh: {${id}: /path/to/agent.sock}}])`);
+    ssh.set(id, [socket]);
+  }
+  return { ...o, secrets, ssh };
 }
 
 /** `-f FILE` as a path inside the context (default slimgo.yaml). */

@@ -64,7 +64,8 @@ export async function runJob(node: NodeConfig, spec: JobSpec, onStatus: (s: Stat
     const attrs = new Map(inputs.attrs);
     // Cache mounts are shared per tenant and repository, never across tenants.
     attrs.set(CACHE_NAMESPACE_OPTION, `${spec.tenant}/${spec.repository}`);
-    const session = new Session({ dirs: inputs.dirs, outputs: [], dockerConfigDir: spec.dockerConfigDir });
+    // The options' secrets and agents are the tenant's own, lent in the service's config (lendTenantSecrets).
+    const session = new Session({ dirs: inputs.dirs, outputs: [], dockerConfigDir: spec.dockerConfigDir, secrets: o.secrets, ssh: o.ssh });
     try {
       const outcome = await solveBuild({
         control,

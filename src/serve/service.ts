@@ -22,7 +22,7 @@ import { type FetchedCommit, checkGitUrl, fetchGitContext, gitScratch } from "./
 import type { ServeMetrics } from "./metrics.js";
 import { NodePool, type NodeState } from "./nodes.js";
 import { pushIndex } from "./oci-index.js";
-import { remoteOptions, repositoryOf, specFromStdin, withCommit } from "./remote-options.js";
+import { lendTenantSecrets, remoteOptions, repositoryOf, specFromStdin, withCommit } from "./remote-options.js";
 import { NodeLost, runJob } from "./run-job.js";
 import { type Job, affinityKey, schedule } from "./scheduler.js";
 import { type BuildRow, MAX_ATTEMPTS, State, Store } from "./store.js";
@@ -132,7 +132,9 @@ export class BuildService {
       if (git !== undefined) checkGitUrl(git.url, git.ref);
       checkStdinSpec(args, spec);
       const offered = new Set(this.config.nodes.flatMap((n) => n.platforms));
-      for (const p of remoteOptions(args, PLACEHOLDER_CONTEXT).platforms) {
+      const asked = remoteOptions(args, PLACEHOLDER_CONTEXT);
+      lendTenantSecrets(asked, tenant);
+      for (const p of asked.platforms) {
         if (!offered.has(p)) throw new FlagError(`--platform ${p}: no node builds it; the nodes offer ${[...offered].sort().join(", ")}`);
       }
     } catch (err) {
@@ -235,8 +237,9 @@ export class BuildService {
   private enqueue(row: BuildRow): void {
     let options: BuildOptions;
     try {
-      if (!this.tenants.has(row.tenant)) throw new Error(`tenant ${row.tenant} is no longer in the service's config`);
-      options = withCommit(remoteOptions(row.args, row.contextDir), row);
+      const tenant = this.tenants.get(row.tenant);
+      if (tenant === undefined) throw new Error(`tenant ${row.tenant} is no longer in the service's config`);
+      options = lendTenantSecrets(withCommit(remoteOptions(row.args, row.contextDir), row), tenant);
     } catch (err) {
       this.store.update(row.id, { state: State.FAILED, error: err instanceof Error ? err.message : String(err), finished: Date.now() }, (b) => this.buildEvent(b));
       this.cleanup(row);

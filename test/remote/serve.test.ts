@@ -4,7 +4,8 @@
  * examples/hello uploaded as a tar and watched to SUCCEEDED; then built for
  * linux/amd64 and linux/arm64 across both nodes into one pushed OCI index;
  * again with --sbom and --provenance, whose attestations the index carries;
- * with the spec sent from stdin (-f -);
+ * with the spec sent from stdin (-f -); a private module through the
+ * tenant's secrets;
  * then fetched from a git repository a loopback git daemon serves.
  * Needs `make buildkit` (buildkitd, runc, docker-registry) and
  * golang:1.24-bookworm in the local Docker engine.
@@ -12,13 +13,14 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type GoProxy, prefetchModules, startGoProxy } from "../../scripts/goproxy.js";
 import { type Build, BuildState } from "../../src/gen/slimgo/v1/builds_pb.js";
 import { inspectAttestation, provenanceLlb } from "../support/attestations.js";
+import { type PrivateProxy, PRIVATE_MODULE, startPrivateProxy } from "../support/private-proxy.js";
 import { requireBuildkit, startNode } from "../support/buildkit/buildkitd.js";
 import { type Registry, startRegistry } from "../support/buildkit/registry.js";
 import { type BuildsClient, buildsClient } from "../serve/support/builds-client.js";
@@ -31,6 +33,8 @@ const TOKEN = "e2e-token";
 let dir: string;
 let registry: Registry;
 let proxy: GoProxy;
+/** A company's module proxy: HTTPS with its own CA and basic auth; the tenant's secrets in serve.yaml open it. */
+let pp: PrivateProxy;
 let child: ChildProcess;
 let client: BuildsClient;
 let metricsAddress: string;
@@ -51,6 +55,8 @@ before(async () => {
   closers.push(() => n2.destroy());
   proxy = await startGoProxy(prefetchModules(resolve(".cache/goproxy"), [HELLO]));
   closers.push(() => proxy.close());
+  pp = await startPrivateProxy(join(dir, "private"), `slimgo-serve-secret-${randomBytes(16).toString("hex")}`);
+  closers.push(() => pp.proxy.close());
   writeFileSync(
     join(dir, "serve.yaml"),
     `listen: 127.0.0.1:0
@@ -58,7 +64,7 @@ metrics: 127.0.0.1:0
 state: state.db
 workdir: work
 tenants:
-  - {name: team-a, tokenSha256: ${createHash("sha256").update(TOKEN).digest("hex")}}
+  - {name: team-a, tokenSha256: ${createHash("sha256").update(TOKEN).digest("hex")}, secrets: {netrc: ${pp.netrcFile}, ca-certs: ${pp.caFile}}}
 nodes:
   - {name: n1, addr: "${n1.socket}", platforms: [linux/amd64], maxBuilds: 2}
   - {name: n2, addr: "${n2.socket}", platforms: [linux/arm64], maxBuilds: 2}
@@ -183,6 +189,27 @@ test("-f -: the spec from stdin, sent with the options, is the one the node buil
   const manifest = (await (await fetch(`http://${registry.host}/v2/serve/hello/manifests/stdin`, { headers: { accept: "application/vnd.oci.image.manifest.v1+json" } })).json()) as { config: { digest: string } };
   const config = (await (await fetch(`http://${registry.host}/v2/serve/hello/blobs/${manifest.config.digest}`)).json()) as { config: { Entrypoint: string[] } };
   assert.deepEqual(config.config.Entrypoint, ["/usr/local/bin/hello-from-stdin"]);
+});
+
+test("a private module: the tenant's netrc and CA, lent by the service, open the company proxy; without --secret id=netrc the verdict names the flag", { timeout: 900_000 }, async (t) => {
+  const fixture = resolve("test/fixtures/projects/private");
+  const files = readdirSync(fixture).map((f) => ({ name: f, mode: 0o644, body: readFileSync(join(fixture, f)) }));
+  const upload = () => tarChunks([...files, { name: "slimgo.yaml", mode: 0o644, body: "# syntax=slimgo:dev\nmain: .\n" }], 64 << 10);
+  const args = [
+    "--network=host",
+    ...["GOPROXY=" + pp.proxy.url, "GOSUMDB=off", "GOPRIVATE=slimgo.test/private", "GONOPROXY=none", `SLIMGO_CACHE_NAMESPACE=serve-private-${process.pid}`].flatMap((a) => ["--build-arg", a]),
+    "--platform",
+    "linux/amd64",
+    "--secret",
+    "id=ca-certs",
+  ];
+  const without = verdictOf(await client.watch(await client.submit(args, await upload())));
+  assert.equal(without?.state, BuildState.FAILED);
+  t.diagnostic(`without --secret id=netrc: ${without?.error}`);
+  assert.match(without?.error ?? "", new RegExp(`${PRIVATE_MODULE.replace(/\./g, "\\.")} is private .*pass --secret id=netrc`));
+  const withNetrc = verdictOf(await client.watch(await client.submit([...args, "--secret", "id=netrc"], await upload())));
+  assert.equal(withNetrc?.state, BuildState.SUCCEEDED, `${withNetrc?.error}\n${logs.slice(-4000)}`);
+  assert.ok(!logs.includes(pp.password), "the secret is not in the service's log");
 });
 
 test("examples/hello from a git repository on loopback", { timeout: 900_000 }, async (t) => {

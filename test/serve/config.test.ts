@@ -12,7 +12,7 @@ workdir: /var/lib/slimgo/work
 metrics: 127.0.0.1:7701
 tenants:
   - {name: team-a, tokenSha256: ${TOKEN_HASH}, maxRunning: 2}
-  - {name: team-b, certNames: [ci.team-b.example]}
+  - {name: team-b, certNames: [ci.team-b.example], secrets: {netrc: team-b/netrc, ca-certs: /etc/ssl/corp.pem}, ssh: {default: /run/team-b-agent.sock}}
 nodes:
   - {name: n1, addr: "unix:///run/buildkit/buildkitd.sock", platforms: [linux/amd64], maxBuilds: 2}
   - {name: n2, addr: "tcp://10.0.0.2:1234", tls: {ca: ca.pem, cert: c.pem, key: k.pem}, platforms: [linux/arm64]}
@@ -27,8 +27,18 @@ test("the issue's example config reads as written, paths resolved against the fi
   assert.equal(c.workdir, "/var/lib/slimgo/work");
   assert.equal(c.metrics, "127.0.0.1:7701");
   assert.deepEqual(c.tenants, [
-    { name: "team-a", tokenSha256: [TOKEN_HASH], certNames: [], maxRunning: 2 },
-    { name: "team-b", tokenSha256: [], certNames: ["ci.team-b.example"], maxRunning: 2 },
+    { name: "team-a", tokenSha256: [TOKEN_HASH], certNames: [], maxRunning: 2, secrets: new Map(), ssh: new Map() },
+    {
+      name: "team-b",
+      tokenSha256: [],
+      certNames: ["ci.team-b.example"],
+      maxRunning: 2,
+      secrets: new Map([
+        ["netrc", "/etc/slimgo/team-b/netrc"],
+        ["ca-certs", "/etc/ssl/corp.pem"],
+      ]),
+      ssh: new Map([["default", "/run/team-b-agent.sock"]]),
+    },
   ]);
   assert.deepEqual(c.nodes[1], { name: "n2", addr: "tcp://10.0.0.2:1234", tls: { ca: "/etc/slimgo/ca.pem", cert: "/etc/slimgo/c.pem", key: "/etc/slimgo/k.pem" }, platforms: ["linux/arm64"], maxBuilds: 2 });
   assert.deepEqual(c.cache, { registry: "registry.example/slimgo-cache" });
@@ -57,6 +67,8 @@ const bad: ReadonlyArray<readonly [string, string, RegExp]> = [
   ["a YAML syntax error", "listen: [\n", /^serve\.yaml:\d+:\d+: .* \(fix the YAML syntax\)$/],
   ["not a mapping", "- a\n", /^serve\.yaml:1:1: the config is not a mapping/],
   ["a bad listen", GOOD.replace("127.0.0.1:7700", "localhost"), /^serve\.yaml:1:9: listen "localhost" is not host:port/],
+  ["a bad secret id", GOOD.replace("{netrc: team-b/netrc", "{'net rc': team-b/netrc"), /^serve\.yaml:7:62: secrets id "net rc" has characters other than letters, digits, "\.", "_" and "-" \(name it as the build's flag does, like netrc\)$/],
+  ["a secret with no path", GOOD.replace("ssh: {default: /run/team-b-agent.sock}", "ssh: [a]"), /^serve\.yaml:7:\d+: ssh is not a mapping \(write ssh: \{default: /],
   ["a zero maxRunning", GOOD.replace("maxRunning: 2", "maxRunning: 0"), /^serve\.yaml:6:111: maxRunning is not a whole number of 1 or more/],
   ["a tenant with no way in", GOOD.replace(`, tokenSha256: ${TOKEN_HASH}`, ""), /^serve\.yaml:6:5: tenant team-a has no way in \(add tokenSha256 or certNames\)/],
 ];

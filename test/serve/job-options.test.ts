@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cacheRef, jobOptions, withoutTag } from "../../src/serve/run-job.js";
-import { remoteOptions, repositorySlug, withCommit } from "../../src/serve/remote-options.js";
+import { lendTenantSecrets, remoteOptions, repositorySlug, withCommit } from "../../src/serve/remote-options.js";
 
 const node = { name: "n1", addr: "unix:///x.sock", platforms: ["linux/arm64"], maxBuilds: 1 };
 
@@ -45,4 +45,17 @@ test("a git source's commit and time become COMMIT and SOURCE_DATE_EPOCH, unless
   ]);
   const upload = remoteOptions([], "/c");
   assert.equal(withCommit(upload, { gitCommit: "" }), upload);
+});
+
+test("--secret and --ssh on the service: the tenant's own, by id, never a path or variable the client names", () => {
+  const tenant = { name: "team-a", secrets: new Map([["netrc", "/etc/slimgo/a/netrc"]]), ssh: new Map([["default", "/run/a-agent.sock"]]) };
+  const lent = lendTenantSecrets(remoteOptions(["--secret", "id=netrc", "--ssh", "default"], "/c"), tenant);
+  assert.deepEqual([...lent.secrets], [["netrc", { file: "/etc/slimgo/a/netrc" }]]);
+  assert.deepEqual([...lent.ssh], [["default", ["/run/a-agent.sock"]]]);
+  assert.deepEqual([...lendTenantSecrets(remoteOptions([], "/c"), tenant).secrets], [], "nothing is lent unasked");
+  assert.throws(() => lendTenantSecrets(remoteOptions(["--secret", "id=HOME"], "/c"), tenant), /--secret id=HOME: tenant team-a has no secret HOME: the service's operator lends one in serve\.yaml/);
+  assert.throws(() => lendTenantSecrets(remoteOptions(["--ssh", "deploy"], "/c"), tenant), /--ssh deploy: tenant team-a has no SSH agent deploy/);
+  assert.throws(() => remoteOptions(["--secret", "id=netrc,src=/etc/shadow"], "/c"), /--secret id=netrc,src=… does not apply to a build on the service: the service lends the tenant's own secret of that id .*write --secret id=netrc/);
+  assert.throws(() => remoteOptions(["--secret", "id=netrc,env=AWS_SECRET_ACCESS_KEY"], "/c"), /--secret id=netrc,env=… does not apply/);
+  assert.throws(() => remoteOptions(["--ssh", "default=/tmp/agent.sock"], "/c"), /--ssh default=… does not apply to a build on the service: .*write --ssh default/);
 });

@@ -23,7 +23,7 @@ state: ${join(dir, "state.db")}
 workdir: ${join(dir, "work")}
 healthInterval: 200ms
 tenants:
-  - {name: team-a, tokenSha256: ${sha("token-a")}, maxRunning: 2}
+  - {name: team-a, tokenSha256: ${sha("token-a")}, maxRunning: 2, secrets: {netrc: ${join(dir, "team-a.netrc")}}}
   - {name: team-b, tokenSha256: ${sha("token-b")}}
 nodes:
   - {name: gone, addr: "unix://${join(dir, "no-such.sock")}", platforms: [linux/amd64]}
@@ -157,7 +157,9 @@ test("flags that make no sense remotely are refused before the upload", async ()
       for (const [args, message] of [
         [["--load"], /--load does not apply to a build on the service/],
         [["-o", "type=local,dest=/tmp/x"], /-o type=local does not apply/],
-        [["--secret", "id=x,src=/etc/shadow"], /--secret does not apply/],
+        [["--secret", "id=x,src=/etc/shadow"], /--secret id=x,src=… does not apply/],
+        [["--secret", "id=PATH"], /--secret id=PATH: tenant team-a has no secret PATH: the service's operator lends one in serve\.yaml/],
+        [["--ssh", "default"], /--ssh default: tenant team-a has no SSH agent default/],
         [["--cache-to", "type=local,dest=/tmp/c"], /--cache-to type=local does not apply/],
         [["--addr", "tcp://10.0.0.1:1234"], /--addr does not apply/],
         [["-f", "../slimgo.yaml"], /-f \.\.\/slimgo\.yaml: the spec must be a path inside the uploaded context/],
@@ -165,6 +167,14 @@ test("flags that make no sense remotely are refused before the upload", async ()
         [["--platform", "linux/s390x"], /--platform linux\/s390x: no node builds it; the nodes offer linux\/amd64/],
       ] as const) {
         await assert.rejects(a.submit([...args], await tarChunks(HELLO)), (err: unknown) => (err as { code: number }).code === status.INVALID_ARGUMENT && message.test((err as { details: string }).details));
+      }
+      // A secret the tenant is lent is taken; the other tenant has none of that id.
+      assert.match(await a.submit(["--secret", "id=netrc"], await tarChunks(HELLO)), /^[0-9a-f]{24}$/);
+      const b = buildsClient(s.address, "token-b");
+      try {
+        await assert.rejects(b.submit(["--secret", "id=netrc"], await tarChunks(HELLO)), (err: unknown) => /tenant team-b has no secret netrc/.test((err as { details: string }).details));
+      } finally {
+        b.close();
       }
     } finally {
       a.close();
