@@ -77,7 +77,8 @@ on a slimgo serve build service (DIR is uploaded, honouring .dockerignore; or a 
   --server-ca FILE           CA of the service's certificate (tls://)
   --server-cert, --server-key FILE   a client certificate (mTLS)
   -d, --detach               print the build id and return; follow it with \`slimgo builds watch ID\`
-  (--load, local outputs, local caches, -f -, --secret, --ssh, local --build-context, --metadata-file and attestations are refused)
+  --secret id=ID, --ssh ID   the tenant's own, lent in the service's config (src=, env= and agent paths are refused)
+  (--load, local outputs, local caches, local --build-context and --metadata-file are refused)
 `;
 
 export interface BuildIo {
