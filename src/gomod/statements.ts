@@ -38,8 +38,11 @@ interface LexedLine {
 const PUNCTUATION = new Set(["(", ")", "[", "]", "{", "}", ","]);
 
 /** Split go.mod/go.work text into statements; throws GoModError on syntax errors. */
+/** Every line with nothing on it: one shared value, so a file of blank lines costs no objects per line. */
+const BLANK: LexedLine = { tokens: [], line: 0 };
+
 export function readStatements(text: string, file: string): Statement[] {
-  const lines = text.split("\n").map((source, i) => lexLine(source, i + 1, file));
+  const lines = text.split("\n").map((source, i) => (/^[ \t\r]*$/.test(source) ? BLANK : lexLine(source, i + 1, file)));
   const statements: Statement[] = [];
   for (let i = 0; i < lines.length; i++) {
     const current = lines[i];
